@@ -1,0 +1,76 @@
+# Scaleway SCIM Wizard: the two commands are `make run` and `make test`.
+# Each installs what is missing first (system packages, npm packages, cargo tools), then builds.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := run
+MAKEFLAGS += --no-print-directory
+
+# Builds go to a target dir outside the clone, shared between clones of this repo on one machine;
+# it is created on first use, so nothing depends on it existing.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/scim-wizard/target
+export CARGO_TERM_PROGRESS_WHEN ?= never
+
+# The desktop binary always embeds ui/dist (custom-protocol); a plain cargo build would load the
+# Vite dev server instead.
+FEATURES := --features scim-wizard/custom-protocol
+APP := $(CARGO_TARGET_DIR)/debug/scim-wizard
+UI_STAMP := ui/node_modules/.installed
+
+.PHONY: run test deps test-deps ui app bindings lint ui-check rust-test e2e clean help
+
+help:
+	@echo "make run   - install what is missing, build, and open the app"
+	@echo "make test  - install what is missing, then run every suite (Rust, UI, end-to-end)"
+
+## The two commands ----------------------------------------------------------
+
+run: display-check deps app
+	@"$(APP)"
+
+test: test-deps ui-check lint app rust-test
+
+## Pieces ---------------------------------------------------------------------
+
+display-check:
+	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+	  echo "error: no display: 'make run' opens a window, so run it in a desktop session (for a headless try: xvfb-run make run)." >&2; exit 2; fi
+
+deps:
+	@.ci/deps.sh
+
+test-deps:
+	@.ci/deps.sh --test
+
+$(UI_STAMP): ui/package.json ui/package-lock.json
+	@cd ui && out=$$(npm ci --no-audit --no-fund --loglevel=error 2>&1) || { echo "$$out"; echo "error: 'npm ci' failed in ui/ (output above)." >&2; exit 1; }
+	@touch $@
+
+ui: $(UI_STAMP)
+	@cd ui && out=$$(npm run --silent build 2>&1) || { echo "$$out"; echo "error: the UI build failed (output above)." >&2; exit 1; }
+
+ui-check: ui
+	@cd ui && npm run --silent check && npm run --silent lint && npm test --silent
+
+app: ui
+	@cargo build --quiet -p scim-wizard $(FEATURES)
+
+lint:
+	@cargo fmt --all --check || { echo "error: code is not formatted: run 'cargo fmt --all'." >&2; exit 1; }
+	@cargo clippy --quiet --workspace --all-targets $(FEATURES) -- -D warnings
+
+# Every Rust suite (unit, integration, keychain against a real Secret Service, CLI end-to-end and
+# the desktop app over WebDriver), inside a throw-away D-Bus session with an unlocked keyring and
+# an Xvfb display.
+rust-test: app
+	@SCIM_WIZARD_APP="$(APP)" tests/session.sh cargo test --quiet --workspace $(FEATURES) -- --include-ignored
+
+e2e: app
+	@SCIM_WIZARD_APP="$(APP)" tests/session.sh cargo test --quiet -p scim-wizard-tests --test desktop_smoke -- --include-ignored
+
+bindings:
+	@UPDATE_BINDINGS=1 cargo test --quiet -p scim-wizard $(FEATURES) --test ipc_contract committed_bindings_are_up_to_date
+
+clean:
+	@cargo clean
+	@rm -rf ui/dist ui/node_modules

@@ -1,0 +1,143 @@
+//! The vault against a real Secret Service. `make test` runs these inside `tests/session.sh`
+//! (a private D-Bus session with gnome-keyring unlocked); plain `cargo test` skips them.
+
+use scim_wizard_setup::{ExposeSecret, Secret, Vault, VaultError};
+
+fn unique_service() -> String {
+    format!(
+        "scim-wizard-test-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    )
+}
+
+fn vault() -> Vault {
+    Vault::open_native_with_service(&unique_service())
+        .expect("a Secret Service must be running: run through tests/session.sh")
+}
+
+#[test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+fn store_read_delete_round_trip() {
+    let vault = vault();
+    vault.probe().unwrap();
+    assert!(vault.read("scim-token:org-1").unwrap().is_none());
+
+    vault
+        .store("scim-token:org-1", &Secret::from("first-value".to_owned()))
+        .unwrap();
+    assert_eq!(
+        vault.read("scim-token:org-1").unwrap().unwrap().expose_secret(),
+        "first-value"
+    );
+
+    vault
+        .store("scim-token:org-1", &Secret::from("second-value".to_owned()))
+        .unwrap();
+    assert_eq!(
+        vault.read("scim-token:org-1").unwrap().unwrap().expose_secret(),
+        "second-value"
+    );
+
+    assert!(vault.delete("scim-token:org-1").unwrap());
+    assert!(!vault.delete("scim-token:org-1").unwrap());
+    assert!(vault.read("scim-token:org-1").unwrap().is_none());
+}
+
+#[test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+fn long_secrets_are_split_and_joined_back() {
+    let vault = vault();
+    let long: String = (0..5000)
+        .map(|i| char::from(b'a' + (i % 26) as u8))
+        .collect();
+    vault
+        .store("refresh:tenant", &Secret::from(long.clone()))
+        .unwrap();
+    assert_eq!(
+        vault.read("refresh:tenant").unwrap().unwrap().expose_secret(),
+        long
+    );
+
+    // Replacing a long value with a short one leaves no orphan parts behind.
+    vault
+        .store("refresh:tenant", &Secret::from("short".to_owned()))
+        .unwrap();
+    assert_eq!(
+        vault.read("refresh:tenant").unwrap().unwrap().expose_secret(),
+        "short"
+    );
+    assert!(vault.read("refresh:tenant#1").unwrap().is_none());
+
+    vault
+        .store("refresh:tenant", &Secret::from(long.clone()))
+        .unwrap();
+    assert!(vault.delete("refresh:tenant").unwrap());
+    assert!(vault.read("refresh:tenant#1").unwrap().is_none());
+    assert!(vault.read("refresh:tenant").unwrap().is_none());
+}
+
+#[test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+fn entries_are_separate_per_account() {
+    let vault = vault();
+    vault
+        .store("scim-token:a", &Secret::from("value-a".to_owned()))
+        .unwrap();
+    vault
+        .store("scim-token:b", &Secret::from("value-b".to_owned()))
+        .unwrap();
+    assert_eq!(
+        vault.read("scim-token:a").unwrap().unwrap().expose_secret(),
+        "value-a"
+    );
+    assert_eq!(
+        vault.read("scim-token:b").unwrap().unwrap().expose_secret(),
+        "value-b"
+    );
+    vault.delete("scim-token:a").unwrap();
+    vault.delete("scim-token:b").unwrap();
+}
+
+#[test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+fn a_missing_keychain_is_a_clear_error_not_a_file() {
+    // Point a child process at a bus that does not exist: the vault must refuse, not fall back.
+    let exe = std::env::current_exe().unwrap();
+    let output = std::process::Command::new(exe)
+        .args([
+            "--ignored",
+            "--exact",
+            "child_opens_vault_without_a_bus",
+            "--nocapture",
+        ])
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/scim-wizard-bus",
+        )
+        .env("SCIM_WIZARD_VAULT_CHILD", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.contains("VAULT-REFUSED keychain_unavailable"), "{stdout}");
+}
+
+#[test]
+#[ignore = "helper of a_missing_keychain_is_a_clear_error_not_a_file"]
+fn child_opens_vault_without_a_bus() {
+    if std::env::var_os("SCIM_WIZARD_VAULT_CHILD").is_none() {
+        return;
+    }
+    let outcome = Vault::open_native_with_service(&unique_service())
+        .and_then(|vault| vault.store("x", &Secret::from("y".to_owned())));
+    match outcome {
+        Err(error @ (VaultError::Unavailable { .. } | VaultError::Locked { .. })) => {
+            println!("VAULT-REFUSED {}", error.code().as_str());
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}

@@ -1,0 +1,67 @@
+//! The desktop shell: window, plugins and IPC commands. It stays thin: every decision lives in
+//! `scim-wizard-setup`, which knows nothing of Tauri.
+
+mod commands;
+
+use tauri::Manager;
+
+pub use commands::AppInfo;
+
+/// The label of the one window, as named in `tauri.conf.json` and `capabilities/`.
+pub const MAIN_WINDOW: &str = "main";
+
+/// Every command and event the UI can use. `ui/src/lib/bindings.ts` is generated from this list.
+pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .commands(tauri_specta::collect_commands![commands::app_info])
+        .typ::<scim_wizard_setup::UiError>()
+}
+
+/// Writes the TypeScript bindings to `path`.
+pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
+    ipc_builder()
+        .export(
+            specta_typescript::Typescript::default()
+                .header("// Generated from Rust by tauri-specta (`make bindings`). Do not edit.\n"),
+            path,
+        )
+        .map_err(|error| error.to_string())
+}
+
+/// Starts the desktop app.
+pub fn run() {
+    init_logging();
+    let ipc = ipc_builder();
+    let result = tauri::Builder::default()
+        // First plugin on purpose: a second launch must hand over before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+                // Best effort: a window manager may refuse focus; the app keeps running either way.
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        .invoke_handler(ipc.invoke_handler())
+        .setup(move |app| {
+            ipc.mount_events(app);
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        tracing::error!(%error, "the app stopped with an error");
+        eprintln!("Scaleway SCIM Wizard could not start: {error}");
+        std::process::exit(1);
+    }
+}
+
+/// Logs go to stderr, at `info` unless `RUST_LOG` says otherwise. Nothing secret is ever logged:
+/// secrets travel in `Secret`, whose `Debug` is redacted and which has no `Display`.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -1,0 +1,105 @@
+//! The real desktop app, driven over WebDriver (tauri-driver → WebKitWebDriver) under Xvfb.
+//!
+//! `make test` builds the app with the embedded UI and runs this inside a throw-away D-Bus session
+//! with an unlocked keyring, so no process outlives it. Run by hand with:
+//! `SCIM_WIZARD_APP=target/debug/scim-wizard tests/session.sh cargo test -p scim-wizard-tests --test desktop_smoke -- --ignored`
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use scim_wizard_tests::process::{ChildGuard, free_local_port};
+use scim_wizard_tests::repo_root;
+use scim_wizard_tests::webdriver::{Session, wait_until_ready};
+
+struct Driver {
+    base: String,
+    _process: ChildGuard,
+}
+
+fn app_binary() -> PathBuf {
+    let Some(path) = std::env::var_os("SCIM_WIZARD_APP") else {
+        panic!(
+            "SCIM_WIZARD_APP is not set: build the app with `make app` and point it at the binary"
+        );
+    };
+    let path = PathBuf::from(path);
+    assert!(path.is_file(), "SCIM_WIZARD_APP={path:?} does not exist");
+    path
+}
+
+fn start_driver() -> Driver {
+    assert!(
+        std::env::var_os("DISPLAY").is_some(),
+        "no DISPLAY: run this suite through tests/session.sh (it starts Xvfb)"
+    );
+    let port = free_local_port().unwrap();
+    let native_port = free_local_port().unwrap();
+    let process = ChildGuard::spawn(
+        "tauri-driver",
+        Command::new("tauri-driver")
+            .args(["--port", &port.to_string()])
+            .args(["--native-port", &native_port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit()),
+    )
+    .unwrap_or_else(|e| panic!("could not start tauri-driver ({e}): run `make test-deps`"));
+    let base = format!("http://127.0.0.1:{port}");
+    wait_until_ready(&base, Duration::from_secs(20)).unwrap();
+    Driver {
+        base,
+        _process: process,
+    }
+}
+
+fn save_screenshot(session: &Session, name: &str) {
+    let png = session.screenshot().unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "screenshot is not a PNG");
+    let dir = repo_root().join("docs/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
+
+#[test]
+#[ignore = "drives the built desktop app under Xvfb: run through `make test`"]
+fn welcome_screen_opens_and_shows_the_version_over_ipc() {
+    let app = app_binary();
+    let driver = start_driver();
+    let session = Session::start(&driver.base, app.to_str().unwrap()).unwrap();
+
+    let title = session
+        .wait_for_text("[data-testid=welcome-title]", Duration::from_secs(20), |t| {
+            !t.is_empty()
+        })
+        .unwrap();
+    assert!(title.contains("Scaleway SCIM Wizard"), "welcome title: {title}");
+    assert_eq!(session.title().unwrap(), "Scaleway SCIM Wizard");
+
+    let steps = session.find_all("[data-testid=step-list] > li").unwrap();
+    assert_eq!(steps.len(), 4, "the welcome screen lists the four steps");
+
+    for id in ["connect-accounts", "practice-sandbox"] {
+        let button = session.find(&format!("[data-testid={id}]")).unwrap();
+        assert!(!session.text(&button).unwrap().is_empty(), "{id} has a label");
+    }
+
+    // One IPC round trip: the footer's version comes from the Rust `app_info` command.
+    let version = env!("CARGO_PKG_VERSION");
+    let shown = session
+        .wait_for_text("[data-testid=app-version]", Duration::from_secs(10), |t| {
+            t.contains(version)
+        })
+        .unwrap();
+    assert!(shown.contains(version), "{shown}");
+
+    save_screenshot(&session, "welcome");
+
+    // The buttons lead somewhere real: practice mode opens step 1.
+    let practice = session.find("[data-testid=practice-sandbox]").unwrap();
+    session.click(&practice).unwrap();
+    session
+        .wait_for("[data-testid=screen-scaleway]", Duration::from_secs(10))
+        .unwrap();
+
+    session.end().unwrap();
+}

@@ -1,0 +1,39 @@
+import { fireEvent, render, screen } from "@testing-library/svelte";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import ErrorBanner from "./ErrorBanner.svelte";
+import { i18n } from "$lib/i18n/locale.svelte";
+import type { UiError } from "$lib/bindings";
+
+const retryable: UiError = {
+  code: "keychain_locked",
+  message: "Your keychain is locked.",
+  hint: "Unlock it, then try again.",
+  retryable: true,
+};
+
+beforeEach(() => i18n.set("en"));
+
+describe("ErrorBanner", () => {
+  it("is an alert with the server's message and hint, and a working Try again", async () => {
+    const onRetry = vi.fn();
+    render(ErrorBanner, { error: retryable, onRetry });
+    const alert = screen.getByRole("alert");
+    expect(alert.textContent).toContain("Your keychain is locked.");
+    expect(alert.textContent).toContain("Unlock it, then try again.");
+    await fireEvent.click(screen.getByRole("button", { name: "Try again" }));
+    expect(onRetry).toHaveBeenCalledOnce();
+  });
+
+  it("offers no Try again when the error is not retryable", () => {
+    render(ErrorBanner, { error: { ...retryable, retryable: false }, onRetry: vi.fn(), onDismiss: vi.fn() });
+    expect(screen.queryByTestId("error-retry")).toBeNull();
+    expect(screen.getByTestId("error-dismiss")).toBeTruthy();
+  });
+
+  it("shows the localized fallback when the message is empty", () => {
+    i18n.set("fr");
+    render(ErrorBanner, { error: { code: "keychain_unavailable", message: "", hint: "", retryable: false } });
+    expect(screen.getByTestId("error-message").textContent).toContain("trousseau");
+    expect(screen.queryByTestId("error-hint")).toBeNull();
+  });
+});
