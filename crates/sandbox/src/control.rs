@@ -1,0 +1,91 @@
+//! Test-only control endpoints under `{base}/_sandbox`. They are never subject to faults and are
+//! not written to the request log, so they do not disturb what a test asserts about client traffic.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use crate::App;
+use crate::clock::timestamp;
+use crate::faults::FaultPlan;
+
+pub(crate) const CONTROL_PREFIX: &str = "/_sandbox";
+
+fn control_error(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, Json(json!({"error": message.into()}))).into_response()
+}
+
+/// `GET /_sandbox/state`: the whole simulated state; secrets only as fingerprints.
+pub(crate) async fn state(State(app): State<Arc<App>>) -> Response {
+    let fault_spec = app.faults().plan().to_string();
+    Json(app.world().dump(&fault_spec)).into_response()
+}
+
+/// `GET /_sandbox/requests`: the request log, oldest first, credentials redacted.
+pub(crate) async fn requests(State(app): State<Arc<App>>) -> Response {
+    let world = app.world();
+    Json(json!({"requests": world.request_log})).into_response()
+}
+
+/// `GET /_sandbox/seed`: the seed INCLUDING the fake secret keys. These are sandbox-only
+/// credentials (they open nothing but this simulator); this is how the CLI end-to-end tests and
+/// the app's practice mode obtain them.
+pub(crate) async fn seed(State(app): State<Arc<App>>) -> Response {
+    Json(&app.seed_data).into_response()
+}
+
+/// `GET /_sandbox/faults`: the plan in force, as a canonical SPEC.
+pub(crate) async fn get_faults(State(app): State<Arc<App>>) -> Response {
+    Json(json!({"spec": app.faults().plan().to_string()})).into_response()
+}
+
+/// `POST /_sandbox/faults` with a SPEC as the (text) body: replaces the plan and restarts its
+/// counters. An empty body clears all faults.
+pub(crate) async fn set_faults(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let Ok(spec) = std::str::from_utf8(&body) else {
+        return control_error(StatusCode::BAD_REQUEST, "the fault SPEC must be UTF-8 text");
+    };
+    match spec.parse::<FaultPlan>() {
+        Ok(plan) => {
+            let canonical = plan.to_string();
+            app.faults().install(plan);
+            Json(json!({"spec": canonical})).into_response()
+        }
+        Err(error) => control_error(StatusCode::BAD_REQUEST, error.to_string()),
+    }
+}
+
+/// `POST /_sandbox/reset`: back to the seeded state (same ids and keys), clock offset zero,
+/// empty logs, and the fault plan the sandbox was started with.
+pub(crate) async fn reset(State(app): State<Arc<App>>) -> Response {
+    app.reset();
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// `POST /_sandbox/time-travel`: advance the sandbox clock, by `{"seconds": N}` as JSON or by
+/// `?seconds=N`. Answers the new sandbox time.
+pub(crate) async fn time_travel(
+    State(app): State<Arc<App>>,
+    RawQuery(raw_query): RawQuery,
+    body: Bytes,
+) -> Response {
+    let from_query = url::form_urlencoded::parse(raw_query.unwrap_or_default().as_bytes())
+        .find(|(key, _)| key == "seconds")
+        .and_then(|(_, value)| value.parse::<i64>().ok());
+    let from_body = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|value| value.get("seconds").and_then(Value::as_i64));
+    let Some(seconds) = from_query.or(from_body) else {
+        return control_error(
+            StatusCode::BAD_REQUEST,
+            "give the number of seconds as {\"seconds\": N} or ?seconds=N",
+        );
+    };
+    let now = app.advance_clock(seconds);
+    Json(json!({"now": timestamp(now)})).into_response()
+}

@@ -1,0 +1,138 @@
+//! The simulated Entra ID tenant: its id and domain, the people in its directory, their
+//! directory roles, and its groups. Read-only after seeding; the login and Graph simulators
+//! both read it (the login simulator to know who signs in, Graph for `/me`, `/users`, `/groups`
+//! and the provisioning simulator's source data).
+
+use rand::Rng;
+use rand::rngs::StdRng;
+use serde::{Deserialize, Serialize};
+
+/// Well-known directory role template ids (the same in every tenant). [V] Microsoft's
+/// "Microsoft Entra built-in roles" list.
+pub(crate) const ROLE_GLOBAL_ADMINISTRATOR: &str = "62e90394-69f5-4237-9190-012177145e10";
+pub(crate) const ROLE_APPLICATION_ADMINISTRATOR: &str = "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3";
+pub(crate) const ROLE_CLOUD_APPLICATION_ADMINISTRATOR: &str =
+    "158c047a-c907-4556-b7ef-446551a6b5f7";
+
+/// Microsoft Graph Command Line Tools: the default public client of the wizard (DESIGN.md).
+pub(crate) const GRAPH_CLI_CLIENT_ID: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
+
+/// A person in the simulated directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantUser {
+    pub id: String,
+    pub user_principal_name: String,
+    pub display_name: String,
+    pub given_name: String,
+    pub surname: String,
+    pub mail: String,
+    /// Directory role template ids the user holds.
+    pub directory_roles: Vec<String>,
+}
+
+/// A security group of the simulated directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantGroup {
+    pub id: String,
+    pub display_name: String,
+    /// Ids of member users (groups are not nested: Scaleway does not support nested groups).
+    pub members: Vec<String>,
+}
+
+/// What `/_sandbox/seed` and [`crate::Sandbox::seed_data`] say about the tenant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantSeed {
+    pub tenant_id: String,
+    pub display_name: String,
+    /// The initial verified domain, e.g. `contoso.onmicrosoft.com`.
+    pub domain: String,
+    /// Public client ids the login simulator knows (others get `AADSTS700016`).
+    pub client_ids: Vec<String>,
+    /// The admin who signs in by default (Cloud Application Administrator).
+    pub admin_upn: String,
+    /// A user without any directory role, for the "missing role" preflight path.
+    pub plain_user_upn: String,
+    pub users: Vec<TenantUser>,
+    pub groups: Vec<TenantGroup>,
+}
+
+impl TenantSeed {
+    pub fn user_by_upn(&self, upn: &str) -> Option<&TenantUser> {
+        self.users
+            .iter()
+            .find(|user| user.user_principal_name.eq_ignore_ascii_case(upn))
+    }
+
+    pub fn user_by_id(&self, id: &str) -> Option<&TenantUser> {
+        self.users.iter().find(|user| user.id == id)
+    }
+
+    /// Seeds the tenant from the sandbox's RNG, so ids are the same for the same seed.
+    pub(crate) fn seeded(rng: &mut StdRng) -> TenantSeed {
+        let tenant_id = guid(rng);
+        let domain = "contoso.onmicrosoft.com".to_string();
+        let person = |rng: &mut StdRng, local: &str, given: &str, surname: &str, roles: &[&str]| {
+            TenantUser {
+                id: guid(rng),
+                user_principal_name: format!("{local}@{domain}"),
+                display_name: format!("{given} {surname}"),
+                given_name: given.to_string(),
+                surname: surname.to_string(),
+                mail: format!("{local}@contoso.example"),
+                directory_roles: roles.iter().map(|role| (*role).to_string()).collect(),
+            }
+        };
+        let users = vec![
+            person(
+                rng,
+                "ines.admin",
+                "Inès",
+                "Admin",
+                &[ROLE_CLOUD_APPLICATION_ADMINISTRATOR],
+            ),
+            person(rng, "paul.plain", "Paul", "Plain", &[]),
+            person(rng, "adele.vance", "Adele", "Vance", &[]),
+            person(rng, "alex.wilber", "Alex", "Wilber", &[]),
+            person(rng, "megan.bowen", "Megan", "Bowen", &[]),
+            person(rng, "lee.gu", "Lee", "Gu", &[]),
+            person(
+                rng,
+                "gloria.global",
+                "Gloria",
+                "Global",
+                &[ROLE_GLOBAL_ADMINISTRATOR],
+            ),
+        ];
+        let groups = vec![
+            TenantGroup {
+                id: guid(rng),
+                display_name: "Scaleway users".to_string(),
+                members: vec![users[2].id.clone(), users[3].id.clone()],
+            },
+            TenantGroup {
+                id: guid(rng),
+                display_name: "Finance".to_string(),
+                members: vec![users[4].id.clone()],
+            },
+        ];
+        TenantSeed {
+            tenant_id,
+            display_name: "Contoso".to_string(),
+            admin_upn: users[0].user_principal_name.clone(),
+            plain_user_upn: users[1].user_principal_name.clone(),
+            domain,
+            client_ids: vec![GRAPH_CLI_CLIENT_ID.to_string()],
+            users,
+            groups,
+        }
+    }
+}
+
+/// A lowercase GUID drawn from the seeded RNG.
+pub(crate) fn guid(rng: &mut StdRng) -> String {
+    let bytes: [u8; 16] = rng.random();
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .hyphenated()
+        .to_string()
+}
