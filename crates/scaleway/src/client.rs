@@ -11,7 +11,7 @@ use url::Url;
 
 use crate::error::{ErrorCode, ErrorResponse, ScalewayError, describe_body, error_from_response};
 use crate::retry::{Idempotency, RawResponse, RetryPolicy, TransportFailure, send_with_retry};
-use crate::secret::SecretString;
+use crate::secret::{ExposeSecret, SecretString};
 use crate::types::{
     ApiKey, Application, CreateScimTokenResponse, CreatedScimToken, ListScimTokensResponse,
     ListUsersResponse, Organization, Scim, ScimEnablement, ScimToken, User,
@@ -141,15 +141,16 @@ impl ScalewayClient {
     ) -> Result<Self, ScalewayError> {
         let api_base = validate::base_url(api_base.as_str())
             .map_err(|error| ScalewayError::invalid_input("Scaleway API URL", error.to_string()))?;
-        if secret_key.expose().trim().is_empty() {
+        if secret_key.expose_secret().trim().is_empty() {
             return Err(ScalewayError::invalid_input("secret key", "it is empty"));
         }
-        let mut auth_header = HeaderValue::from_str(secret_key.expose().trim()).map_err(|_| {
-            ScalewayError::invalid_input(
-                "secret key",
-                "it contains characters that cannot be sent in an HTTP header",
-            )
-        })?;
+        let mut auth_header =
+            HeaderValue::from_str(secret_key.expose_secret().trim()).map_err(|_| {
+                ScalewayError::invalid_input(
+                    "secret key",
+                    "it contains characters that cannot be sent in an HTTP header",
+                )
+            })?;
         // Keeps the value out of hyper's debug output and marks it never-index for HTTP/2.
         auth_header.set_sensitive(true);
         let http = reqwest::Client::builder()
@@ -306,8 +307,8 @@ impl ScalewayClient {
             )
             .await?;
         let created = decode::<CreateScimTokenResponse>(&reply)?;
-        let bearer_token = SecretString::new(created.bearer_token);
-        if bearer_token.expose().trim().is_empty() {
+        let bearer_token = SecretString::from(created.bearer_token);
+        if bearer_token.expose_secret().trim().is_empty() {
             return Err(ScalewayError::UnexpectedResponse {
                 status: reply.status.as_u16(),
                 detail: "the token was created but the response holds no bearer token".to_owned(),
@@ -649,7 +650,7 @@ mod tests {
     fn client(base: &str) -> ScalewayClient {
         ScalewayClient::new(
             Url::parse(base).unwrap(),
-            SecretString::new("11111111-2222-3333-4444-555555555555".to_owned()),
+            SecretString::from("11111111-2222-3333-4444-555555555555".to_owned()),
         )
         .unwrap()
     }
@@ -674,13 +675,13 @@ mod tests {
 
     #[test]
     fn construction_refuses_unsafe_bases_and_empty_keys() {
-        let key = || SecretString::new("11111111-2222-3333-4444-555555555555".to_owned());
+        let key = || SecretString::from("11111111-2222-3333-4444-555555555555".to_owned());
         let insecure = ScalewayClient::new(Url::parse("http://api.scaleway.com").unwrap(), key());
         assert_eq!(insecure.unwrap_err().code(), crate::ErrorCode::InvalidInput);
-        let empty = ScalewayClient::new(default_api_base(), SecretString::new(" ".to_owned()));
+        let empty = ScalewayClient::new(default_api_base(), SecretString::from(" ".to_owned()));
         assert_eq!(empty.unwrap_err().code(), crate::ErrorCode::InvalidInput);
         let newline =
-            ScalewayClient::new(default_api_base(), SecretString::new("a\u{7}b".to_owned()));
+            ScalewayClient::new(default_api_base(), SecretString::from("a\u{7}b".to_owned()));
         let error = newline.unwrap_err();
         assert!(!error.to_string().contains("a\u{7}b"));
     }

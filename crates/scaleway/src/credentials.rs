@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
-use crate::secret::SecretString;
+use crate::secret::{ExposeSecret, SecretString};
 
 pub const ENV_CONFIG_PATH: &str = "SCW_CONFIG_PATH";
 pub const ENV_PROFILE: &str = "SCW_PROFILE";
@@ -363,7 +363,7 @@ struct YamlSecret(SecretString);
 
 impl<'de> Deserialize<'de> for YamlSecret {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(|value| Self(SecretString::new(value)))
+        String::deserialize(deserializer).map(|value| Self(SecretString::from(value)))
     }
 }
 
@@ -378,8 +378,9 @@ struct Merged {
 
 impl Merged {
     fn apply(&mut self, keys: ProfileKeys, origin: &ValueOrigin) {
-        if let Some(YamlSecret(secret)) =
-            keys.secret_key.filter(|s| !s.0.expose().trim().is_empty())
+        if let Some(YamlSecret(secret)) = keys
+            .secret_key
+            .filter(|s| !s.0.expose_secret().trim().is_empty())
         {
             self.secret_key = Some((trimmed_secret(secret), origin.clone()));
         }
@@ -400,7 +401,7 @@ impl Merged {
     fn apply_environment(&mut self, env: &Environment) {
         if let Some(secret) = env.get(ENV_SECRET_KEY) {
             self.secret_key = Some((
-                SecretString::new(secret.trim().to_owned()),
+                SecretString::from(secret.trim().to_owned()),
                 ValueOrigin::Environment {
                     variable: ENV_SECRET_KEY,
                 },
@@ -432,11 +433,11 @@ impl Merged {
 }
 
 fn trimmed_secret(secret: SecretString) -> SecretString {
-    let trimmed = secret.expose().trim();
-    if trimmed.len() == secret.expose().len() {
+    let trimmed = secret.expose_secret().trim();
+    if trimmed.len() == secret.expose_secret().len() {
         secret
     } else {
-        SecretString::new(trimmed.to_owned())
+        SecretString::from(trimmed.to_owned())
     }
 }
 
@@ -538,7 +539,7 @@ mod tests {
     fn top_level_values() {
         let home = home_with_config(&config_text());
         let imported = import_credentials(Some(home.path()), &no_env(), None).unwrap();
-        assert_eq!(imported.secret_key.expose(), SECRET_TOP);
+        assert_eq!(imported.secret_key.expose_secret(), SECRET_TOP);
         assert_eq!(imported.secret_key_origin, ValueOrigin::ConfigFile);
         assert_eq!(imported.access_key.as_deref(), Some("SCWTOPTOPTOPTOPTOPTO"));
         assert_eq!(imported.organization_id.as_deref(), Some(ORG_TOP));
@@ -554,7 +555,7 @@ mod tests {
     fn profile_overrides_only_what_it_sets() {
         let home = home_with_config(&config_text());
         let imported = import_credentials(Some(home.path()), &no_env(), Some("dev")).unwrap();
-        assert_eq!(imported.secret_key.expose(), SECRET_DEV);
+        assert_eq!(imported.secret_key.expose_secret(), SECRET_DEV);
         assert_eq!(
             imported.secret_key_origin,
             ValueOrigin::ConfigProfile {
@@ -572,16 +573,16 @@ mod tests {
     fn active_profile_and_scw_profile() {
         let home = home_with_config(&format!("active_profile: dev\n{}", config_text()));
         let imported = import_credentials(Some(home.path()), &no_env(), None).unwrap();
-        assert_eq!(imported.secret_key.expose(), SECRET_DEV);
+        assert_eq!(imported.secret_key.expose_secret(), SECRET_DEV);
 
         // SCW_PROFILE beats active_profile; "default" means the top level.
         let env = Environment::from_pairs([(ENV_PROFILE, "default")]);
         let imported = import_credentials(Some(home.path()), &env, None).unwrap();
-        assert_eq!(imported.secret_key.expose(), SECRET_TOP);
+        assert_eq!(imported.secret_key.expose_secret(), SECRET_TOP);
 
         // The parameter beats both.
         let imported = import_credentials(Some(home.path()), &env, Some("dev")).unwrap();
-        assert_eq!(imported.secret_key.expose(), SECRET_DEV);
+        assert_eq!(imported.secret_key.expose_secret(), SECRET_DEV);
     }
 
     #[test]
@@ -593,7 +594,7 @@ mod tests {
             (ENV_ACCESS_KEY, ""), // empty: ignored
         ]);
         let imported = import_credentials(Some(home.path()), &env, None).unwrap();
-        assert_eq!(imported.secret_key.expose(), SECRET_ENV);
+        assert_eq!(imported.secret_key.expose_secret(), SECRET_ENV);
         assert_eq!(
             imported.secret_key_origin,
             ValueOrigin::Environment {
@@ -609,7 +610,7 @@ mod tests {
         let home = tempfile::tempdir().unwrap();
         let env = Environment::from_pairs([(ENV_SECRET_KEY, SECRET_ENV)]);
         let imported = import_credentials(Some(home.path()), &env, None).unwrap();
-        assert_eq!(imported.secret_key.expose(), SECRET_ENV);
+        assert_eq!(imported.secret_key.expose_secret(), SECRET_ENV);
         assert_eq!(imported.config_path, None);
     }
 
@@ -620,7 +621,7 @@ mod tests {
         std::fs::write(&custom, config_text()).unwrap();
         let env = Environment::from_pairs([(ENV_CONFIG_PATH, custom.to_str().unwrap())]);
         let imported = import_credentials(None, &env, None).unwrap();
-        assert_eq!(imported.secret_key.expose(), SECRET_TOP);
+        assert_eq!(imported.secret_key.expose_secret(), SECRET_TOP);
         assert_eq!(imported.config_path.as_deref(), Some(custom.as_path()));
 
         let xdg = tempfile::tempdir().unwrap();
@@ -628,7 +629,7 @@ mod tests {
         std::fs::write(xdg.path().join("scw/config.yaml"), config_text()).unwrap();
         let env = Environment::from_pairs([(ENV_XDG_CONFIG_HOME, xdg.path().to_str().unwrap())]);
         let imported = import_credentials(Some(dir.path()), &env, None).unwrap();
-        assert_eq!(imported.secret_key.expose(), SECRET_TOP);
+        assert_eq!(imported.secret_key.expose_secret(), SECRET_TOP);
 
         let env = Environment::from_pairs([(ENV_HOME, dir.path().to_str().unwrap())]);
         assert_eq!(
@@ -709,7 +710,7 @@ mod tests {
         // A profile without a secret key inherits the top-level one.
         let home = home_with_config(&config_text());
         let imported = import_credentials(Some(home.path()), &no_env(), Some("prod")).unwrap();
-        assert_eq!(imported.secret_key.expose(), SECRET_TOP);
+        assert_eq!(imported.secret_key.expose_secret(), SECRET_TOP);
         assert_eq!(imported.access_key.as_deref(), Some("SCWPRODPRODPRODPRODP"));
 
         // Empty and comment-only files are valid but hold no key.

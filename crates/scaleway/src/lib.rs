@@ -29,7 +29,7 @@ pub use error::{
     ScalewayError,
 };
 pub use retry::{RetryPolicy, parse_retry_after};
-pub use secret::SecretString;
+pub use secret::{ExposeSecret, SecretString};
 pub use types::{
     ApiKey, ApiKeyBearer, Application, CreatedScimToken, Organization, Scim, ScimEnablement,
     ScimToken, User, UserType,

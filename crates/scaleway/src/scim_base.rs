@@ -18,7 +18,7 @@ use zeroize::Zeroizing;
 
 use crate::error::{NetworkFailure, clean_text, describe_body};
 use crate::retry::{Idempotency, RetryPolicy, TransportFailure, send_with_retry};
-use crate::secret::SecretString;
+use crate::secret::{ExposeSecret, SecretString};
 use crate::validate::{self, ValidationError};
 
 /// One guessed pattern and why it is worth a try.
@@ -514,7 +514,7 @@ pub async fn discover_scim_base(
 
 /// `Bearer <token>` as a sensitive header value; the token is validated first.
 fn bearer_header(bearer: &SecretString) -> Result<HeaderValue, ValidationError> {
-    let token = validate::scim_bearer_token(bearer.expose())?;
+    let token = validate::scim_bearer_token(bearer.expose_secret())?;
     let text = Zeroizing::new(format!("Bearer {token}"));
     let mut value = HeaderValue::from_str(&text).map_err(|_| ValidationError::TokenNotPrintable)?;
     value.set_sensitive(true);
@@ -655,10 +655,10 @@ mod tests {
     #[test]
     fn bearer_header_is_sensitive_and_validated() {
         let header =
-            bearer_header(&SecretString::new("abcdefghijklmnopqrstuvwxyz".to_owned())).unwrap();
+            bearer_header(&SecretString::from("abcdefghijklmnopqrstuvwxyz".to_owned())).unwrap();
         assert!(header.is_sensitive());
         assert!(!format!("{header:?}").contains("abcdef"));
-        assert!(bearer_header(&SecretString::new("has space inside it ok".to_owned())).is_err());
+        assert!(bearer_header(&SecretString::from("has space inside it ok".to_owned())).is_err());
     }
 
     #[test]

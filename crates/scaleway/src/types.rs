@@ -277,7 +277,7 @@ mod tests {
         .unwrap();
         let created = CreatedScimToken {
             token: raw.token,
-            bearer_token: SecretString::new(raw.bearer_token),
+            bearer_token: SecretString::from(raw.bearer_token),
         };
         assert!(!format!("{created:?}").contains("very-secret-part"));
     }

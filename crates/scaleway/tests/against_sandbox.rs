@@ -11,8 +11,8 @@ use scim_wizard_scaleway::scim_base::{
     AttemptOutcome, BaseUrlPattern, DiscoveryError, ScimBaseError, ScimProbe,
 };
 use scim_wizard_scaleway::{
-    AuthDeniedReason, ClientOptions, ErrorCode, OrganizationSource, RetryPolicy, ScalewayClient,
-    ScalewayError, SecretString,
+    AuthDeniedReason, ClientOptions, ErrorCode, ExposeSecret, OrganizationSource, RetryPolicy,
+    ScalewayClient, ScalewayError, SecretString,
 };
 use serde_json::Value;
 use url::Url;
@@ -52,7 +52,7 @@ fn quick_options() -> ClientOptions {
 
 fn client_with_secret(sandbox: &Sandbox, secret: &str, options: ClientOptions) -> ScalewayClient {
     let base = Url::parse(&sandbox.urls().scaleway_api).expect("sandbox URL");
-    ScalewayClient::with_options(base, SecretString::new(secret.to_owned()), options)
+    ScalewayClient::with_options(base, SecretString::from(secret.to_owned()), options)
         .expect("client builds")
 }
 
@@ -177,8 +177,8 @@ async fn tokens_list_create_delete_and_the_cap_of_two() {
     let first = client.create_scim_token(&scim_id).await.unwrap();
     assert_eq!(first.token.scim_id, scim_id);
     assert!(first.token.expires_at > first.token.created_at);
-    assert!(!first.bearer_token.expose().is_empty());
-    assert!(!format!("{first:?}").contains(first.bearer_token.expose()));
+    assert!(!first.bearer_token.expose_secret().is_empty());
+    assert!(!format!("{first:?}").contains(first.bearer_token.expose_secret()));
     let second = client.create_scim_token(&scim_id).await.unwrap();
 
     let listed = client.list_scim_tokens(&scim_id).await.unwrap();
@@ -190,7 +190,11 @@ async fn tokens_list_create_delete_and_the_cap_of_two() {
 
     let third = client.create_scim_token(&scim_id).await.unwrap_err();
     assert_eq!(third.code(), ErrorCode::QuotaExceeded, "{third}");
-    assert!(!third.to_string().contains(first.bearer_token.expose()));
+    assert!(
+        !third
+            .to_string()
+            .contains(first.bearer_token.expose_secret())
+    );
 
     client.delete_scim_token(&first.token.id).await.unwrap();
     let listed = client.list_scim_tokens(&scim_id).await.unwrap();
@@ -513,7 +517,7 @@ async fn unreachable_api_is_a_network_error() {
     };
     let client = ScalewayClient::with_options(
         Url::parse(&format!("http://127.0.0.1:{port}/scaleway")).unwrap(),
-        SecretString::new("0f0f0f0f-0f0f-4f0f-8f0f-0f0f0f0f0f0f".to_owned()),
+        SecretString::from("0f0f0f0f-0f0f-4f0f-8f0f-0f0f0f0f0f0f".to_owned()),
         quick_options(),
     )
     .unwrap();
@@ -712,7 +716,7 @@ async fn base_url_distinguishes_refused_token_wrong_url_and_network() {
     let base = scim_pattern(&sandbox).expand(&scim_id, &org).unwrap();
     let probe = quick_probe();
 
-    let forged = SecretString::new("Zm9yZ2VkLXRva2Vu.not-the-real-one-at-all".to_owned());
+    let forged = SecretString::from("Zm9yZ2VkLXRva2Vu.not-the-real-one-at-all".to_owned());
     let refused = probe.verify(&base, &forged).await.unwrap_err();
     assert!(
         matches!(refused, ScimBaseError::TokenRefused { .. }),
@@ -745,7 +749,11 @@ async fn base_url_distinguishes_refused_token_wrong_url_and_network() {
         .await
         .unwrap_err();
     assert_eq!(network.code(), "scim_base.network", "{network:?}");
-    assert!(!network.to_string().contains(token.bearer_token.expose()));
+    assert!(
+        !network
+            .to_string()
+            .contains(token.bearer_token.expose_secret())
+    );
 }
 
 #[tokio::test]
@@ -767,7 +775,7 @@ async fn a_200_that_is_not_scim_is_a_wrong_url() {
         }
     });
     let base = Url::parse(&format!("http://127.0.0.1:{port}/scim/v2")).unwrap();
-    let token = SecretString::new("abcdefghijklmnopqrstuvwxyz0123456789".to_owned());
+    let token = SecretString::from("abcdefghijklmnopqrstuvwxyz0123456789".to_owned());
     let error = quick_probe().verify(&base, &token).await.unwrap_err();
     match &error {
         ScimBaseError::NotScim { detail, .. } => assert!(detail.contains("text/html")),
@@ -816,5 +824,5 @@ async fn discovery_returns_the_first_candidate_that_verifies() {
     }
     let shown = error.to_string();
     assert!(shown.contains("/wrong/{scim_id}/v2"), "{shown}");
-    assert!(!shown.contains(token.bearer_token.expose()));
+    assert!(!shown.contains(token.bearer_token.expose_secret()));
 }

@@ -13,6 +13,8 @@ pub enum ErrorCode {
     Internal,
     /// Input from the admin did not pass validation.
     InvalidInput,
+    /// A step was asked for before the one it depends on (e.g. minting before connecting).
+    NotReady,
     /// No OS keychain could be reached (no Secret Service, no keychain daemon).
     KeychainUnavailable,
     /// The keychain exists but is locked, or access to it was refused.
@@ -21,18 +23,98 @@ pub enum ErrorCode {
     KeychainFailed,
     /// The practice sandbox could not start.
     SandboxUnavailable,
+    /// The setup journal could not be read or written.
+    JournalFailed,
+    /// The journal on disk belongs to another Organization or tenant.
+    JournalMismatch,
+    /// No Scaleway credentials were found where we looked (scw config, environment).
+    ScalewayCredentialsNotFound,
+    /// The scw CLI configuration exists but cannot be used (unreadable, bad YAML).
+    ScalewayCredentialsInvalid,
+    /// The named scw profile does not exist.
+    ScalewayProfileUnknown,
+    /// Scaleway refused the secret key (unknown or revoked).
+    ScalewayKeyRefused,
+    /// The secret key has expired.
+    ScalewayKeyExpired,
+    /// The key is valid but lacks the IAM rights for SCIM.
+    ScalewayPermissionDenied,
+    /// The Organization ID does not exist (or is not this key's).
+    ScalewayOrganizationNotFound,
+    /// Scaleway already has two SCIM tokens, its maximum.
+    ScalewayTokenLimit,
+    /// Scaleway is limiting the request rate.
+    ScalewayRateLimited,
+    /// Scaleway could not be reached or had a server error.
+    ScalewayUnavailable,
+    /// The connection broke after a change was sent; the state must be re-read.
+    ScalewayOutcomeUnknown,
+    /// Scaleway answered something the app does not understand.
+    ScalewayUnexpected,
+    /// No candidate SCIM Base URL answered; the admin must paste it from the console.
+    ScimBaseUrlNotFound,
+    /// The SCIM endpoint refused the token.
+    ScimTokenRefused,
+    /// A minted token was lost before it could be saved (a crash at the worst moment).
+    ScimTokenLost,
 }
 
 impl ErrorCode {
+    /// Every code, for tests and for the UI's sentence table.
+    pub const ALL: [ErrorCode; 24] = [
+        Self::Internal,
+        Self::InvalidInput,
+        Self::NotReady,
+        Self::KeychainUnavailable,
+        Self::KeychainLocked,
+        Self::KeychainFailed,
+        Self::SandboxUnavailable,
+        Self::JournalFailed,
+        Self::JournalMismatch,
+        Self::ScalewayCredentialsNotFound,
+        Self::ScalewayCredentialsInvalid,
+        Self::ScalewayProfileUnknown,
+        Self::ScalewayKeyRefused,
+        Self::ScalewayKeyExpired,
+        Self::ScalewayPermissionDenied,
+        Self::ScalewayOrganizationNotFound,
+        Self::ScalewayTokenLimit,
+        Self::ScalewayRateLimited,
+        Self::ScalewayUnavailable,
+        Self::ScalewayOutcomeUnknown,
+        Self::ScalewayUnexpected,
+        Self::ScimBaseUrlNotFound,
+        Self::ScimTokenRefused,
+        Self::ScimTokenLost,
+    ];
+
     /// The code as it appears on the wire (`"keychain_locked"`).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Internal => "internal",
             Self::InvalidInput => "invalid_input",
+            Self::NotReady => "not_ready",
             Self::KeychainUnavailable => "keychain_unavailable",
             Self::KeychainLocked => "keychain_locked",
             Self::KeychainFailed => "keychain_failed",
             Self::SandboxUnavailable => "sandbox_unavailable",
+            Self::JournalFailed => "journal_failed",
+            Self::JournalMismatch => "journal_mismatch",
+            Self::ScalewayCredentialsNotFound => "scaleway_credentials_not_found",
+            Self::ScalewayCredentialsInvalid => "scaleway_credentials_invalid",
+            Self::ScalewayProfileUnknown => "scaleway_profile_unknown",
+            Self::ScalewayKeyRefused => "scaleway_key_refused",
+            Self::ScalewayKeyExpired => "scaleway_key_expired",
+            Self::ScalewayPermissionDenied => "scaleway_permission_denied",
+            Self::ScalewayOrganizationNotFound => "scaleway_organization_not_found",
+            Self::ScalewayTokenLimit => "scaleway_token_limit",
+            Self::ScalewayRateLimited => "scaleway_rate_limited",
+            Self::ScalewayUnavailable => "scaleway_unavailable",
+            Self::ScalewayOutcomeUnknown => "scaleway_outcome_unknown",
+            Self::ScalewayUnexpected => "scaleway_unexpected",
+            Self::ScimBaseUrlNotFound => "scim_base_url_not_found",
+            Self::ScimTokenRefused => "scim_token_refused",
+            Self::ScimTokenLost => "scim_token_lost",
         }
     }
 }
@@ -72,17 +154,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn wire_names_match_as_str() {
-        for code in [
-            ErrorCode::Internal,
-            ErrorCode::InvalidInput,
-            ErrorCode::KeychainUnavailable,
-            ErrorCode::KeychainLocked,
-            ErrorCode::KeychainFailed,
-            ErrorCode::SandboxUnavailable,
-        ] {
+    fn wire_names_match_as_str_and_are_unique() {
+        let mut seen = std::collections::BTreeSet::new();
+        for code in ErrorCode::ALL {
             let json = serde_json::to_value(code).unwrap();
             assert_eq!(json, serde_json::Value::String(code.as_str().to_owned()));
+            assert!(seen.insert(code.as_str()), "duplicate {}", code.as_str());
         }
     }
 

@@ -28,14 +28,17 @@ pub const CHUNK_CHARS: usize = 1200;
 const CHUNK_MARKER: &str = "\u{1}scim-wizard-chunks:";
 
 /// Why the vault could not do what was asked. Never carries a secret.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum VaultError {
     #[error("no keychain is available on this computer ({detail})")]
     Unavailable { detail: String },
     #[error("the keychain is locked or refused access ({detail})")]
     Locked { detail: String },
     #[error("the keychain failed while {action} ({detail})")]
-    Failed { action: &'static str, detail: String },
+    Failed {
+        action: &'static str,
+        detail: String,
+    },
     #[error("the keychain entry `{account}` is damaged: {detail}")]
     Damaged { account: String, detail: String },
 }
@@ -219,7 +222,10 @@ impl Vault {
         indexes: std::ops::RangeInclusive<usize>,
     ) -> Result<(), VaultError> {
         for index in indexes {
-            match self.entry(&chunk_account(account, index))?.delete_credential() {
+            match self
+                .entry(&chunk_account(account, index))?
+                .delete_credential()
+            {
                 Ok(()) | Err(keyring_core::Error::NoEntry) => {}
                 Err(error) => return Err(classify(error, "deleting part of a secret")),
             }
@@ -281,7 +287,10 @@ fn describe(error: &keyring_core::Error) -> String {
     }
 }
 
-#[cfg(all(unix, not(any(target_os = "macos", target_os = "ios", target_os = "android"))))]
+#[cfg(all(
+    unix,
+    not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+))]
 fn native_store() -> keyring_core::Result<Arc<CredentialStore>> {
     let store: Arc<CredentialStore> = zbus_secret_service_keyring_store::Store::new()?;
     Ok(store)

@@ -30,7 +30,11 @@ fn store_read_delete_round_trip() {
         .store("scim-token:org-1", &Secret::from("first-value".to_owned()))
         .unwrap();
     assert_eq!(
-        vault.read("scim-token:org-1").unwrap().unwrap().expose_secret(),
+        vault
+            .read("scim-token:org-1")
+            .unwrap()
+            .unwrap()
+            .expose_secret(),
         "first-value"
     );
 
@@ -38,7 +42,11 @@ fn store_read_delete_round_trip() {
         .store("scim-token:org-1", &Secret::from("second-value".to_owned()))
         .unwrap();
     assert_eq!(
-        vault.read("scim-token:org-1").unwrap().unwrap().expose_secret(),
+        vault
+            .read("scim-token:org-1")
+            .unwrap()
+            .unwrap()
+            .expose_secret(),
         "second-value"
     );
 
@@ -58,7 +66,11 @@ fn long_secrets_are_split_and_joined_back() {
         .store("refresh:tenant", &Secret::from(long.clone()))
         .unwrap();
     assert_eq!(
-        vault.read("refresh:tenant").unwrap().unwrap().expose_secret(),
+        vault
+            .read("refresh:tenant")
+            .unwrap()
+            .unwrap()
+            .expose_secret(),
         long
     );
 
@@ -67,7 +79,11 @@ fn long_secrets_are_split_and_joined_back() {
         .store("refresh:tenant", &Secret::from("short".to_owned()))
         .unwrap();
     assert_eq!(
-        vault.read("refresh:tenant").unwrap().unwrap().expose_secret(),
+        vault
+            .read("refresh:tenant")
+            .unwrap()
+            .unwrap()
+            .expose_secret(),
         "short"
     );
     assert!(vault.read("refresh:tenant#1").unwrap().is_none());
@@ -123,7 +139,10 @@ fn a_missing_keychain_is_a_clear_error_not_a_file() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}");
-    assert!(stdout.contains("VAULT-REFUSED keychain_unavailable"), "{stdout}");
+    assert!(
+        stdout.contains("VAULT-REFUSED keychain_unavailable"),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -1,0 +1,256 @@
+//! The setup journal: what has been done and the ids of what we created, so a crash resumes
+//! without duplicates and a rollback removes only our own things. It never holds a secret.
+//!
+//! One JSON file in the app's data dir, written atomically (temp file in the same directory,
+//! fsync, rename), so a crash mid-write leaves the previous version intact.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Bump when the shape changes in a way older builds cannot read.
+pub const JOURNAL_VERSION: u32 = 1;
+
+const FILE_NAME: &str = "journal.json";
+
+/// The Scaleway side of a setup.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScalewayRecord {
+    pub organization_id: String,
+    #[serde(default)]
+    pub organization_name: Option<String>,
+    #[serde(default)]
+    pub scim_id: Option<String>,
+    /// True when this app enabled SCIM (rollback may disable it again).
+    #[serde(default)]
+    pub scim_enabled_by_us: bool,
+    /// Set just before the token POST, so a token whose response was lost can be recognised.
+    #[serde(default)]
+    pub mint_started_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub token: Option<TokenRecord>,
+    /// The verified SCIM Base URL (not a secret).
+    #[serde(default)]
+    pub base_url: Option<String>,
+}
+
+/// A SCIM token this app minted or was given. Its value is in the keychain, never here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenRecord {
+    /// `None` for a token the admin pasted (its Scaleway id is unknown to us).
+    pub id: Option<String>,
+    /// True when this app minted it (rollback may delete it).
+    pub minted_by_us: bool,
+    pub created_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+    /// False only when the admin chose not to keep it in the keychain.
+    pub in_keychain: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Journal {
+    pub version: u32,
+    pub started_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[serde(default)]
+    pub scaleway: Option<ScalewayRecord>,
+}
+
+impl Journal {
+    pub fn new(now: DateTime<Utc>) -> Self {
+        Self {
+            version: JOURNAL_VERSION,
+            started_at: now,
+            updated_at: now,
+            scaleway: None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error("the setup journal at {path} cannot be read: {problem}")]
+    Unreadable { path: PathBuf, problem: String },
+    #[error("the setup journal at {path} is damaged: {problem}")]
+    Damaged { path: PathBuf, problem: String },
+    #[error("the setup journal at {path} was written by a newer version ({version})")]
+    TooNew { path: PathBuf, version: u32 },
+    #[error("the setup journal cannot be saved in {dir}: {problem}")]
+    Unwritable { dir: PathBuf, problem: String },
+    #[error(
+        "the setup journal belongs to Organization {journal_organization}, not {requested_organization}"
+    )]
+    OtherOrganization {
+        journal_organization: String,
+        requested_organization: String,
+    },
+    #[error("no data directory is known for this user")]
+    NoDataDir,
+}
+
+/// Where journals live: the app's data dir, or an explicit one (tests, `SCIM_WIZARD_DATA_DIR`).
+#[derive(Debug, Clone)]
+pub struct JournalStore {
+    dir: PathBuf,
+}
+
+impl JournalStore {
+    /// The platform data dir (XDG on Linux, Application Support on macOS, AppData on Windows),
+    /// unless `SCIM_WIZARD_DATA_DIR` names another.
+    pub fn default_location() -> Result<Self, JournalError> {
+        if let Some(dir) = std::env::var_os("SCIM_WIZARD_DATA_DIR").filter(|d| !d.is_empty()) {
+            return Ok(Self::at(PathBuf::from(dir)));
+        }
+        directories::ProjectDirs::from("io.github", "scim-wizard", "scim-wizard")
+            .map(|dirs| Self::at(dirs.data_dir().to_path_buf()))
+            .ok_or(JournalError::NoDataDir)
+    }
+
+    pub fn at(dir: PathBuf) -> Self {
+        Self { dir }
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(FILE_NAME)
+    }
+
+    /// The journal, or `None` when no setup was started.
+    pub fn load(&self) -> Result<Option<Journal>, JournalError> {
+        let path = self.path();
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(error) => {
+                return Err(JournalError::Unreadable {
+                    path,
+                    problem: error.to_string(),
+                });
+            }
+        };
+        let journal: Journal =
+            serde_json::from_str(&text).map_err(|error| JournalError::Damaged {
+                path: path.clone(),
+                problem: error.to_string(),
+            })?;
+        if journal.version > JOURNAL_VERSION {
+            return Err(JournalError::TooNew {
+                path,
+                version: journal.version,
+            });
+        }
+        Ok(Some(journal))
+    }
+
+    /// Writes the journal atomically: a crash leaves either the old or the new file, whole.
+    pub fn save(&self, journal: &Journal) -> Result<(), JournalError> {
+        let unwritable = |problem: String| JournalError::Unwritable {
+            dir: self.dir.clone(),
+            problem,
+        };
+        std::fs::create_dir_all(&self.dir).map_err(|e| unwritable(e.to_string()))?;
+        let json = serde_json::to_vec_pretty(journal).map_err(|e| unwritable(e.to_string()))?;
+        let temp = self
+            .dir
+            .join(format!(".{FILE_NAME}.{}.tmp", std::process::id()));
+        let write = || -> std::io::Result<()> {
+            let mut file = std::fs::File::create(&temp)?;
+            file.write_all(&json)?;
+            file.write_all(b"\n")?;
+            file.sync_all()?;
+            std::fs::rename(&temp, self.path())?;
+            sync_dir(&self.dir);
+            Ok(())
+        };
+        write().map_err(|error| {
+            let _ = std::fs::remove_file(&temp);
+            unwritable(error.to_string())
+        })
+    }
+
+    /// Removes the journal (after a finished rollback).
+    pub fn remove(&self) -> Result<(), JournalError> {
+        match std::fs::remove_file(self.path()) {
+            Ok(()) => Ok(()),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(error) => Err(JournalError::Unwritable {
+                dir: self.dir.clone(),
+                problem: error.to_string(),
+            }),
+        }
+    }
+}
+
+/// Makes the rename durable on filesystems that need the directory synced (best effort: not
+/// every platform lets a directory be opened).
+fn sync_dir(dir: &Path) {
+    if let Ok(handle) = std::fs::File::open(dir) {
+        let _ = handle.sync_all();
+    }
+}
+
+/// Refuses a journal started for another Organization, so one admin's resume cannot touch
+/// another customer's setup.
+pub fn check_organization(journal: &Journal, organization_id: &str) -> Result<(), JournalError> {
+    match &journal.scaleway {
+        Some(record) if !record.organization_id.eq_ignore_ascii_case(organization_id) => {
+            Err(JournalError::OtherOrganization {
+                journal_organization: record.organization_id.clone(),
+                requested_organization: organization_id.to_owned(),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saves_and_loads_atomically_and_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = JournalStore::at(dir.path().join("nested"));
+        assert!(store.load().unwrap().is_none());
+        let mut journal = Journal::new(Utc::now());
+        journal.scaleway = Some(ScalewayRecord {
+            organization_id: "org".into(),
+            scim_id: Some("scim".into()),
+            ..ScalewayRecord::default()
+        });
+        store.save(&journal).unwrap();
+        assert_eq!(store.load().unwrap(), Some(journal));
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("nested"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names, vec!["journal.json".to_owned()]);
+    }
+
+    #[test]
+    fn damaged_and_newer_journals_are_refused_with_the_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = JournalStore::at(dir.path().to_path_buf());
+        std::fs::write(store.path(), "{not json").unwrap();
+        assert!(matches!(store.load(), Err(JournalError::Damaged { .. })));
+        let mut journal = Journal::new(Utc::now());
+        journal.version = JOURNAL_VERSION + 1;
+        std::fs::write(store.path(), serde_json::to_string(&journal).unwrap()).unwrap();
+        assert!(matches!(store.load(), Err(JournalError::TooNew { .. })));
+    }
+
+    #[test]
+    fn another_organization_is_refused() {
+        let mut journal = Journal::new(Utc::now());
+        journal.scaleway = Some(ScalewayRecord {
+            organization_id: "a".into(),
+            ..ScalewayRecord::default()
+        });
+        assert!(check_organization(&journal, "A").is_ok());
+        assert!(matches!(
+            check_organization(&journal, "b"),
+            Err(JournalError::OtherOrganization { .. })
+        ));
+    }
+}

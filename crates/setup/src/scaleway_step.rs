@@ -1,0 +1,658 @@
+//! Step 1, Scaleway: connect with a key, enable SCIM, mint the token, find the Base URL, and keep
+//! the token in the keychain — or take a token and Base URL the admin already has.
+//!
+//! Order matters for "nothing lost": the keychain is probed before a token is minted, the token
+//! goes into the keychain the instant it arrives (before anything else touches it), and only then
+//! does the journal record its id (never its value). A crash after minting resumes with the token
+//! read back from the keychain instead of minting a second one.
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use scim_wizard_scaleway::credentials::{Environment, import_credentials};
+use scim_wizard_scaleway::scim_base::{ScimProbe, patterns_to_try};
+use scim_wizard_scaleway::{
+    ClientOptions, OrganizationSource, RetryPolicy, ScalewayClient, ScalewayError, Scim, ScimToken,
+    validate,
+};
+use serde::Serialize;
+use url::Url;
+
+use crate::failure::SetupError;
+use crate::journal::{Journal, JournalStore, ScalewayRecord, TokenRecord, check_organization};
+use crate::secret::{ExposeSecret, Secret};
+use crate::vault::Vault;
+
+/// Scaleway allows at most two live SCIM tokens per Organization (reference §B.3).
+pub const MAX_SCIM_TOKENS: usize = 2;
+
+/// Keychain account of an Organization's SCIM token.
+pub fn scim_token_account(organization_id: &str) -> String {
+    format!("scim-token:{organization_id}")
+}
+
+/// Keychain account of a token pasted without a known Organization.
+pub const PASTED_SCIM_TOKEN_ACCOUNT: &str = "scim-token:pasted";
+
+/// Keychain account of the Scaleway secret key used for an Organization.
+pub fn scaleway_key_account(organization_id: &str) -> String {
+    format!("scaleway-secret-key:{organization_id}")
+}
+
+/// Where Scaleway is, and how hard to try.
+#[derive(Debug, Clone)]
+pub struct ScalewaySettings {
+    /// `https://api.scaleway.com`, or the sandbox's `http://127.0.0.1:PORT/scaleway`.
+    pub api_base: Url,
+    /// A SCIM Base URL pattern with `{scim_id}` / `{organization_id}` that replaces the built-in
+    /// guesses (setting, `--scim-base-url`, `SCIM_WIZARD_SCIM_BASE_URL`).
+    pub scim_base_pattern: Option<String>,
+    pub client_options: ClientOptions,
+    pub probe_timeout: std::time::Duration,
+    pub probe_retry: RetryPolicy,
+}
+
+impl Default for ScalewaySettings {
+    fn default() -> Self {
+        Self {
+            api_base: scim_wizard_scaleway::default_api_base(),
+            scim_base_pattern: None,
+            client_options: ClientOptions::default(),
+            probe_timeout: std::time::Duration::from_secs(15),
+            probe_retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// How the admin gives their Scaleway key.
+#[derive(Debug)]
+pub enum CredentialInput {
+    /// Typed in: the secret key, and the Organization ID or the access key to find it.
+    Typed {
+        secret_key: Secret,
+        organization_id: Option<String>,
+        access_key: Option<String>,
+    },
+    /// From the `scw` CLI configuration or the `SCW_*` variables (the variables win).
+    Imported { profile: Option<String> },
+    /// The key remembered in the keychain for this Organization by an earlier session.
+    Remembered { organization_id: String },
+}
+
+/// A token as the admin sees it in the list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TokenSummary {
+    pub id: String,
+    pub created_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+    /// True for the token this setup minted and keeps in the keychain.
+    pub ours: bool,
+}
+
+/// SCIM on the Organization, as far as the wizard is concerned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ScimState {
+    pub enabled: bool,
+    pub scim_id: Option<String>,
+    /// Oldest first.
+    pub tokens: Vec<TokenSummary>,
+    /// True when Scaleway's limit of two tokens is reached: one must go before minting.
+    pub at_token_limit: bool,
+}
+
+/// The result of the connection check, in plain words plus the facts behind them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ConnectReport {
+    pub organization_id: String,
+    pub organization_name: Option<String>,
+    /// How the Organization was found: `given`, `api_key_user` or `api_key_application`.
+    pub organization_source: String,
+    pub can_manage_scim: bool,
+    pub scim_enabled: bool,
+    /// E.g. "Key OK — organization 'Acme' — this key can manage SCIM".
+    pub summary: String,
+}
+
+/// What minting (or resuming) produced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct MintOutcome {
+    pub token: TokenSummary,
+    /// The verified Base URL, or `None` when the admin must paste it.
+    pub base_url: Option<String>,
+    /// True when no new token was minted because this setup already had one.
+    pub resumed: bool,
+    pub stored_in_keychain: bool,
+}
+
+/// Whether a new token goes into the OS keychain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeychainChoice {
+    Store,
+    /// The admin explicitly chose not to store it: it is only sent to Entra.
+    DoNotStore,
+}
+
+/// A connected Scaleway Organization and what step 1 knows about it.
+#[derive(Debug)]
+pub struct ScalewaySession {
+    client: ScalewayClient,
+    settings: ScalewaySettings,
+    organization_id: String,
+    organization_name: Option<String>,
+    scim: Option<Scim>,
+    /// Set when this session enabled SCIM: a fresh configuration has no token, so the list
+    /// call can be skipped (one round trip fewer).
+    enabled_just_now: bool,
+    vault: Option<Vault>,
+    journal: JournalStore,
+    /// The token when the admin chose not to keep it in the keychain.
+    unsaved_token: Option<Secret>,
+}
+
+impl ScalewaySession {
+    /// Checks the key at once: finds the Organization, reads its name and its SCIM state
+    /// (which is also the permission preflight).
+    pub async fn connect(
+        settings: ScalewaySettings,
+        input: CredentialInput,
+        vault: Option<Vault>,
+        journal: JournalStore,
+        environment: &Environment,
+        home: Option<&Path>,
+    ) -> Result<(Self, ConnectReport), SetupError> {
+        let (secret_key, organization_id, access_key, api_override) = match input {
+            CredentialInput::Typed {
+                secret_key,
+                organization_id,
+                access_key,
+            } => (secret_key, organization_id, access_key, None),
+            CredentialInput::Imported { profile } => {
+                let imported = import_credentials(home, environment, profile.as_deref())?;
+                (
+                    imported.secret_key,
+                    imported.organization_id,
+                    imported.access_key,
+                    imported.api_url,
+                )
+            }
+            CredentialInput::Remembered { organization_id } => {
+                let vault = vault.as_ref().ok_or(SetupError::NotReady(
+                    "no keychain is available to read the remembered key from",
+                ))?;
+                let key = vault.read(&scaleway_key_account(&organization_id))?.ok_or(
+                    SetupError::NotReady("no Scaleway key is remembered for this Organization"),
+                )?;
+                (key, Some(organization_id), None, None)
+            }
+        };
+        validate::secret_key(secret_key.expose_secret())?;
+        let organization_id = organization_id
+            .map(|id| validate::organization_id(&id))
+            .transpose()?;
+        let access_key = access_key
+            .map(|key| validate::access_key(&key).map(str::to_owned))
+            .transpose()?;
+        if organization_id.is_none() && access_key.is_none() {
+            return Err(SetupError::Validation(validate::ValidationError::Empty {
+                field: validate::Field::OrganizationId,
+            }));
+        }
+        let mut settings = settings;
+        // The scw profile may name its own API URL; an explicit override (sandbox) still wins.
+        if let Some(api) = api_override.as_deref().and_then(|u| Url::parse(u).ok()) {
+            if settings.api_base == scim_wizard_scaleway::default_api_base() {
+                settings.api_base = api;
+            }
+        }
+        let remembered_key = Secret::from(secret_key.expose_secret().to_owned());
+        let client = ScalewayClient::with_options(
+            settings.api_base.clone(),
+            secret_key,
+            settings.client_options.clone(),
+        )?;
+        let check = client
+            .check_credentials(organization_id.as_deref(), access_key.as_deref())
+            .await?;
+        if let Some(existing) = journal.load()? {
+            check_organization(&existing, &check.organization_id)?;
+        }
+        let report = ConnectReport {
+            summary: summary(
+                check.organization_name.as_deref(),
+                &check.organization_id,
+                check.can_manage_scim,
+            ),
+            organization_id: check.organization_id.clone(),
+            organization_name: check.organization_name.clone(),
+            organization_source: match check.organization_source {
+                OrganizationSource::Given => "given",
+                OrganizationSource::ApiKeyUser { .. } => "api_key_user",
+                OrganizationSource::ApiKeyApplication { .. } => "api_key_application",
+            }
+            .to_owned(),
+            can_manage_scim: check.can_manage_scim,
+            scim_enabled: check.scim_enabled.is_some(),
+        };
+        if !check.can_manage_scim {
+            return Err(SetupError::Scaleway(
+                scim_wizard_scaleway::ScalewayError::PermissionDenied {
+                    denied: check.scim_denied_permissions.clone(),
+                    request_id: check.requests.last().and_then(|r| r.request_id.clone()),
+                },
+            ));
+        }
+        // Remember the key for this Organization so a resume needs no retyping; a keychain
+        // problem here is not worth failing the connection for.
+        if let Some(vault) = &vault {
+            if let Err(error) = vault.store(
+                &scaleway_key_account(&check.organization_id),
+                &remembered_key,
+            ) {
+                tracing::warn!(
+                    code = error.code().as_str(),
+                    "could not remember the Scaleway key"
+                );
+            }
+        }
+        let session = Self {
+            client,
+            settings,
+            organization_id: check.organization_id,
+            organization_name: check.organization_name,
+            scim: check.scim_enabled,
+            enabled_just_now: false,
+            vault,
+            journal,
+            unsaved_token: None,
+        };
+        Ok((session, report))
+    }
+
+    pub fn organization_id(&self) -> &str {
+        &self.organization_id
+    }
+
+    pub fn organization_name(&self) -> Option<&str> {
+        self.organization_name.as_deref()
+    }
+
+    pub fn client(&self) -> &ScalewayClient {
+        &self.client
+    }
+
+    /// SCIM state with the token list (one call when SCIM is enabled, none when it is not).
+    pub async fn scim_state(&self) -> Result<ScimState, SetupError> {
+        let Some(scim) = &self.scim else {
+            return Ok(ScimState {
+                enabled: false,
+                scim_id: None,
+                tokens: Vec::new(),
+                at_token_limit: false,
+            });
+        };
+        let tokens = self.client.list_scim_tokens(&scim.id).await?;
+        let ours = self.journal_token_id()?;
+        Ok(state_from(scim, &tokens, ours.as_deref()))
+    }
+
+    /// Enables SCIM. The admin has confirmed: this really changes the Organization. Idempotent:
+    /// reads first and enables only when it is off.
+    pub async fn enable_scim(&mut self) -> Result<ScimState, SetupError> {
+        if self.scim.is_none() {
+            // The connection check just read the configuration (404): POST straight away, and
+            // read again only if the POST's answer says it may have changed meanwhile.
+            let (scim, newly) = match self.client.enable_scim(&self.organization_id).await {
+                Ok(scim) => (scim, true),
+                Err(
+                    error @ (ScalewayError::Conflict { .. } | ScalewayError::OutcomeUnknown { .. }),
+                ) => {
+                    let outcome_unknown = matches!(error, ScalewayError::OutcomeUnknown { .. });
+                    match self.client.get_scim(&self.organization_id).await? {
+                        // After a lost answer the configuration that now exists is ours.
+                        Some(scim) => (scim, outcome_unknown),
+                        None => return Err(error.into()),
+                    }
+                }
+                Err(error) => return Err(error.into()),
+            };
+            self.enabled_just_now = newly;
+            let scim_id = scim.id.clone();
+            self.scim = Some(scim);
+            self.update_journal(|record| {
+                record.scim_id = Some(scim_id);
+                record.scim_enabled_by_us |= newly;
+            })?;
+        }
+        if self.enabled_just_now {
+            if let Some(scim) = &self.scim {
+                return Ok(state_from(scim, &[], None));
+            }
+        }
+        self.scim_state().await
+    }
+
+    /// Deletes a token. Only after the admin consented: Entra may be using it.
+    pub async fn delete_token(&mut self, token_id: &str) -> Result<ScimState, SetupError> {
+        self.client.delete_scim_token(token_id).await?;
+        if self.journal_token_id()?.as_deref() == Some(token_id) {
+            self.update_journal(|record| record.token = None)?;
+            if let Some(vault) = &self.vault {
+                vault.delete(&scim_token_account(&self.organization_id))?;
+            }
+        }
+        self.enabled_just_now = false;
+        self.scim_state().await
+    }
+
+    /// Mints the SCIM token (or resumes with the one this setup already has), keeps it in the
+    /// keychain first, records its id, then finds and verifies the Base URL.
+    pub async fn mint_token(
+        &mut self,
+        keychain: KeychainChoice,
+    ) -> Result<MintOutcome, SetupError> {
+        let scim = self.scim.clone().ok_or(SetupError::NotReady(
+            "SCIM is not enabled on this Organization yet",
+        ))?;
+        if keychain == KeychainChoice::Store && self.vault.is_none() {
+            return Err(SetupError::NotReady(
+                "no keychain is available; choose \"don't store the token\" to go on without one",
+            ));
+        }
+        if let Some(outcome) = self.resume_minted_token(&scim).await? {
+            return Ok(outcome);
+        }
+        let live = if self.enabled_just_now {
+            Vec::new()
+        } else {
+            self.client.list_scim_tokens(&scim.id).await?
+        };
+        if live.len() >= MAX_SCIM_TOKENS {
+            return Err(SetupError::TokenLimit { tokens: live });
+        }
+        let vault = match keychain {
+            KeychainChoice::Store => {
+                let vault = self
+                    .vault
+                    .clone()
+                    .ok_or(SetupError::NotReady("no keychain is available"))?;
+                // A locked keychain must be found now, not after the one-time token exists.
+                vault.probe()?;
+                Some(vault)
+            }
+            KeychainChoice::DoNotStore => None,
+        };
+        let started = Utc::now();
+        self.update_journal(|record| record.mint_started_at = Some(started))?;
+
+        let created = self.client.create_scim_token(&scim.id).await?;
+        if let Some(vault) = &vault {
+            vault.store(
+                &scim_token_account(&self.organization_id),
+                &created.bearer_token,
+            )?;
+        } else {
+            self.unsaved_token = Some(Secret::from(
+                created.bearer_token.expose_secret().to_owned(),
+            ));
+        }
+        let token = created.token.clone();
+        self.update_journal(|record| {
+            record.token = Some(TokenRecord {
+                id: Some(token.id.clone()),
+                minted_by_us: true,
+                created_at: token.created_at,
+                expires_at: token.expires_at,
+                in_keychain: vault.is_some(),
+            });
+        })?;
+        self.enabled_just_now = false;
+        let base_url = self.discover_base_url(&scim, &created.bearer_token).await?;
+        Ok(MintOutcome {
+            token: summary_of(&created.token, true),
+            base_url,
+            resumed: false,
+            stored_in_keychain: vault.is_some(),
+        })
+    }
+
+    /// Checks a Base URL the admin pasted with the token we hold, and records it.
+    pub async fn set_base_url(&mut self, pasted: &str) -> Result<String, SetupError> {
+        let url = validate::base_url(pasted)?;
+        let token = self
+            .token()?
+            .ok_or(SetupError::NotReady("there is no SCIM token yet"))?;
+        let verified = self.probe()?.verify(&url, &token).await?;
+        let text = verified.base_url.to_string();
+        let recorded = text.clone();
+        self.update_journal(|record| record.base_url = Some(recorded))?;
+        Ok(text)
+    }
+
+    /// The SCIM token of this setup: from the keychain, or from memory when the admin chose not
+    /// to store it.
+    pub fn token(&self) -> Result<Option<Secret>, SetupError> {
+        if let Some(token) = &self.unsaved_token {
+            return Ok(Some(Secret::from(token.expose_secret().to_owned())));
+        }
+        match &self.vault {
+            Some(vault) => Ok(vault.read(&scim_token_account(&self.organization_id))?),
+            None => Ok(None),
+        }
+    }
+
+    /// Forgets the remembered Scaleway key (sign out of Scaleway).
+    pub fn forget_key(&self) -> Result<(), SetupError> {
+        if let Some(vault) = &self.vault {
+            vault.delete(&scaleway_key_account(&self.organization_id))?;
+        }
+        Ok(())
+    }
+
+    fn probe(&self) -> Result<ScimProbe, SetupError> {
+        Ok(ScimProbe::with_options(
+            self.settings.probe_timeout,
+            self.settings.probe_retry.clone(),
+        )?)
+    }
+
+    async fn discover_base_url(
+        &mut self,
+        scim: &Scim,
+        token: &Secret,
+    ) -> Result<Option<String>, SetupError> {
+        let patterns = patterns_to_try(self.settings.scim_base_pattern.as_deref())?;
+        match self
+            .probe()?
+            .discover(&patterns, &scim.id, &self.organization_id, token)
+            .await
+        {
+            Ok(verified) => {
+                let text = verified.base_url.to_string();
+                let recorded = text.clone();
+                self.update_journal(|record| record.base_url = Some(recorded))?;
+                Ok(Some(text))
+            }
+            // The token is safe in the keychain; the admin pastes the URL next.
+            Err(error) => {
+                tracing::info!(code = error.code(), "no SCIM Base URL candidate verified");
+                Ok(None)
+            }
+        }
+    }
+
+    /// A token this setup minted earlier and still holds: reuse it rather than mint another.
+    async fn resume_minted_token(
+        &mut self,
+        scim: &Scim,
+    ) -> Result<Option<MintOutcome>, SetupError> {
+        let Some(journal) = self.journal.load()? else {
+            return Ok(None);
+        };
+        let Some(record) = journal.scaleway.as_ref() else {
+            return Ok(None);
+        };
+        let Some(held) = self.token()? else {
+            if record.token.as_ref().is_some_and(|t| t.minted_by_us) {
+                // The keychain lost the value (or the admin chose not to keep it and the app
+                // restarted): this token cannot be used again.
+                let ids: Vec<String> = record.token.iter().filter_map(|t| t.id.clone()).collect();
+                return Err(SetupError::TokenLost { token_ids: ids });
+            }
+            return Ok(None);
+        };
+        let live = self.client.list_scim_tokens(&scim.id).await?;
+        let token = match record.token.as_ref().and_then(|t| t.id.clone()) {
+            Some(id) => live.iter().find(|t| t.id == id).cloned(),
+            // The crash came between the keychain and the journal: recognise our token as the
+            // only one created after the mint started.
+            None => match record.mint_started_at {
+                Some(started) => {
+                    let mut newer = live.iter().filter(|t| {
+                        t.created_at
+                            .is_some_and(|c| c >= started - chrono::Duration::seconds(5))
+                    });
+                    match (newer.next(), newer.next()) {
+                        (Some(only), None) => Some(only.clone()),
+                        _ => None,
+                    }
+                }
+                None => None,
+            },
+        };
+        let Some(token) = token else {
+            // The token we held was deleted on Scaleway's side: it is useless now.
+            if let Some(vault) = &self.vault {
+                vault.delete(&scim_token_account(&self.organization_id))?;
+            }
+            self.update_journal(|record| record.token = None)?;
+            return Ok(None);
+        };
+        let id = token.id.clone();
+        self.update_journal(|record| {
+            record.token = Some(TokenRecord {
+                id: Some(id),
+                minted_by_us: true,
+                created_at: token.created_at,
+                expires_at: token.expires_at,
+                in_keychain: true,
+            });
+        })?;
+        let base_url = match record.base_url.clone() {
+            Some(url) => Some(url),
+            None => self.discover_base_url(scim, &held).await?,
+        };
+        Ok(Some(MintOutcome {
+            token: summary_of(&token, true),
+            base_url,
+            resumed: true,
+            stored_in_keychain: true,
+        }))
+    }
+
+    fn journal_token_id(&self) -> Result<Option<String>, SetupError> {
+        Ok(self
+            .journal
+            .load()?
+            .and_then(|j| j.scaleway)
+            .and_then(|s| s.token)
+            .and_then(|t| t.id))
+    }
+
+    fn update_journal(&self, change: impl FnOnce(&mut ScalewayRecord)) -> Result<(), SetupError> {
+        let now = Utc::now();
+        let mut journal = self.journal.load()?.unwrap_or_else(|| Journal::new(now));
+        check_organization(&journal, &self.organization_id)?;
+        let record = journal.scaleway.get_or_insert_with(|| ScalewayRecord {
+            organization_id: self.organization_id.clone(),
+            ..ScalewayRecord::default()
+        });
+        record.organization_name = self.organization_name.clone();
+        change(record);
+        journal.updated_at = now;
+        self.journal.save(&journal)?;
+        Ok(())
+    }
+}
+
+/// The manual path: a token and Base URL the admin already has. Both are checked (shape, then
+/// live), then the token goes into the keychain and the URL into the journal.
+pub async fn use_existing_token(
+    settings: &ScalewaySettings,
+    vault: &Vault,
+    journal: &JournalStore,
+    organization_id: Option<&str>,
+    token: Secret,
+    base_url: &str,
+) -> Result<String, SetupError> {
+    validate::scim_bearer_token(token.expose_secret())?;
+    let url = validate::base_url(base_url)?;
+    let organization_id = organization_id.map(validate::organization_id).transpose()?;
+    let probe = ScimProbe::with_options(settings.probe_timeout, settings.probe_retry.clone())?;
+    let verified = probe.verify(&url, &token).await?;
+    let account = organization_id
+        .as_deref()
+        .map(scim_token_account)
+        .unwrap_or_else(|| PASTED_SCIM_TOKEN_ACCOUNT.to_owned());
+    vault.store(&account, &token)?;
+    let now = Utc::now();
+    let mut record_journal = journal.load()?.unwrap_or_else(|| Journal::new(now));
+    if let Some(org) = &organization_id {
+        check_organization(&record_journal, org)?;
+    }
+    let record = record_journal
+        .scaleway
+        .get_or_insert_with(|| ScalewayRecord {
+            organization_id: organization_id.clone().unwrap_or_default(),
+            ..ScalewayRecord::default()
+        });
+    record.token = Some(TokenRecord {
+        id: None,
+        minted_by_us: false,
+        created_at: None,
+        expires_at: None,
+        in_keychain: true,
+    });
+    record.base_url = Some(verified.base_url.to_string());
+    record_journal.updated_at = now;
+    journal.save(&record_journal)?;
+    Ok(verified.base_url.to_string())
+}
+
+fn summary(name: Option<&str>, id: &str, can_manage_scim: bool) -> String {
+    let organization = match name {
+        Some(name) => format!("organization '{name}'"),
+        None => format!("organization {id}"),
+    };
+    if can_manage_scim {
+        format!("Key OK — {organization} — this key can manage SCIM")
+    } else {
+        format!("Key OK — {organization} — but this key cannot manage SCIM")
+    }
+}
+
+fn summary_of(token: &ScimToken, ours: bool) -> TokenSummary {
+    TokenSummary {
+        id: token.id.clone(),
+        created_at: token.created_at,
+        expires_at: token.expires_at,
+        ours,
+    }
+}
+
+fn state_from(scim: &Scim, tokens: &[ScimToken], ours: Option<&str>) -> ScimState {
+    let mut tokens: Vec<TokenSummary> = tokens
+        .iter()
+        .map(|t| summary_of(t, Some(t.id.as_str()) == ours))
+        .collect();
+    tokens.sort_by_key(|t| t.created_at);
+    ScimState {
+        enabled: true,
+        scim_id: Some(scim.id.clone()),
+        at_token_limit: tokens.len() >= MAX_SCIM_TOKENS,
+        tokens,
+    }
+}

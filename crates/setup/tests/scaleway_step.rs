@@ -1,0 +1,619 @@
+//! Step 1 against the sandbox over real HTTP, with the token kept in a real Secret Service.
+//! `make test` runs these inside `tests/session.sh`; plain `cargo test` skips them.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::Path;
+use std::time::Duration;
+
+use scim_wizard_sandbox::{Sandbox, SandboxConfig, SeedKeyKind};
+use scim_wizard_scaleway::credentials::Environment;
+use scim_wizard_scaleway::{ClientOptions, RetryPolicy, ScalewayClient, SecretString};
+use scim_wizard_setup::journal::JournalStore;
+use scim_wizard_setup::scaleway_step::{
+    CredentialInput, KeychainChoice, ScalewaySession, ScalewaySettings, scim_token_account,
+    use_existing_token,
+};
+use scim_wizard_setup::{ErrorCode, ExposeSecret, Secret, SetupError, Vault};
+use serde_json::Value;
+use url::Url;
+
+struct Fixture {
+    sandbox: Sandbox,
+    vault: Vault,
+    dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    async fn new() -> Self {
+        Self::with_config(SandboxConfig::default()).await
+    }
+
+    async fn with_config(config: SandboxConfig) -> Self {
+        let sandbox = Sandbox::start(config).await.unwrap();
+        let service = format!("scim-wizard-test-{}", uuid_like(&sandbox.urls().base));
+        let vault = Vault::open_native_with_service(&service)
+            .expect("a Secret Service must run: use tests/session.sh");
+        Self {
+            sandbox,
+            vault,
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn settings(&self) -> ScalewaySettings {
+        ScalewaySettings {
+            api_base: Url::parse(&self.sandbox.urls().scaleway_api).unwrap(),
+            scim_base_pattern: Some(self.sandbox.urls().scim_base_url_pattern.clone()),
+            client_options: ClientOptions::default().with_retry(RetryPolicy::quick()),
+            probe_timeout: Duration::from_secs(5),
+            probe_retry: RetryPolicy::quick(),
+        }
+    }
+
+    fn journal(&self) -> JournalStore {
+        JournalStore::at(self.dir.path().join("data"))
+    }
+
+    fn key(&self, kind: SeedKeyKind) -> String {
+        self.sandbox
+            .seed_data()
+            .key(kind)
+            .unwrap()
+            .secret_key
+            .clone()
+    }
+
+    fn org(&self) -> String {
+        self.sandbox.seed_data().organization_id.clone()
+    }
+
+    fn typed(&self, kind: SeedKeyKind) -> CredentialInput {
+        CredentialInput::Typed {
+            secret_key: Secret::from(self.key(kind)),
+            organization_id: Some(self.org()),
+            access_key: None,
+        }
+    }
+
+    async fn connect(
+        &self,
+        input: CredentialInput,
+    ) -> Result<
+        (
+            ScalewaySession,
+            scim_wizard_setup::scaleway_step::ConnectReport,
+        ),
+        SetupError,
+    > {
+        self.connect_with(self.settings(), input).await
+    }
+
+    async fn connect_with(
+        &self,
+        settings: ScalewaySettings,
+        input: CredentialInput,
+    ) -> Result<
+        (
+            ScalewaySession,
+            scim_wizard_setup::scaleway_step::ConnectReport,
+        ),
+        SetupError,
+    > {
+        ScalewaySession::connect(
+            settings,
+            input,
+            Some(self.vault.clone()),
+            self.journal(),
+            &Environment::from_pairs(Vec::<(String, String)>::new()),
+            None,
+        )
+        .await
+    }
+
+    async fn state(&self) -> Value {
+        reqwest::get(format!("{}/state", self.sandbox.urls().control))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    async fn requests(&self) -> Vec<String> {
+        let log: Value = reqwest::get(format!("{}/requests", self.sandbox.urls().control))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let entries = log
+            .as_array()
+            .cloned()
+            .or_else(|| log["requests"].as_array().cloned())
+            .unwrap_or_default();
+        entries
+            .iter()
+            .filter_map(|e| e["route"].as_str().map(str::to_owned))
+            .collect()
+    }
+
+    fn owner_client(&self) -> ScalewayClient {
+        ScalewayClient::with_options(
+            Url::parse(&self.sandbox.urls().scaleway_api).unwrap(),
+            SecretString::from(self.key(SeedKeyKind::Owner)),
+            ClientOptions::default().with_retry(RetryPolicy::quick()),
+        )
+        .unwrap()
+    }
+
+    fn cleanup(&self) {
+        let _ = self.vault.delete(&scim_token_account(&self.org()));
+        let _ = self
+            .vault
+            .delete(&scim_wizard_setup::scaleway_step::scaleway_key_account(
+                &self.org(),
+            ));
+    }
+}
+
+fn uuid_like(base: &str) -> String {
+    base.rsplit(':').next().unwrap_or("0").to_owned()
+}
+
+fn live_token_count(state: &Value) -> usize {
+    let tokens = state["scim_tokens"]
+        .as_array()
+        .or_else(|| state["scaleway"]["scim_tokens"].as_array())
+        .cloned()
+        .unwrap_or_default();
+    tokens
+        .iter()
+        .filter(|t| !t["deleted"].as_bool().unwrap_or(false))
+        .count()
+}
+
+fn assert_no_file_contains(dir: &Path, needle: &str) {
+    for entry in walk(dir) {
+        let bytes = std::fs::read(&entry).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains(needle), "{entry:?} contains a secret");
+    }
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                files.extend(walk(&path));
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+async fn connect_reports_the_organization_in_plain_words() {
+    let f = Fixture::new().await;
+    let (_, report) = f
+        .connect(f.typed(SeedKeyKind::IamManagerApplication))
+        .await
+        .unwrap();
+    assert_eq!(
+        report.summary,
+        "Key OK — organization 'Acme' — this key can manage SCIM"
+    );
+    assert!(!report.scim_enabled);
+
+    // Through the access key alone: the Organization is found via the key's application.
+    let access_key = f
+        .sandbox
+        .seed_data()
+        .key(SeedKeyKind::IamManagerApplication)
+        .unwrap()
+        .access_key
+        .clone();
+    let (_, report) = f
+        .connect(CredentialInput::Typed {
+            secret_key: Secret::from(f.key(SeedKeyKind::IamManagerApplication)),
+            organization_id: None,
+            access_key: Some(access_key),
+        })
+        .await
+        .unwrap();
+    assert_eq!(report.organization_id, f.org());
+    assert_eq!(report.organization_source, "api_key_application");
+    f.cleanup();
+}
+
+async fn connect_imported(
+    f: &Fixture,
+    home: &Path,
+    profile: Option<&str>,
+    env: &Environment,
+) -> Result<
+    (
+        ScalewaySession,
+        scim_wizard_setup::scaleway_step::ConnectReport,
+    ),
+    SetupError,
+> {
+    ScalewaySession::connect(
+        f.settings(),
+        CredentialInput::Imported {
+            profile: profile.map(str::to_owned),
+        },
+        Some(f.vault.clone()),
+        f.journal(),
+        env,
+        Some(home),
+    )
+    .await
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+async fn credentials_import_from_the_scw_config_and_environment() {
+    let f = Fixture::new().await;
+    let home = tempfile::tempdir().unwrap();
+    let config_dir = home.path().join(".config/scw");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    std::fs::write(
+        config_dir.join("config.yaml"),
+        format!(
+            "secret_key: 00000000-0000-4000-8000-000000000000\ndefault_organization_id: {}\nprofiles:\n  acme:\n    secret_key: {}\n",
+            f.org(),
+            f.key(SeedKeyKind::IamManagerApplication)
+        ),
+    )
+    .unwrap();
+    let empty = Environment::from_pairs(Vec::<(String, String)>::new());
+    let (_, report) = connect_imported(&f, home.path(), Some("acme"), &empty)
+        .await
+        .unwrap();
+    assert_eq!(report.organization_name.as_deref(), Some("Acme"));
+
+    // The top-level key is unknown to Scaleway: a specific, plain error.
+    let error = connect_imported(&f, home.path(), None, &empty)
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::ScalewayKeyRefused);
+
+    // SCW_SECRET_KEY wins over the file.
+    let env = Environment::from_pairs([(
+        "SCW_SECRET_KEY".to_owned(),
+        f.key(SeedKeyKind::IamManagerApplication),
+    )]);
+    assert!(connect_imported(&f, home.path(), None, &env).await.is_ok());
+
+    let error = connect_imported(&f, home.path(), Some("nope"), &empty)
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::ScalewayProfileUnknown);
+    assert!(
+        error.to_ui().message.contains("acme"),
+        "{}",
+        error.to_ui().message
+    );
+
+    let nowhere = tempfile::tempdir().unwrap();
+    let error = ScalewaySession::connect(
+        f.settings(),
+        CredentialInput::Imported { profile: None },
+        Some(f.vault.clone()),
+        f.journal(),
+        &empty,
+        Some(nowhere.path()),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::ScalewayCredentialsNotFound);
+    f.cleanup();
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+async fn every_credential_problem_reaches_the_admin_as_a_specific_message() {
+    let f = Fixture::new().await;
+    let cases = [
+        (f.typed(SeedKeyKind::Expired), ErrorCode::ScalewayKeyExpired),
+        (
+            f.typed(SeedKeyKind::NoIamRights),
+            ErrorCode::ScalewayPermissionDenied,
+        ),
+        (
+            f.typed(SeedKeyKind::IamReadOnlyApplication),
+            ErrorCode::ScalewayPermissionDenied,
+        ),
+        (
+            CredentialInput::Typed {
+                secret_key: Secret::from("6f1d3c3e-1111-4222-8333-444455556666".to_owned()),
+                organization_id: Some(f.org()),
+                access_key: None,
+            },
+            ErrorCode::ScalewayKeyRefused,
+        ),
+        (
+            CredentialInput::Typed {
+                secret_key: Secret::from(f.key(SeedKeyKind::Owner)),
+                organization_id: Some("6f1d3c3e-1111-4222-8333-444455556666".to_owned()),
+                access_key: None,
+            },
+            ErrorCode::ScalewayOrganizationNotFound,
+        ),
+        (
+            CredentialInput::Typed {
+                secret_key: Secret::from("not-a-key".to_owned()),
+                organization_id: Some(f.org()),
+                access_key: None,
+            },
+            ErrorCode::InvalidInput,
+        ),
+    ];
+    let mut messages = std::collections::BTreeSet::new();
+    for (input, expected) in cases {
+        let error = f.connect(input).await.unwrap_err();
+        let ui = error.to_ui();
+        assert_eq!(ui.code, expected, "{ui:?}");
+        assert!(!ui.hint.is_empty());
+        messages.insert(ui.message);
+    }
+    assert!(
+        messages.len() >= 5,
+        "each problem has its own message: {messages:?}"
+    );
+
+    // Faults: a rate limit that outlasts the retries, and an outage.
+    f.sandbox
+        .set_faults("scaleway.*:status=503".parse().unwrap());
+    let error = f.connect(f.typed(SeedKeyKind::Owner)).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::ScalewayUnavailable);
+    assert!(error.to_ui().retryable);
+    f.sandbox
+        .set_faults("scaleway.*:status=429,retry_after=60".parse().unwrap());
+    let error = f.connect(f.typed(SeedKeyKind::Owner)).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::ScalewayRateLimited);
+    f.sandbox.set_faults(Default::default());
+    f.cleanup();
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+async fn enable_and_mint_take_four_round_trips_and_keep_the_token_only_in_the_keychain() {
+    let f = Fixture::new().await;
+    let (mut session, report) = f
+        .connect(f.typed(SeedKeyKind::IamManagerApplication))
+        .await
+        .unwrap();
+    assert!(!report.scim_enabled);
+    let before = f.requests().await.len();
+
+    let state = session.enable_scim().await.unwrap();
+    assert!(state.enabled && state.tokens.is_empty());
+    let minted = session.mint_token(KeychainChoice::Store).await.unwrap();
+    assert!(!minted.resumed && minted.stored_in_keychain);
+    let base_url = minted
+        .base_url
+        .clone()
+        .expect("the sandbox pattern verifies");
+    assert!(base_url.starts_with(&f.sandbox.urls().base));
+
+    // The connect step already did the SCIM GET; then POST scim, POST token, GET /Users.
+    let routes = f.requests().await;
+    let after: Vec<&str> = routes[before..].iter().map(String::as_str).collect();
+    assert_eq!(
+        after,
+        [
+            "scaleway.enable_scim",
+            "scaleway.create_scim_token",
+            "scim.list_users"
+        ]
+    );
+    assert!(routes[..before].iter().any(|r| r == "scaleway.get_scim"));
+
+    // Expiry: one year.
+    let created = minted.token.created_at.unwrap();
+    let expires = minted.token.expires_at.unwrap();
+    let days = (expires - created).num_days();
+    assert!((365..=366).contains(&days), "{days}");
+
+    let token = session.token().unwrap().unwrap();
+    let in_keychain = f
+        .vault
+        .read(&scim_token_account(&f.org()))
+        .unwrap()
+        .unwrap();
+    assert_eq!(token.expose_secret(), in_keychain.expose_secret());
+
+    // The journal has the token's id, never its value.
+    let journal = std::fs::read_to_string(f.journal().path()).unwrap();
+    assert!(journal.contains(&minted.token.id));
+    assert_no_file_contains(f.dir.path(), token.expose_secret());
+    assert_no_file_contains(f.dir.path(), &f.key(SeedKeyKind::IamManagerApplication));
+    f.cleanup();
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+async fn a_restart_after_minting_resumes_with_the_same_token() {
+    let f = Fixture::new().await;
+    let (mut session, _) = f.connect(f.typed(SeedKeyKind::Owner)).await.unwrap();
+    session.enable_scim().await.unwrap();
+    let first = session.mint_token(KeychainChoice::Store).await.unwrap();
+    drop(session);
+
+    // "Crash": a new session with the remembered key, as the app does on restart.
+    let (mut session, report) = f
+        .connect(CredentialInput::Remembered {
+            organization_id: f.org(),
+        })
+        .await
+        .unwrap();
+    assert!(report.scim_enabled);
+    let again = session.mint_token(KeychainChoice::Store).await.unwrap();
+    assert!(again.resumed);
+    assert_eq!(again.token.id, first.token.id);
+    assert_eq!(live_token_count(&f.state().await), 1);
+
+    // A crash between the keychain write and the journal write: the journal lost the id.
+    let store = f.journal();
+    let mut journal = store.load().unwrap().unwrap();
+    journal.scaleway.as_mut().unwrap().token = None;
+    store.save(&journal).unwrap();
+    let (mut session, _) = f.connect(f.typed(SeedKeyKind::Owner)).await.unwrap();
+    let third = session.mint_token(KeychainChoice::Store).await.unwrap();
+    assert!(third.resumed);
+    assert_eq!(third.token.id, first.token.id);
+    assert_eq!(live_token_count(&f.state().await), 1);
+    f.cleanup();
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+async fn at_the_two_token_limit_nothing_is_deleted_without_consent() {
+    let f = Fixture::new().await;
+    let owner = f.owner_client();
+    let scim = owner.ensure_scim_enabled(&f.org()).await.unwrap().scim;
+    let older = owner.create_scim_token(&scim.id).await.unwrap();
+    owner.create_scim_token(&scim.id).await.unwrap();
+
+    let (mut session, _) = f.connect(f.typed(SeedKeyKind::Owner)).await.unwrap();
+    let state = session.scim_state().await.unwrap();
+    assert!(state.at_token_limit);
+    assert_eq!(state.tokens[0].id, older.token.id, "oldest first");
+    let error = session.mint_token(KeychainChoice::Store).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::ScalewayTokenLimit);
+    assert_eq!(live_token_count(&f.state().await), 2, "nothing deleted");
+
+    // The admin consents to delete the older one.
+    let state = session.delete_token(&older.token.id).await.unwrap();
+    assert!(!state.at_token_limit);
+    let minted = session.mint_token(KeychainChoice::Store).await.unwrap();
+    assert!(minted.base_url.is_some());
+    assert_eq!(live_token_count(&f.state().await), 2);
+    f.cleanup();
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+async fn when_no_candidate_verifies_the_admin_pastes_the_base_url() {
+    let f = Fixture::new().await;
+    let mut settings = f.settings();
+    settings.scim_base_pattern = Some(format!("{}/nowhere/{{scim_id}}/v2", f.sandbox.urls().base));
+    let (mut session, _) = f
+        .connect_with(settings, f.typed(SeedKeyKind::Owner))
+        .await
+        .unwrap();
+    session.enable_scim().await.unwrap();
+    let minted = session.mint_token(KeychainChoice::Store).await.unwrap();
+    assert!(
+        minted.base_url.is_none(),
+        "the token is kept; the URL is asked for"
+    );
+    assert!(
+        f.vault
+            .read(&scim_token_account(&f.org()))
+            .unwrap()
+            .is_some()
+    );
+
+    let error = session
+        .set_base_url(&format!("{}/nowhere/x/v2", f.sandbox.urls().base))
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::ScimBaseUrlNotFound);
+    let error = session.set_base_url("ftp://example.com").await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::InvalidInput);
+
+    let scim_id = session.scim_state().await.unwrap().scim_id.unwrap();
+    let real = f
+        .sandbox
+        .urls()
+        .scim_base_url_pattern
+        .replace("{scim_id}", &scim_id);
+    let verified = session.set_base_url(&real).await.unwrap();
+    assert_eq!(verified.trim_end_matches('/'), real);
+    f.cleanup();
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+async fn an_existing_token_and_base_url_are_checked_then_kept() {
+    let f = Fixture::new().await;
+    let owner = f.owner_client();
+    let scim = owner.ensure_scim_enabled(&f.org()).await.unwrap().scim;
+    let token = owner.create_scim_token(&scim.id).await.unwrap();
+    let base = f
+        .sandbox
+        .urls()
+        .scim_base_url_pattern
+        .replace("{scim_id}", &scim.id);
+    let settings = f.settings();
+
+    let error = use_existing_token(
+        &settings,
+        &f.vault,
+        &f.journal(),
+        Some(&f.org()),
+        Secret::from("short".to_owned()),
+        &base,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::InvalidInput);
+
+    let error = use_existing_token(
+        &settings,
+        &f.vault,
+        &f.journal(),
+        Some(&f.org()),
+        Secret::from("ZmFrZS10b2tlbi12YWx1ZQ.abcdefghijklmnopqrstuvwxyz012345".to_owned()),
+        &base,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::ScimTokenRefused);
+
+    let kept = use_existing_token(
+        &settings,
+        &f.vault,
+        &f.journal(),
+        Some(&f.org()),
+        Secret::from(token.bearer_token.expose_secret().to_owned()),
+        &base,
+    )
+    .await
+    .unwrap();
+    assert_eq!(kept.trim_end_matches('/'), base);
+    assert_eq!(
+        f.vault
+            .read(&scim_token_account(&f.org()))
+            .unwrap()
+            .unwrap()
+            .expose_secret(),
+        token.bearer_token.expose_secret()
+    );
+    assert_no_file_contains(f.dir.path(), token.bearer_token.expose_secret());
+    f.cleanup();
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+async fn a_journal_for_another_organization_is_refused() {
+    let f = Fixture::new().await;
+    let (mut session, _) = f.connect(f.typed(SeedKeyKind::Owner)).await.unwrap();
+    session.enable_scim().await.unwrap();
+    let other = CredentialInput::Typed {
+        secret_key: Secret::from(f.key(SeedKeyKind::OtherOrganization)),
+        organization_id: Some(f.sandbox.seed_data().other_organization_id.clone()),
+        access_key: None,
+    };
+    let error = f.connect(other).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::JournalMismatch);
+    f.cleanup();
+}
