@@ -1,9 +1,19 @@
 //! IPC commands. Each one is a thin call into `scim-wizard-setup`; errors cross as `UiError`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::State;
+
+use scim_wizard_setup::scaleway_step::{
+    ConnectReport, CredentialInput, Environment, KeychainChoice, MintOutcome, ScalewaySession,
+    ScimState, use_existing_token,
+};
+use scim_wizard_setup::{Secret, UiError};
+
+use crate::state::AppState;
 
 /// What the About line and the end-to-end smoke test show.
-#[derive(Debug, Clone, Serialize, specta::Type)]
+#[derive(Debug, Clone, Serialize, Type)]
 pub struct AppInfo {
     pub name: String,
     pub version: String,
@@ -19,4 +29,181 @@ pub fn app_info(app: tauri::AppHandle) -> AppInfo {
         version: package.version.to_string(),
         identifier: app.config().identifier.clone(),
     }
+}
+
+/// What the practice sandbox simulates (no secrets: its demo key stays in Rust).
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct PracticeInfo {
+    pub organization_name: String,
+    pub organization_id: String,
+}
+
+/// Switches to practice mode: starts the in-process sandbox.
+#[tauri::command]
+#[specta::specta]
+pub async fn start_practice(state: State<'_, AppState>) -> Result<PracticeInfo, UiError> {
+    let mut session = state.inner.lock().await;
+    let practice = session.start_practice().await?;
+    let seed = practice.sandbox.seed_data();
+    Ok(PracticeInfo {
+        organization_name: seed.organization_name.clone(),
+        organization_id: seed.organization_id.clone(),
+    })
+}
+
+/// Switches to real accounts (stops the practice sandbox if it runs).
+#[tauri::command]
+#[specta::specta]
+pub async fn start_real(state: State<'_, AppState>) -> Result<(), UiError> {
+    state.inner.lock().await.start_real();
+    Ok(())
+}
+
+/// How the admin gives their Scaleway key, as the page sends it.
+#[derive(Debug, Deserialize, Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ScalewayCredentials {
+    /// Typed in. The secret key is moved into a `Secret` at once.
+    Typed {
+        secret_key: String,
+        organization_id: Option<String>,
+        access_key: Option<String>,
+    },
+    /// From the `scw` CLI configuration or `SCW_*` variables.
+    Imported { profile: Option<String> },
+    /// The key kept in the keychain for this Organization by an earlier session.
+    Remembered { organization_id: String },
+    /// The practice sandbox's demo key.
+    Practice,
+}
+
+/// Checks the key at once and connects: "Key OK — organization 'Acme' — this key can manage SCIM".
+#[tauri::command]
+#[specta::specta]
+pub async fn scaleway_connect(
+    state: State<'_, AppState>,
+    credentials: ScalewayCredentials,
+) -> Result<ConnectReport, UiError> {
+    let mut session = state.inner.lock().await;
+    let input = match credentials {
+        ScalewayCredentials::Typed {
+            secret_key,
+            organization_id,
+            access_key,
+        } => CredentialInput::Typed {
+            secret_key: Secret::from(secret_key),
+            organization_id: organization_id.filter(|s| !s.trim().is_empty()),
+            access_key: access_key.filter(|s| !s.trim().is_empty()),
+        },
+        ScalewayCredentials::Imported { profile } => CredentialInput::Imported {
+            profile: profile.filter(|s| !s.trim().is_empty()),
+        },
+        ScalewayCredentials::Remembered { organization_id } => {
+            CredentialInput::Remembered { organization_id }
+        }
+        ScalewayCredentials::Practice => {
+            let (secret_key, organization_id) = session.practice_key()?;
+            CredentialInput::Typed {
+                secret_key,
+                organization_id: Some(organization_id),
+                access_key: None,
+            }
+        }
+    };
+    let settings = session.scaleway_settings()?;
+    // A keychain problem must not block the connection check; minting checks it again.
+    let vault = session.vault().ok();
+    let journal = session.journal()?;
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+    let (scaleway, report) = ScalewaySession::connect(
+        settings,
+        input,
+        vault,
+        journal,
+        &Environment::from_process(),
+        home.as_deref(),
+    )
+    .await?;
+    session.scaleway = Some(scaleway);
+    Ok(report)
+}
+
+/// SCIM on the connected Organization, with its tokens.
+#[tauri::command]
+#[specta::specta]
+pub async fn scim_state(state: State<'_, AppState>) -> Result<ScimState, UiError> {
+    let mut session = state.inner.lock().await;
+    Ok(session.scaleway_mut()?.scim_state().await?)
+}
+
+/// Turns SCIM on (the admin has confirmed).
+#[tauri::command]
+#[specta::specta]
+pub async fn scim_enable(state: State<'_, AppState>) -> Result<ScimState, UiError> {
+    let mut session = state.inner.lock().await;
+    Ok(session.scaleway_mut()?.enable_scim().await?)
+}
+
+/// Deletes a token (the admin has consented).
+#[tauri::command]
+#[specta::specta]
+pub async fn scim_delete_token(
+    state: State<'_, AppState>,
+    token_id: String,
+) -> Result<ScimState, UiError> {
+    let mut session = state.inner.lock().await;
+    Ok(session.scaleway_mut()?.delete_token(&token_id).await?)
+}
+
+/// Creates the SCIM token (kept in the keychain unless the admin said not to), then finds and
+/// checks the Base URL.
+#[tauri::command]
+#[specta::specta]
+pub async fn scim_mint_token(
+    state: State<'_, AppState>,
+    store_in_keychain: bool,
+) -> Result<MintOutcome, UiError> {
+    let mut session = state.inner.lock().await;
+    let choice = if store_in_keychain {
+        KeychainChoice::Store
+    } else {
+        KeychainChoice::DoNotStore
+    };
+    Ok(session.scaleway_mut()?.mint_token(choice).await?)
+}
+
+/// Checks and keeps a Base URL pasted from the Scaleway console.
+#[tauri::command]
+#[specta::specta]
+pub async fn scim_set_base_url(
+    state: State<'_, AppState>,
+    base_url: String,
+) -> Result<String, UiError> {
+    let mut session = state.inner.lock().await;
+    Ok(session.scaleway_mut()?.set_base_url(&base_url).await?)
+}
+
+/// "I already have a token and Base URL": both checked, then the token goes to the keychain.
+#[tauri::command]
+#[specta::specta]
+pub async fn scim_use_existing(
+    state: State<'_, AppState>,
+    token: String,
+    base_url: String,
+    organization_id: Option<String>,
+) -> Result<String, UiError> {
+    let token = Secret::from(token);
+    let mut session = state.inner.lock().await;
+    let settings = session.scaleway_settings()?;
+    let vault = session.vault()?;
+    let journal = session.journal()?;
+    Ok(use_existing_token(
+        &settings,
+        &vault,
+        &journal,
+        organization_id.as_deref().filter(|s| !s.trim().is_empty()),
+        token,
+        &base_url,
+    )
+    .await?)
 }

@@ -2,6 +2,7 @@
 //! `scim-wizard-setup`, which knows nothing of Tauri.
 
 mod commands;
+mod state;
 
 use tauri::Manager;
 
@@ -13,7 +14,18 @@ pub const MAIN_WINDOW: &str = "main";
 /// Every command and event the UI can use. `ui/src/lib/bindings.ts` is generated from this list.
 pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new()
-        .commands(tauri_specta::collect_commands![commands::app_info])
+        .commands(tauri_specta::collect_commands![
+            commands::app_info,
+            commands::start_practice,
+            commands::start_real,
+            commands::scaleway_connect,
+            commands::scim_state,
+            commands::scim_enable,
+            commands::scim_delete_token,
+            commands::scim_mint_token,
+            commands::scim_set_base_url,
+            commands::scim_use_existing,
+        ])
         .typ::<scim_wizard_setup::UiError>()
 }
 
@@ -42,6 +54,7 @@ pub fn run() {
                 let _ = window.set_focus();
             }
         }))
+        .manage(state::AppState::default())
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             ipc.mount_events(app);

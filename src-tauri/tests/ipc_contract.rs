@@ -36,7 +36,9 @@ fn bindings_name_every_command_and_the_error_shape() {
     assert!(text.contains("appInfo"), "{text}");
     let compact: String = text.split_whitespace().collect();
     assert!(
-        compact.contains("exporttypeUiError={code:ErrorCode,message:string,hint:string,retryable:boolean,};"),
+        compact.contains(
+            "exporttypeUiError={code:ErrorCode,message:string,hint:string,retryable:boolean,};"
+        ),
         "{text}"
     );
 }
@@ -76,10 +78,20 @@ fn capabilities_grant_only_what_the_ui_calls() {
         let text = std::fs::read_to_string(&path).unwrap();
         let capability: serde_json::Value = serde_json::from_str(&text).unwrap();
         files += 1;
-        assert_eq!(capability["windows"], serde_json::json!(["main"]), "{path:?}");
+        assert_eq!(
+            capability["windows"],
+            serde_json::json!(["main"]),
+            "{path:?}"
+        );
         for permission in capability["permissions"].as_array().unwrap() {
             let name = permission.as_str().unwrap();
-            for forbidden in ["fs:", "shell:", "http:", "clipboard-manager:", "core:default"] {
+            for forbidden in [
+                "fs:",
+                "shell:",
+                "http:",
+                "clipboard-manager:",
+                "core:default",
+            ] {
                 assert!(!name.starts_with(forbidden), "{name} in {path:?}");
             }
         }
@@ -91,5 +103,8 @@ fn capabilities_grant_only_what_the_ui_calls() {
 fn window_title_is_the_product_name() {
     let conf = tauri_conf();
     assert_eq!(conf["app"]["windows"][0]["title"], "Scaleway SCIM Wizard");
-    assert_eq!(conf["app"]["windows"][0]["label"], scim_wizard_lib::MAIN_WINDOW);
+    assert_eq!(
+        conf["app"]["windows"][0]["label"],
+        scim_wizard_lib::MAIN_WINDOW
+    );
 }

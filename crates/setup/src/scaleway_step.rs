@@ -9,7 +9,8 @@
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use scim_wizard_scaleway::credentials::{Environment, import_credentials};
+pub use scim_wizard_scaleway::credentials::Environment;
+use scim_wizard_scaleway::credentials::import_credentials;
 use scim_wizard_scaleway::scim_base::{ScimProbe, patterns_to_try};
 use scim_wizard_scaleway::{
     ClientOptions, OrganizationSource, RetryPolicy, ScalewayClient, ScalewayError, Scim, ScimToken,
@@ -61,6 +62,39 @@ impl Default for ScalewaySettings {
             probe_timeout: std::time::Duration::from_secs(15),
             probe_retry: RetryPolicy::default(),
         }
+    }
+}
+
+/// Environment variable overriding the Scaleway API root.
+pub const SCALEWAY_URL_ENV: &str = "SCIM_WIZARD_SCALEWAY_URL";
+/// Environment variable overriding the SCIM Base URL pattern.
+pub const SCIM_BASE_URL_ENV: &str = "SCIM_WIZARD_SCIM_BASE_URL";
+
+impl ScalewaySettings {
+    /// The defaults, with the `SCIM_WIZARD_SCALEWAY_URL` / `SCIM_WIZARD_SCIM_BASE_URL` overrides.
+    pub fn from_environment(environment: &Environment) -> Result<Self, SetupError> {
+        let mut settings = Self::default();
+        if let Some(api) = environment.get(SCALEWAY_URL_ENV) {
+            settings = settings.with_api_base(api)?;
+        }
+        if let Some(pattern) = environment.get(SCIM_BASE_URL_ENV) {
+            settings = settings.with_scim_base_pattern(pattern)?;
+        }
+        Ok(settings)
+    }
+
+    /// Points at another Scaleway API root (the sandbox, a proxy).
+    pub fn with_api_base(mut self, api_base: &str) -> Result<Self, SetupError> {
+        self.api_base = validate::base_url(api_base)?;
+        Ok(self)
+    }
+
+    /// Replaces the built-in Base URL guesses with one pattern (checked now, so a typo is
+    /// reported before any token exists).
+    pub fn with_scim_base_pattern(mut self, pattern: &str) -> Result<Self, SetupError> {
+        patterns_to_try(Some(pattern))?;
+        self.scim_base_pattern = Some(pattern.to_owned());
+        Ok(self)
     }
 }
 

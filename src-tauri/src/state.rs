@@ -1,0 +1,150 @@
+//! What the desktop app holds between commands: the mode (real accounts or the practice
+//! sandbox), the keychain, the journal and the step sessions. All decisions live in
+//! `scim-wizard-setup`; this only wires them to the window.
+
+use scim_wizard_sandbox::{Sandbox, SandboxConfig, SeedKeyKind};
+use scim_wizard_setup::journal::JournalStore;
+use scim_wizard_setup::scaleway_step::{Environment, ScalewaySession, ScalewaySettings};
+use scim_wizard_setup::{ErrorCode, Secret, UiError, Vault};
+
+/// Keychain service of the practice mode, so practice never touches real entries.
+const PRACTICE_KEYCHAIN_SERVICE: &str = "scim-wizard-practice";
+
+#[derive(Debug, Default)]
+pub struct AppState {
+    pub inner: tokio::sync::Mutex<Session>,
+}
+
+#[derive(Debug, Default)]
+pub struct Session {
+    pub practice: Option<Practice>,
+    pub vault: Option<Vault>,
+    pub scaleway: Option<ScalewaySession>,
+}
+
+/// The in-process sandbox of the practice mode, and its demo key (never sent to the page).
+#[derive(Debug)]
+pub struct Practice {
+    pub sandbox: Sandbox,
+    /// The practice journal lives only as long as the in-process sandbox it describes.
+    pub journal_dir: tempfile::TempDir,
+}
+
+impl Session {
+    /// Starts the practice sandbox (once) and forgets any real-account session.
+    pub async fn start_practice(&mut self) -> Result<&Practice, UiError> {
+        if self.practice.is_none() {
+            let sandbox = Sandbox::start(SandboxConfig::default())
+                .await
+                .map_err(|error| {
+                    UiError::new(
+                        ErrorCode::SandboxUnavailable,
+                        format!("The practice sandbox could not start: {error}."),
+                        "Close other copies of the app and try again.",
+                        true,
+                    )
+                })?;
+            let journal_dir = tempfile::Builder::new()
+                .prefix("scim-wizard-practice")
+                .tempdir()
+                .map_err(|e| {
+                    UiError::new(
+                        ErrorCode::SandboxUnavailable,
+                        format!("The practice sandbox could not prepare its files: {e}."),
+                        "Check that your temporary folder is writable, then try again.",
+                        true,
+                    )
+                })?;
+            self.practice = Some(Practice {
+                sandbox,
+                journal_dir,
+            });
+            self.vault = None;
+            self.scaleway = None;
+        }
+        self.practice.as_ref().ok_or_else(internal)
+    }
+
+    /// Leaves practice mode.
+    pub fn start_real(&mut self) {
+        if self.practice.take().is_some() {
+            self.vault = None;
+            self.scaleway = None;
+        }
+    }
+
+    pub fn vault(&mut self) -> Result<Vault, UiError> {
+        if let Some(vault) = &self.vault {
+            return Ok(vault.clone());
+        }
+        let vault = if self.practice.is_some() {
+            Vault::open_native_with_service(PRACTICE_KEYCHAIN_SERVICE)
+        } else {
+            Vault::open_native()
+        }
+        .map_err(UiError::from)?;
+        self.vault = Some(vault.clone());
+        Ok(vault)
+    }
+
+    pub fn journal(&self) -> Result<JournalStore, UiError> {
+        match &self.practice {
+            Some(practice) => Ok(JournalStore::at(practice.journal_dir.path().to_path_buf())),
+            None => JournalStore::default_location()
+                .map_err(|error| scim_wizard_setup::SetupError::from(error).to_ui()),
+        }
+    }
+
+    pub fn scaleway_settings(&self) -> Result<ScalewaySettings, UiError> {
+        match &self.practice {
+            Some(practice) => ScalewaySettings::default()
+                .with_api_base(&practice.sandbox.urls().scaleway_api)
+                .and_then(|s| {
+                    s.with_scim_base_pattern(&practice.sandbox.urls().scim_base_url_pattern)
+                })
+                .map_err(|error| error.to_ui()),
+            None => ScalewaySettings::from_environment(&Environment::from_process())
+                .map_err(|error| error.to_ui()),
+        }
+    }
+
+    /// The practice sandbox's demo key (stays in Rust).
+    pub fn practice_key(&self) -> Result<(Secret, String), UiError> {
+        let practice = self.practice.as_ref().ok_or_else(|| {
+            UiError::new(
+                ErrorCode::NotReady,
+                "The practice sandbox is not running.",
+                "Go back to the welcome screen and choose to practice in the sandbox.",
+                false,
+            )
+        })?;
+        let seed = practice.sandbox.seed_data();
+        let key = seed
+            .key(SeedKeyKind::IamManagerApplication)
+            .ok_or_else(internal)?;
+        Ok((
+            Secret::from(key.secret_key.clone()),
+            seed.organization_id.clone(),
+        ))
+    }
+
+    pub fn scaleway_mut(&mut self) -> Result<&mut ScalewaySession, UiError> {
+        self.scaleway.as_mut().ok_or_else(|| {
+            UiError::new(
+                ErrorCode::NotReady,
+                "Scaleway is not connected yet.",
+                "Connect your Scaleway account first.",
+                false,
+            )
+        })
+    }
+}
+
+fn internal() -> UiError {
+    UiError::new(
+        ErrorCode::Internal,
+        "The app lost track of its own state.",
+        "Restart the app; your setup resumes where it stopped.",
+        false,
+    )
+}
