@@ -2,6 +2,9 @@
 //! capabilities. Run `make bindings` (or `UPDATE_BINDINGS=1 cargo test -p scim-wizard`) after
 //! changing a command or an IPC type.
 
+// Helper functions in a test file are test code too (clippy.toml only covers #[test] bodies).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::{Path, PathBuf};
 
 fn repo_root() -> PathBuf {

@@ -24,7 +24,9 @@ impl ChildGuard {
 
     /// Whether the process already exited (and how), without waiting.
     pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
-        self.child.as_mut().and_then(|c| c.try_wait().ok().flatten())
+        self.child
+            .as_mut()
+            .and_then(|c| c.try_wait().ok().flatten())
     }
 
     pub fn name(&self) -> &'static str {

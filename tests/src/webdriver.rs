@@ -44,10 +44,10 @@ pub fn wait_until_ready(base: &str, within: Duration) -> Result<()> {
         .build()?;
     let deadline = Instant::now() + within;
     loop {
-        if let Ok(response) = http.get(format!("{base}/status")).send() {
-            if response.status().is_success() {
-                return Ok(());
-            }
+        if let Ok(response) = http.get(format!("{base}/status")).send()
+            && response.status().is_success()
+        {
+            return Ok(());
         }
         if Instant::now() > deadline {
             return Err(WebDriverError::Timeout(within, format!("{base}/status")));
@@ -150,13 +150,16 @@ impl Session {
     }
 
     pub fn text(&self, element: &Element) -> Result<String> {
-        let value = call(self.http.get(self.url(&format!("/element/{}/text", element.0))),
+        let value = call(
+            self.http
+                .get(self.url(&format!("/element/{}/text", element.0))),
         )?;
         Ok(value.as_str().unwrap_or_default().to_owned())
     }
 
     pub fn click(&self, element: &Element) -> Result<()> {
-        call(self.http
+        call(
+            self.http
                 .post(self.url(&format!("/element/{}/click", element.0)))
                 .json(&json!({})),
         )?;

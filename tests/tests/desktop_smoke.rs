@@ -4,6 +4,9 @@
 //! with an unlocked keyring, so no process outlives it. Run by hand with:
 //! `SCIM_WIZARD_APP=target/debug/scim-wizard tests/session.sh cargo test -p scim-wizard-tests --test desktop_smoke -- --ignored`
 
+// Helper functions in a test file are test code too (clippy.toml only covers #[test] bodies).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -68,11 +71,16 @@ fn welcome_screen_opens_and_shows_the_version_over_ipc() {
     let session = Session::start(&driver.base, app.to_str().unwrap()).unwrap();
 
     let title = session
-        .wait_for_text("[data-testid=welcome-title]", Duration::from_secs(20), |t| {
-            !t.is_empty()
-        })
+        .wait_for_text(
+            "[data-testid=welcome-title]",
+            Duration::from_secs(20),
+            |t| !t.is_empty(),
+        )
         .unwrap();
-    assert!(title.contains("Scaleway SCIM Wizard"), "welcome title: {title}");
+    assert!(
+        title.contains("Scaleway SCIM Wizard"),
+        "welcome title: {title}"
+    );
     assert_eq!(session.title().unwrap(), "Scaleway SCIM Wizard");
 
     let steps = session.find_all("[data-testid=step-list] > li").unwrap();
@@ -80,7 +88,10 @@ fn welcome_screen_opens_and_shows_the_version_over_ipc() {
 
     for id in ["connect-accounts", "practice-sandbox"] {
         let button = session.find(&format!("[data-testid={id}]")).unwrap();
-        assert!(!session.text(&button).unwrap().is_empty(), "{id} has a label");
+        assert!(
+            !session.text(&button).unwrap().is_empty(),
+            "{id} has a label"
+        );
     }
 
     // One IPC round trip: the footer's version comes from the Rust `app_info` command.

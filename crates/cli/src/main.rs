@@ -116,7 +116,10 @@ async fn run_sandbox(
         "organization_id": sandbox.seed_data().organization_id,
     });
     let mut stdout = std::io::stdout().lock();
-    if writeln!(stdout, "{ready}").and_then(|()| stdout.flush()).is_err() {
+    if writeln!(stdout, "{ready}")
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
         return ExitCode::from(exit::REMOTE_REFUSED);
     }
     drop(stdout);

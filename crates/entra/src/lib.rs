@@ -4,7 +4,12 @@
 //!
 //! Facts behind every call: `reference/entra-graph.md`.
 
+pub mod auth;
 pub mod cloud;
+pub mod graph;
+pub mod schema;
 
 pub use cloud::{Cloud, Endpoints};
+pub use graph::{AccessTokenSource, GraphClient, GraphError, RetryPolicy, RetryWindow};
+pub use schema::{MappingOptions, SchemaEdit, SchemaError, edit_schema, verify_schema};
 pub use secrecy::{ExposeSecret, SecretString};

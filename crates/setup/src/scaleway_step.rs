@@ -237,10 +237,10 @@ impl ScalewaySession {
         }
         let mut settings = settings;
         // The scw profile may name its own API URL; an explicit override (sandbox) still wins.
-        if let Some(api) = api_override.as_deref().and_then(|u| Url::parse(u).ok()) {
-            if settings.api_base == scim_wizard_scaleway::default_api_base() {
-                settings.api_base = api;
-            }
+        if let Some(api) = api_override.as_deref().and_then(|u| Url::parse(u).ok())
+            && settings.api_base == scim_wizard_scaleway::default_api_base()
+        {
+            settings.api_base = api;
         }
         let remembered_key = Secret::from(secret_key.expose_secret().to_owned());
         let client = ScalewayClient::with_options(
@@ -281,16 +281,16 @@ impl ScalewaySession {
         }
         // Remember the key for this Organization so a resume needs no retyping; a keychain
         // problem here is not worth failing the connection for.
-        if let Some(vault) = &vault {
-            if let Err(error) = vault.store(
+        if let Some(vault) = &vault
+            && let Err(error) = vault.store(
                 &scaleway_key_account(&check.organization_id),
                 &remembered_key,
-            ) {
-                tracing::warn!(
-                    code = error.code().as_str(),
-                    "could not remember the Scaleway key"
-                );
-            }
+            )
+        {
+            tracing::warn!(
+                code = error.code().as_str(),
+                "could not remember the Scaleway key"
+            );
         }
         let session = Self {
             client,
@@ -361,10 +361,10 @@ impl ScalewaySession {
                 record.scim_enabled_by_us |= newly;
             })?;
         }
-        if self.enabled_just_now {
-            if let Some(scim) = &self.scim {
-                return Ok(state_from(scim, &[], None));
-            }
+        if self.enabled_just_now
+            && let Some(scim) = &self.scim
+        {
+            return Ok(state_from(scim, &[], None));
         }
         self.scim_state().await
     }

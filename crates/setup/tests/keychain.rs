@@ -1,6 +1,9 @@
 //! The vault against a real Secret Service. `make test` runs these inside `tests/session.sh`
 //! (a private D-Bus session with gnome-keyring unlocked); plain `cargo test` skips them.
 
+// Helper functions in a test file are test code too (clippy.toml only covers #[test] bodies).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use scim_wizard_setup::{ExposeSecret, Secret, Vault, VaultError};
 
 fn unique_service() -> String {

@@ -7,6 +7,27 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 /** Commands */
 export const commands = {
 	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
+	/**  Switches to practice mode: starts the in-process sandbox. */
+	startPractice: () => typedError<PracticeInfo, UiError>(__TAURI_INVOKE("start_practice")),
+	/**  Switches to real accounts (stops the practice sandbox if it runs). */
+	startReal: () => typedError<null, UiError>(__TAURI_INVOKE("start_real")),
+	/**  Checks the key at once and connects: "Key OK — organization 'Acme' — this key can manage SCIM". */
+	scalewayConnect: (credentials: ScalewayCredentials_Deserialize) => typedError<ConnectReport_Serialize, UiError>(__TAURI_INVOKE("scaleway_connect", { credentials })),
+	/**  SCIM on the connected Organization, with its tokens. */
+	scimState: () => typedError<ScimState_Serialize, UiError>(__TAURI_INVOKE("scim_state")),
+	/**  Turns SCIM on (the admin has confirmed). */
+	scimEnable: () => typedError<ScimState_Serialize, UiError>(__TAURI_INVOKE("scim_enable")),
+	/**  Deletes a token (the admin has consented). */
+	scimDeleteToken: (tokenId: string) => typedError<ScimState_Serialize, UiError>(__TAURI_INVOKE("scim_delete_token", { tokenId })),
+	/**
+	 *  Creates the SCIM token (kept in the keychain unless the admin said not to), then finds and
+	 *  checks the Base URL.
+	 */
+	scimMintToken: (storeInKeychain: boolean) => typedError<MintOutcome_Serialize, UiError>(__TAURI_INVOKE("scim_mint_token", { storeInKeychain })),
+	/**  Checks and keeps a Base URL pasted from the Scaleway console. */
+	scimSetBaseUrl: (baseUrl: string) => typedError<string, UiError>(__TAURI_INVOKE("scim_set_base_url", { baseUrl })),
+	/**  "I already have a token and Base URL": both checked, then the token goes to the keychain. */
+	scimUseExisting: (token: string, baseUrl: string, organizationId: string | null) => typedError<string, UiError>(__TAURI_INVOKE("scim_use_existing", { token, baseUrl, organizationId })),
 };
 
 /* Types */
@@ -15,6 +36,33 @@ export type AppInfo = {
 	name: string,
 	version: string,
 	identifier: string,
+};
+
+/**  The result of the connection check, in plain words plus the facts behind them. */
+export type ConnectReport = ConnectReport_Serialize | ConnectReport_Deserialize;
+
+/**  The result of the connection check, in plain words plus the facts behind them. */
+export type ConnectReport_Deserialize = {
+	organization_id: string,
+	organization_name?: string | null,
+	/**  How the Organization was found: `given`, `api_key_user` or `api_key_application`. */
+	organization_source: string,
+	can_manage_scim: boolean,
+	scim_enabled: boolean,
+	/**  E.g. "Key OK — organization 'Acme' — this key can manage SCIM". */
+	summary: string,
+};
+
+/**  The result of the connection check, in plain words plus the facts behind them. */
+export type ConnectReport_Serialize = {
+	organization_id: string,
+	organization_name: string | null,
+	/**  How the Organization was found: `given`, `api_key_user` or `api_key_application`. */
+	organization_source: string,
+	can_manage_scim: boolean,
+	scim_enabled: boolean,
+	/**  E.g. "Key OK — organization 'Acme' — this key can manage SCIM". */
+	summary: string,
 };
 
 /**
@@ -26,6 +74,8 @@ export type ErrorCode =
 "internal" | 
 /**  Input from the admin did not pass validation. */
 "invalid_input" | 
+/**  A step was asked for before the one it depends on (e.g. minting before connecting). */
+"not_ready" | 
 /**  No OS keychain could be reached (no Secret Service, no keychain daemon). */
 "keychain_unavailable" | 
 /**  The keychain exists but is locked, or access to it was refused. */
@@ -33,7 +83,139 @@ export type ErrorCode =
 /**  The keychain answered with an error while reading or writing. */
 "keychain_failed" | 
 /**  The practice sandbox could not start. */
-"sandbox_unavailable";
+"sandbox_unavailable" | 
+/**  The setup journal could not be read or written. */
+"journal_failed" | 
+/**  The journal on disk belongs to another Organization or tenant. */
+"journal_mismatch" | 
+/**  No Scaleway credentials were found where we looked (scw config, environment). */
+"scaleway_credentials_not_found" | 
+/**  The scw CLI configuration exists but cannot be used (unreadable, bad YAML). */
+"scaleway_credentials_invalid" | 
+/**  The named scw profile does not exist. */
+"scaleway_profile_unknown" | 
+/**  Scaleway refused the secret key (unknown or revoked). */
+"scaleway_key_refused" | 
+/**  The secret key has expired. */
+"scaleway_key_expired" | 
+/**  The key is valid but lacks the IAM rights for SCIM. */
+"scaleway_permission_denied" | 
+/**  The Organization ID does not exist (or is not this key's). */
+"scaleway_organization_not_found" | 
+/**  Scaleway already has two SCIM tokens, its maximum. */
+"scaleway_token_limit" | 
+/**  Scaleway is limiting the request rate. */
+"scaleway_rate_limited" | 
+/**  Scaleway could not be reached or had a server error. */
+"scaleway_unavailable" | 
+/**  The connection broke after a change was sent; the state must be re-read. */
+"scaleway_outcome_unknown" | 
+/**  Scaleway answered something the app does not understand. */
+"scaleway_unexpected" | 
+/**  No candidate SCIM Base URL answered; the admin must paste it from the console. */
+"scim_base_url_not_found" | 
+/**  The SCIM endpoint refused the token. */
+"scim_token_refused" | 
+/**  A minted token was lost before it could be saved (a crash at the worst moment). */
+"scim_token_lost";
+
+/**  What minting (or resuming) produced. */
+export type MintOutcome = MintOutcome_Serialize | MintOutcome_Deserialize;
+
+/**  What minting (or resuming) produced. */
+export type MintOutcome_Deserialize = {
+	token: TokenSummary_Deserialize,
+	/**  The verified Base URL, or `None` when the admin must paste it. */
+	base_url?: string | null,
+	/**  True when no new token was minted because this setup already had one. */
+	resumed: boolean,
+	stored_in_keychain: boolean,
+};
+
+/**  What minting (or resuming) produced. */
+export type MintOutcome_Serialize = {
+	token: TokenSummary_Serialize,
+	/**  The verified Base URL, or `None` when the admin must paste it. */
+	base_url: string | null,
+	/**  True when no new token was minted because this setup already had one. */
+	resumed: boolean,
+	stored_in_keychain: boolean,
+};
+
+/**  What the practice sandbox simulates (no secrets: its demo key stays in Rust). */
+export type PracticeInfo = {
+	organization_name: string,
+	organization_id: string,
+};
+
+/**  How the admin gives their Scaleway key, as the page sends it. */
+export type ScalewayCredentials = ScalewayCredentials_Serialize | ScalewayCredentials_Deserialize;
+
+/**  How the admin gives their Scaleway key, as the page sends it. */
+export type ScalewayCredentials_Deserialize = 
+/**  Typed in. The secret key is moved into a `Secret` at once. */
+{ kind: "typed"; secret_key: string; organization_id?: string | null; access_key?: string | null } | 
+/**  From the `scw` CLI configuration or `SCW_*` variables. */
+{ kind: "imported"; profile?: string | null } | 
+/**  The key kept in the keychain for this Organization by an earlier session. */
+{ kind: "remembered"; organization_id: string } | 
+/**  The practice sandbox's demo key. */
+{ kind: "practice" };
+
+/**  How the admin gives their Scaleway key, as the page sends it. */
+export type ScalewayCredentials_Serialize = 
+/**  Typed in. The secret key is moved into a `Secret` at once. */
+{ kind: "typed"; secret_key: string; organization_id: string | null; access_key: string | null } | 
+/**  From the `scw` CLI configuration or `SCW_*` variables. */
+{ kind: "imported"; profile: string | null } | 
+/**  The key kept in the keychain for this Organization by an earlier session. */
+{ kind: "remembered"; organization_id: string } | 
+/**  The practice sandbox's demo key. */
+{ kind: "practice" };
+
+/**  SCIM on the Organization, as far as the wizard is concerned. */
+export type ScimState = ScimState_Serialize | ScimState_Deserialize;
+
+/**  SCIM on the Organization, as far as the wizard is concerned. */
+export type ScimState_Deserialize = {
+	enabled: boolean,
+	scim_id?: string | null,
+	/**  Oldest first. */
+	tokens: TokenSummary_Deserialize[],
+	/**  True when Scaleway's limit of two tokens is reached: one must go before minting. */
+	at_token_limit: boolean,
+};
+
+/**  SCIM on the Organization, as far as the wizard is concerned. */
+export type ScimState_Serialize = {
+	enabled: boolean,
+	scim_id: string | null,
+	/**  Oldest first. */
+	tokens: TokenSummary_Serialize[],
+	/**  True when Scaleway's limit of two tokens is reached: one must go before minting. */
+	at_token_limit: boolean,
+};
+
+/**  A token as the admin sees it in the list. */
+export type TokenSummary = TokenSummary_Serialize | TokenSummary_Deserialize;
+
+/**  A token as the admin sees it in the list. */
+export type TokenSummary_Deserialize = {
+	id: string,
+	created_at?: string | null,
+	expires_at?: string | null,
+	/**  True for the token this setup minted and keeps in the keychain. */
+	ours: boolean,
+};
+
+/**  A token as the admin sees it in the list. */
+export type TokenSummary_Serialize = {
+	id: string,
+	created_at: string | null,
+	expires_at: string | null,
+	/**  True for the token this setup minted and keeps in the keychain. */
+	ours: boolean,
+};
 
 /**
  *  What crosses IPC when a command fails: `{ code, message, hint, retryable }`.
@@ -47,4 +229,14 @@ export type UiError = {
 	hint: string,
 	retryable: boolean,
 };
+
+/* Tauri Specta runtime */
+async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {
+    try {
+        return { status: "ok", data: await result };
+    } catch (e) {
+        if (e instanceof Error) throw e;
+        return { status: "error", error: e as any };
+    }
+}
 

@@ -139,7 +139,9 @@ pub(crate) fn is_guid(value: &str) -> bool {
 }
 
 fn looks_like_guid_attempt(value: &str) -> bool {
-    !value.contains('.') && value.chars().all(|c| c.is_ascii_hexdigit() || c == '-') && value.len() >= 8
+    !value.contains('.')
+        && value.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+        && value.len() >= 8
 }
 
 fn validate_domain(value: &str) -> Result<(), &'static str> {
@@ -323,7 +325,11 @@ impl SignInConfig {
     pub fn graph_scopes(&self) -> Vec<String> {
         self.scopes()
             .into_iter()
-            .filter(|scope| !OIDC_SCOPES.iter().any(|oidc| oidc.eq_ignore_ascii_case(scope)))
+            .filter(|scope| {
+                !OIDC_SCOPES
+                    .iter()
+                    .any(|oidc| oidc.eq_ignore_ascii_case(scope))
+            })
             .collect()
     }
 
@@ -377,7 +383,10 @@ mod tests {
     #[test]
     fn tenants_are_guids_or_domains() {
         let id = Tenant::parse(" 72F988BF-86F1-41AF-91AB-2D7CD011DB47 ").map(|t| t.to_string());
-        assert_eq!(id.ok().as_deref(), Some("72f988bf-86f1-41af-91ab-2d7cd011db47"));
+        assert_eq!(
+            id.ok().as_deref(),
+            Some("72f988bf-86f1-41af-91ab-2d7cd011db47")
+        );
         assert!(Tenant::parse("contoso.onmicrosoft.com").is_ok_and(|t| !t.is_id()));
         assert!(Tenant::parse("Fabrikam.co.uk").is_ok());
         for bad in [

@@ -95,11 +95,7 @@ fn find_aadsts(text: &str) -> Option<String> {
 /// First line, control characters dropped, capped at `max` characters.
 fn clean_line(text: &str, max: usize) -> String {
     let line = text.lines().next().unwrap_or_default();
-    let mut cleaned: String = line
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(max)
-        .collect();
+    let mut cleaned: String = line.chars().filter(|c| !c.is_control()).take(max).collect();
     if line.chars().count() > max {
         cleaned.push('…');
     }
@@ -134,55 +130,57 @@ pub enum AuthError {
     TimedOut { after: Duration },
     /// The admin declined the consent prompt (AADSTS65004, `access_denied`).
     #[error("{}", self.message())]
-    ConsentDeclined { details: EntraErrorDetails },
+    ConsentDeclined { details: Box<EntraErrorDetails> },
     /// The permissions need an administrator's consent first (AADSTS65001, AADSTS90094, …).
     #[error("{}", self.message())]
-    AdminConsentRequired { details: EntraErrorDetails },
+    AdminConsentRequired { details: Box<EntraErrorDetails> },
     /// The tenant requires assignment to the sign-in app and this user isn't (AADSTS50105).
     #[error("{}", self.message())]
-    UserNotAssigned { details: EntraErrorDetails },
+    UserNotAssigned { details: Box<EntraErrorDetails> },
     /// The client id is not known in this tenant or cloud (AADSTS700016).
     #[error("{}", self.message())]
-    UnknownClient { details: EntraErrorDetails },
+    UnknownClient { details: Box<EntraErrorDetails> },
     /// The app registration does not list our loopback redirect (AADSTS50011).
     #[error("{}", self.message())]
-    RedirectMismatch { details: EntraErrorDetails },
+    RedirectMismatch { details: Box<EntraErrorDetails> },
     /// A Conditional Access policy blocked the sign-in (AADSTS53003 and friends).
     #[error("{}", self.message())]
-    BlockedByPolicy { details: EntraErrorDetails },
+    BlockedByPolicy { details: Box<EntraErrorDetails> },
     /// Microsoft wants more interaction (MFA, a policy prompt): `interaction_required`.
     #[error("{}", self.message())]
-    InteractionRequired { details: EntraErrorDetails },
+    InteractionRequired { details: Box<EntraErrorDetails> },
     /// The tenant given does not exist (AADSTS90002).
     #[error("{}", self.message())]
-    TenantNotFound { details: EntraErrorDetails },
+    TenantNotFound { details: Box<EntraErrorDetails> },
     /// The account is not a member or guest of the tenant signed in to (AADSTS50020, AADSTS90072).
     #[error("{}", self.message())]
-    AccountNotInTenant { details: EntraErrorDetails },
+    AccountNotInTenant { details: Box<EntraErrorDetails> },
     /// The app registration is not set up as a public client for this flow (AADSTS7000218, …).
     #[error("{}", self.message())]
-    ClientMisconfigured { details: EntraErrorDetails },
+    ClientMisconfigured { details: Box<EntraErrorDetails> },
     /// Microsoft refused to redeem the authorization code (expired, reused, or PKCE mismatch).
     #[error("{}", self.message())]
-    CodeRejected { details: EntraErrorDetails },
+    CodeRejected { details: Box<EntraErrorDetails> },
     /// Any other refusal by Microsoft's sign-in service.
     #[error("{}", self.message())]
-    SignInFailed { details: EntraErrorDetails },
+    SignInFailed { details: Box<EntraErrorDetails> },
     /// The saved sign-in is gone or no longer accepted: sign in again.
     #[error("{}", self.message())]
     SignInRequired {
         reason: String,
-        details: Option<EntraErrorDetails>,
+        details: Option<Box<EntraErrorDetails>>,
     },
     /// The admin declined the device code sign-in.
     #[error("{}", self.message())]
-    DeviceCodeDeclined { details: EntraErrorDetails },
+    DeviceCodeDeclined { details: Box<EntraErrorDetails> },
     /// The device code expired before it was used.
     #[error("{}", self.message())]
-    DeviceCodeExpired { details: Option<EntraErrorDetails> },
+    DeviceCodeExpired {
+        details: Option<Box<EntraErrorDetails>>,
+    },
     /// Microsoft did not recognise our device code (`bad_verification_code`): a bug.
     #[error("{}", self.message())]
-    DeviceCodeRejected { details: EntraErrorDetails },
+    DeviceCodeRejected { details: Box<EntraErrorDetails> },
     /// Only answers that did not belong to this sign-in came back (an old tab, another app).
     #[error("{}", self.message())]
     StateMismatch,
@@ -435,9 +433,9 @@ impl AuthError {
             | AuthError::CodeRejected { details }
             | AuthError::SignInFailed { details }
             | AuthError::DeviceCodeDeclined { details }
-            | AuthError::DeviceCodeRejected { details } => Some(details),
+            | AuthError::DeviceCodeRejected { details } => Some(&**details),
             AuthError::SignInRequired { details, .. }
-            | AuthError::DeviceCodeExpired { details } => details.as_ref(),
+            | AuthError::DeviceCodeExpired { details } => details.as_deref(),
             _ => None,
         }
     }
@@ -463,7 +461,9 @@ impl AuthError {
 
     /// Maps an OAuth error from Microsoft to the error the admin sees.
     pub(crate) fn from_entra(details: EntraErrorDetails, stage: Stage) -> AuthError {
-        let error = details.error.as_str();
+        let details = Box::new(details);
+        let error = details.error.clone();
+        let error = error.as_str();
         // A few `error` values decide by themselves at some stages.
         match (stage, error) {
             (Stage::Refresh, "invalid_grant") => {
@@ -472,10 +472,7 @@ impl AuthError {
                     details: Some(details),
                 };
             }
-            (
-                Stage::Refresh,
-                "interaction_required" | "login_required" | "consent_required",
-            ) => {
+            (Stage::Refresh, "interaction_required" | "login_required" | "consent_required") => {
                 return AuthError::SignInRequired {
                     reason: "Microsoft wants you to confirm who you are.".into(),
                     details: Some(details),
@@ -497,7 +494,9 @@ impl AuthError {
         if let Some(number) = details.aadsts_number() {
             match number {
                 65004 => return AuthError::ConsentDeclined { details },
-                65001 | 90094 | 90095 | 90008 => return AuthError::AdminConsentRequired { details },
+                65001 | 90094 | 90095 | 90008 => {
+                    return AuthError::AdminConsentRequired { details };
+                }
                 50105 => return AuthError::UserNotAssigned { details },
                 700016 => return AuthError::UnknownClient { details },
                 50011 | 500113 | 50010 => return AuthError::RedirectMismatch { details },
@@ -518,16 +517,16 @@ impl AuthError {
         match error {
             "access_denied" => AuthError::ConsentDeclined { details },
             "consent_required" => AuthError::AdminConsentRequired { details },
-            "interaction_required" | "login_required" => {
-                AuthError::InteractionRequired { details }
-            }
+            "interaction_required" | "login_required" => AuthError::InteractionRequired { details },
             "invalid_client" | "unauthorized_client" | "unsupported_response_type" => {
                 AuthError::ClientMisconfigured { details }
             }
             "invalid_grant" if stage == Stage::CodeRedemption => {
                 AuthError::CodeRejected { details }
             }
-            "invalid_grant" if stage == Stage::DevicePoll => AuthError::DeviceCodeRejected { details },
+            "invalid_grant" if stage == Stage::DevicePoll => {
+                AuthError::DeviceCodeRejected { details }
+            }
             _ => AuthError::SignInFailed { details },
         }
     }
@@ -556,7 +555,7 @@ pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
 
 fn human_duration(duration: Duration) -> String {
     let seconds = duration.as_secs();
-    if seconds >= 60 && seconds % 60 == 0 {
+    if seconds >= 60 && seconds.is_multiple_of(60) {
         let minutes = seconds / 60;
         format!("{minutes} minute{}", if minutes == 1 { "" } else { "s" })
     } else if seconds >= 1 {
@@ -591,18 +590,66 @@ mod tests {
     #[test]
     fn aadsts_codes_map_to_plain_words_and_keep_the_reference() {
         let cases = [
-            ("access_denied", "AADSTS65004: User declined to consent to access the app.", "entra.consent_declined"),
-            ("invalid_client", "AADSTS65001: The user or administrator has not consented to use the application", "entra.admin_consent_required"),
-            ("access_denied", "AADSTS90094: The grant requires admin permission.", "entra.admin_consent_required"),
-            ("invalid_request", "AADSTS50105: Your administrator has configured the application to block users unless they are specifically granted access.", "entra.user_not_assigned"),
-            ("unauthorized_client", "AADSTS700016: Application with identifier 'x' was not found in the directory 'y'.", "entra.unknown_client"),
-            ("invalid_request", "AADSTS50011: The redirect URI 'http://localhost:1234/' specified in the request does not match.", "entra.redirect_mismatch"),
-            ("access_denied", "AADSTS53003: Access has been blocked by Conditional Access policies.", "entra.blocked_by_policy"),
-            ("interaction_required", "AADSTS50076: Due to a configuration change made by your administrator, you must use multi-factor authentication.", "entra.interaction_required"),
-            ("invalid_request", "AADSTS90002: Tenant 'nope.example' not found.", "entra.tenant_not_found"),
-            ("invalid_client", "AADSTS7000218: The request body must contain client_assertion or client_secret.", "entra.client_misconfigured"),
-            ("access_denied", "The user cancelled.", "entra.consent_declined"),
-            ("interaction_required", "Interaction needed.", "entra.interaction_required"),
+            (
+                "access_denied",
+                "AADSTS65004: User declined to consent to access the app.",
+                "entra.consent_declined",
+            ),
+            (
+                "invalid_client",
+                "AADSTS65001: The user or administrator has not consented to use the application",
+                "entra.admin_consent_required",
+            ),
+            (
+                "access_denied",
+                "AADSTS90094: The grant requires admin permission.",
+                "entra.admin_consent_required",
+            ),
+            (
+                "invalid_request",
+                "AADSTS50105: Your administrator has configured the application to block users unless they are specifically granted access.",
+                "entra.user_not_assigned",
+            ),
+            (
+                "unauthorized_client",
+                "AADSTS700016: Application with identifier 'x' was not found in the directory 'y'.",
+                "entra.unknown_client",
+            ),
+            (
+                "invalid_request",
+                "AADSTS50011: The redirect URI 'http://localhost:1234/' specified in the request does not match.",
+                "entra.redirect_mismatch",
+            ),
+            (
+                "access_denied",
+                "AADSTS53003: Access has been blocked by Conditional Access policies.",
+                "entra.blocked_by_policy",
+            ),
+            (
+                "interaction_required",
+                "AADSTS50076: Due to a configuration change made by your administrator, you must use multi-factor authentication.",
+                "entra.interaction_required",
+            ),
+            (
+                "invalid_request",
+                "AADSTS90002: Tenant 'nope.example' not found.",
+                "entra.tenant_not_found",
+            ),
+            (
+                "invalid_client",
+                "AADSTS7000218: The request body must contain client_assertion or client_secret.",
+                "entra.client_misconfigured",
+            ),
+            (
+                "access_denied",
+                "The user cancelled.",
+                "entra.consent_declined",
+            ),
+            (
+                "interaction_required",
+                "Interaction needed.",
+                "entra.interaction_required",
+            ),
             ("server_error", "Something broke.", "entra.sign_in_failed"),
         ];
         for (error, description, code) in cases {
@@ -621,12 +668,18 @@ mod tests {
 
     #[test]
     fn stage_decides_invalid_grant_and_device_errors() {
-        let grant = details("invalid_grant", "AADSTS70008: The refresh token has expired.");
+        let grant = details(
+            "invalid_grant",
+            "AADSTS70008: The refresh token has expired.",
+        );
         assert_eq!(
             AuthError::from_entra(grant.clone(), Stage::Refresh).code(),
             "entra.sign_in_required"
         );
-        let bad_code = details("invalid_grant", "AADSTS501481: The Code_Verifier does not match.");
+        let bad_code = details(
+            "invalid_grant",
+            "AADSTS501481: The Code_Verifier does not match.",
+        );
         assert_eq!(
             AuthError::from_entra(bad_code, Stage::CodeRedemption).code(),
             "entra.code_rejected"
@@ -643,7 +696,14 @@ mod tests {
 
     #[test]
     fn aadsts_is_read_from_error_codes_when_the_description_has_none() {
-        let details = EntraErrorDetails::new("invalid_grant", Some("no code here"), &[50105], None, None, None);
+        let details = EntraErrorDetails::new(
+            "invalid_grant",
+            Some("no code here"),
+            &[50105],
+            None,
+            None,
+            None,
+        );
         assert_eq!(details.aadsts.as_deref(), Some("AADSTS50105"));
         assert_eq!(details.aadsts_number(), Some(50105));
     }
@@ -662,16 +722,23 @@ mod tests {
     fn every_code_is_namespaced() {
         let samples = [
             AuthError::Cancelled,
-            AuthError::TimedOut { after: Duration::from_secs(300) },
+            AuthError::TimedOut {
+                after: Duration::from_secs(300),
+            },
             AuthError::StateMismatch,
-            AuthError::Network { message: "x".into() },
+            AuthError::Network {
+                message: "x".into(),
+            },
         ];
         for error in samples {
             assert!(error.code().starts_with("entra."));
             assert!(!error.message().is_empty());
         }
         assert_eq!(
-            AuthError::TimedOut { after: Duration::from_secs(300) }.to_string(),
+            AuthError::TimedOut {
+                after: Duration::from_secs(300)
+            }
+            .to_string(),
             "Sign-in timed out: nothing came back from the browser within 5 minutes."
         );
     }

@@ -3,7 +3,7 @@
 //! HTML-escaped.
 
 /// `Content-Security-Policy` of every page: nothing may load, inline style only.
-pub(crate) const PAGE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'";
+pub const PAGE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'";
 
 const APP_NAME: &str = "Scaleway SCIM Wizard";
 
@@ -23,9 +23,7 @@ impl Page {
             status: 200,
             title: "Signed in".into(),
             heading: "You are signed in".into(),
-            lines: vec![format!(
-                "You can close this tab and return to {APP_NAME}."
-            )],
+            lines: vec![format!("You can close this tab and return to {APP_NAME}.")],
             ok: true,
         }
     }
@@ -63,7 +61,8 @@ impl Page {
             title: "Out-of-date sign-in".into(),
             heading: "This sign-in answer is out of date".into(),
             lines: vec![
-                "It does not belong to the sign-in the wizard is waiting for (perhaps an old tab).".into(),
+                "It does not belong to the sign-in the wizard is waiting for (perhaps an old tab)."
+                    .into(),
                 format!("Return to {APP_NAME} and start the sign-in again if needed."),
             ],
             ok: false,
@@ -205,7 +204,10 @@ mod tests {
             "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'\r\n"
         ));
         assert!(response.contains("You are signed in"));
-        assert!(response.contains("you can close this tab") || response.contains("You can close this tab"));
+        assert!(
+            response.contains("you can close this tab")
+                || response.contains("You can close this tab")
+        );
         assert!(response.contains("Scaleway SCIM Wizard"));
     }
 }

@@ -2,11 +2,13 @@
 //! client typed for Entra's error bodies, and turning a token response into [`Tokens`].
 
 use std::fmt;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use oauth2::basic::{BasicRevocationErrorResponse, BasicTokenIntrospectionResponse, BasicTokenType};
+use oauth2::basic::{
+    BasicRevocationErrorResponse, BasicTokenIntrospectionResponse, BasicTokenType,
+};
 use oauth2::{
     EndpointNotSet, EndpointSet, ExtraTokenFields, HttpClientError, RequestTokenError,
     StandardRevocableToken, StandardTokenResponse, TokenResponse,
@@ -73,10 +75,7 @@ impl TokenClaims {
             object_id: raw.oid,
             username: raw.upn.or(raw.preferred_username).or(raw.unique_name),
             display_name: raw.name,
-            scopes: raw
-                .scp
-                .map(|scp| split_scopes(&scp))
-                .unwrap_or_default(),
+            scopes: raw.scp.map(|scp| split_scopes(&scp)).unwrap_or_default(),
             directory_role_ids: raw.wids,
             expires_at: raw.exp,
             client_id: raw.appid.or(raw.azp),
@@ -85,7 +84,9 @@ impl TokenClaims {
 
     /// Whether `scp` holds this scope (case-insensitive, as Entra compares them).
     pub fn has_scope(&self, scope: &str) -> bool {
-        self.scopes.iter().any(|granted| granted.eq_ignore_ascii_case(scope))
+        self.scopes
+            .iter()
+            .any(|granted| granted.eq_ignore_ascii_case(scope))
     }
 }
 
@@ -287,9 +288,11 @@ pub(crate) fn token_client(
     tenant: &str,
 ) -> Result<EntraClient<EndpointNotSet, EndpointNotSet>, AuthError> {
     let token_url = oauth2::TokenUrl::from_url(config.oauth_url(tenant, "token")?);
-    Ok(oauth2::Client::new(oauth2::ClientId::new(config.client_id().to_owned()))
-        .set_auth_type(oauth2::AuthType::RequestBody)
-        .set_token_uri(token_url))
+    Ok(
+        oauth2::Client::new(oauth2::ClientId::new(config.client_id().to_owned()))
+            .set_auth_type(oauth2::AuthType::RequestBody)
+            .set_token_uri(token_url),
+    )
 }
 
 /// Maps an `oauth2` request error. Never formats a response body: a body that failed to parse
@@ -332,11 +335,27 @@ pub(crate) fn tokens_from_response(response: &EntraTokenResponse) -> Tokens {
                 .collect()
         })
         .unwrap_or_default();
-    let access_token = AccessToken::new(
+    let mut access_token = AccessToken::new(
         SecretString::from(response.access_token().secret().as_str()),
         SystemTime::now() + expires_in,
         scopes,
     );
+    if access_token.claims.tenant_id.is_none() {
+        // An access token that is not a readable JWT: the id_token (with `openid`) still says
+        // which tenant signed in, for pinning.
+        let id_claims = response
+            .extra_fields()
+            .id_token
+            .as_deref()
+            .and_then(TokenClaims::decode_unverified);
+        if let Some(id_claims) = id_claims {
+            access_token.claims.tenant_id = id_claims.tenant_id;
+            access_token.claims.object_id = access_token.claims.object_id.or(id_claims.object_id);
+            access_token.claims.username = access_token.claims.username.or(id_claims.username);
+            access_token.claims.display_name =
+                access_token.claims.display_name.or(id_claims.display_name);
+        }
+    }
     let refresh_token = response
         .refresh_token()
         .map(|token| SecretString::from(token.secret().as_str()));
@@ -344,13 +363,6 @@ pub(crate) fn tokens_from_response(response: &EntraTokenResponse) -> Tokens {
         access_token,
         refresh_token,
     }
-}
-
-/// Seconds since the epoch, for comparing with `exp`.
-pub(crate) fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX))
 }
 
 #[cfg(test)]

@@ -31,8 +31,8 @@ impl GraphClient {
     ) -> Result<InstantiatedApp, GraphError> {
         const OPERATION: &str = "create the enterprise application";
         let url = self.url(&["applicationTemplates", template_id, "instantiate"], &[]);
-        let request = Request::post(url, Some(json!({ "displayName": display_name })))
-            .creates(OPERATION);
+        let request =
+            Request::post(url, Some(json!({ "displayName": display_name }))).creates(OPERATION);
         // No replication window on the create itself: a 404 here is not lag but the known bug.
         let answer = self
             .with_retry_window(super::RetryWindow::None)
@@ -147,8 +147,10 @@ impl GraphClient {
         &self,
         app_object_id: &str,
     ) -> Result<ApplicationSummary, GraphError> {
-        self.call_json(Request::get(self.url(&["applications", app_object_id], &[])))
-            .await
+        self.call_json(Request::get(
+            self.url(&["applications", app_object_id], &[]),
+        ))
+        .await
     }
 
     /// `GET /servicePrincipals/{sp_id}` (with its `appRoles`).
@@ -190,10 +192,7 @@ impl GraphClient {
     /// and its service principal and job with it). `Ok(false)` when it was already gone.
     pub async fn delete_application(&self, app_object_id: &str) -> Result<bool, GraphError> {
         let url = self.url(&["applications", app_object_id], &[]);
-        match self
-            .send(Request::new(reqwest::Method::DELETE, url))
-            .await
-        {
+        match self.send(Request::new(reqwest::Method::DELETE, url)).await {
             Ok(_) => Ok(true),
             Err(GraphError::NotFound { .. }) => Ok(false),
             Err(other) => Err(other),

@@ -84,7 +84,9 @@ impl GraphClient {
                 | GraphError::BadRequest { .. }
                 | GraphError::Conflict { .. }),
             ) => match find(self.list_assignments(sp).await?) {
-                Some(existing) => Ok((existing, matches!(error, GraphError::OutcomeUnknown { .. }))),
+                Some(existing) => {
+                    Ok((existing, matches!(error, GraphError::OutcomeUnknown { .. })))
+                }
                 None => Err(error),
             },
             Err(other) => Err(other),
@@ -98,7 +100,11 @@ impl GraphClient {
     }
 
     /// `DELETE /servicePrincipals/{sp}/appRoleAssignedTo/{id}` → 204. `Ok(false)` if already gone.
-    pub async fn remove_assignment(&self, sp: &str, assignment_id: &str) -> Result<bool, GraphError> {
+    pub async fn remove_assignment(
+        &self,
+        sp: &str,
+        assignment_id: &str,
+    ) -> Result<bool, GraphError> {
         let url = self.url(
             &["servicePrincipals", sp, "appRoleAssignedTo", assignment_id],
             &[],
@@ -163,7 +169,10 @@ impl GraphClient {
 
     /// `GET /users/{id or UPN}`.
     pub async fn get_user(&self, id_or_upn: &str) -> Result<DirectoryUser, GraphError> {
-        let url = self.url(&["users", id_or_upn], &[("$select", USER_SELECT.to_owned())]);
+        let url = self.url(
+            &["users", id_or_upn],
+            &[("$select", USER_SELECT.to_owned())],
+        );
         self.call_json(Request::get(url)).await
     }
 
@@ -213,7 +222,11 @@ mod tests {
     #[test]
     fn user_role_is_found_by_name_case_insensitively() {
         let roles = vec![
-            role("b9632174-c057-4f7e-951b-be3adc52bfe6", Some("msiam_access"), true),
+            role(
+                "b9632174-c057-4f7e-951b-be3adc52bfe6",
+                Some("msiam_access"),
+                true,
+            ),
             role("18d14569-c3bd-439b-9a66-3a2aee01d14f", Some("user"), true),
         ];
         assert_eq!(

@@ -71,14 +71,14 @@ impl ErrorDetail {
 pub enum GraphError {
     /// 401: the access token is missing, expired or refused.
     #[error("Microsoft Graph refused the sign-in (it may have expired): sign in again")]
-    AuthExpired { detail: ErrorDetail },
+    AuthExpired { detail: Box<ErrorDetail> },
     /// The token source could not produce an access token (refresh failed, signed out).
     #[error("Not signed in to Microsoft Entra ID: {message}")]
     SignInRequired { message: String },
     /// 403 carrying a Conditional Access claims challenge (`insufficient_claims`).
     #[error("Your organization's Conditional Access policy requires you to sign in again")]
     ClaimsChallenge {
-        detail: ErrorDetail,
+        detail: Box<ErrorDetail>,
         /// The `claims` value to pass to the authorize request, when the answer carried one.
         claims: Option<String>,
     },
@@ -88,40 +88,40 @@ pub enum GraphError {
          (and consent to the wizard's permissions)"
     )]
     Forbidden {
-        detail: ErrorDetail,
+        detail: Box<ErrorDetail>,
         /// The directory role(s) the signed-in admin lacks, as plain names.
         missing_role: &'static str,
     },
     /// 404.
     #[error("Microsoft Graph could not find this object: {}", .detail.readable_message())]
-    NotFound { detail: ErrorDetail },
+    NotFound { detail: Box<ErrorDetail> },
     /// 409 (e.g. `Directory_ConcurrencyViolation`).
     #[error("Microsoft Graph reported a conflict: {}", .detail.readable_message())]
-    Conflict { detail: ErrorDetail },
+    Conflict { detail: Box<ErrorDetail> },
     /// 400 (other than the typed cases below).
     #[error("Microsoft Graph rejected the request: {}", .detail.readable_message())]
-    BadRequest { detail: ErrorDetail },
+    BadRequest { detail: Box<ErrorDetail> },
     /// 429 after the retries allowed by the policy.
     #[error("Microsoft Graph is throttling requests: try again in a moment")]
     Throttled {
-        detail: ErrorDetail,
+        detail: Box<ErrorDetail>,
         retry_after: Option<Duration>,
     },
     /// 5xx after the retries allowed by the policy.
     #[error("Microsoft Graph is unavailable right now (HTTP {}): try again later", .detail.status)]
-    Unavailable { detail: ErrorDetail },
+    Unavailable { detail: Box<ErrorDetail> },
     /// `validateCredentials` → 400 `CredentialValidationUnavailable`: Entra reached the SCIM
     /// endpoint and it refused (wrong or expired token, wrong URL).
     #[error("Scaleway refused the token{}", scaleway_suffix(.scaleway_message))]
     CredentialsRejected {
-        detail: ErrorDetail,
+        detail: Box<ErrorDetail>,
         /// Scaleway's own message, extracted from the JSON Graph embeds in its message.
         scaleway_message: Option<String>,
     },
     /// 500 `InternalError` "Requested value 'X' was not found": a secret key name Graph does not
     /// know. A bug on our side, never the admin's.
     #[error("Microsoft Graph did not accept a provisioning setting name (a bug in the wizard)")]
-    UnknownSecretKey { detail: ErrorDetail },
+    UnknownSecretKey { detail: Box<ErrorDetail> },
     /// `parseExpression` answered `parsingSucceeded: false`.
     #[error("Microsoft Graph could not parse the mapping expression: {message}")]
     ExpressionInvalid { message: String },
@@ -147,12 +147,15 @@ pub enum GraphError {
     /// The service principal has no app role named "User".
     #[error("The enterprise application has no \"User\" role to assign")]
     NoUserRole,
+    /// The Graph address given to the client is not an http(s) URL.
+    #[error("The Microsoft Graph address is not valid: {message}")]
+    InvalidEndpoint { message: String },
     /// An answer we could not understand (wrong shape, redirect, unexpected status).
     #[error("Unexpected answer from Microsoft Graph: {message}")]
     UnexpectedResponse {
         status: Option<u16>,
         message: String,
-        detail: Option<ErrorDetail>,
+        detail: Option<Box<ErrorDetail>>,
     },
 }
 
@@ -183,6 +186,7 @@ impl GraphError {
             GraphError::OutcomeUnknown { .. } => "graph.outcome_unknown",
             GraphError::ReplicationTimeout { .. } => "graph.replication_timeout",
             GraphError::NoUserRole => "graph.no_user_role",
+            GraphError::InvalidEndpoint { .. } => "graph.invalid_endpoint",
             GraphError::UnexpectedResponse { .. } => "graph.unexpected_response",
         }
     }
@@ -213,7 +217,7 @@ impl GraphError {
             | GraphError::Unavailable { detail }
             | GraphError::CredentialsRejected { detail, .. }
             | GraphError::UnknownSecretKey { detail } => Some(detail),
-            GraphError::UnexpectedResponse { detail, .. } => detail.as_ref(),
+            GraphError::UnexpectedResponse { detail, .. } => detail.as_deref(),
             _ => None,
         }
     }
@@ -300,7 +304,9 @@ fn get_ci<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
 }
 
 fn string_at(value: &Value, key: &str) -> Option<String> {
-    get_ci(value, key).and_then(Value::as_str).map(str::to_owned)
+    get_ci(value, key)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
 }
 
 /// Keys under which an embedded answer carries its human message, most specific first:
@@ -373,6 +379,31 @@ fn message_from_value(value: &Value, depth: usize) -> Option<String> {
     }
 }
 
+/// What the SCIM server itself answered, from a failed `validateCredentials` message: the JSON
+/// Graph embeds is unwrapped, and in the admin center's prose ("… Response from the application:
+/// X") only X is kept. Falls back to the whole readable message.
+pub fn application_response(message: &str) -> Option<String> {
+    const MARKERS: &[&str] = &[
+        "response from the application:",
+        "response from your application:",
+    ];
+    let readable = extract_embedded_message(message).unwrap_or_else(|| message.trim().to_owned());
+    let lower = readable.to_ascii_lowercase();
+    let tail = MARKERS.iter().find_map(|marker| {
+        lower
+            .rfind(marker)
+            .and_then(|at| readable.get(at + marker.len()..))
+            .map(str::trim)
+            .filter(|tail| !tail.is_empty())
+    });
+    let text = match tail {
+        Some(tail) => extract_embedded_message(tail).unwrap_or_else(|| tail.to_owned()),
+        None => readable,
+    };
+    let text = text.trim().trim_end_matches('.').trim().to_owned();
+    (!text.is_empty()).then_some(text)
+}
+
 /// Replaces every occurrence of each secret in `text` with `[redacted]`.
 pub(crate) fn redact(text: &str, secrets: &[&str]) -> String {
     let mut out = text.to_owned();
@@ -413,10 +444,11 @@ impl fmt::Display for ErrorDetail {
 /// Maps a failed answer to the typed error (no retry logic here).
 pub(crate) fn classify(detail: ErrorDetail, retry_after: Option<Duration>) -> GraphError {
     let status = detail.status;
+    let detail = Box::new(detail);
     if detail.has_code("CredentialValidationUnavailable")
         || detail.has_code("SystemForCrossDomainIdentityManagementCredentialValidationUnavailable")
     {
-        let scaleway_message = extract_embedded_message(&detail.message);
+        let scaleway_message = application_response(&detail.message);
         return GraphError::CredentialsRejected {
             detail,
             scaleway_message,
@@ -484,7 +516,10 @@ mod tests {
         assert_eq!(detail.request_id.as_deref(), Some("req-1"));
         assert_eq!(detail.client_request_id.as_deref(), Some("cli-1"));
         assert_eq!(detail.date.as_deref(), Some("2026-08-20T10:00:00"));
-        assert_eq!(detail.inner_codes, vec!["DirectoryObjectNotFound", "Deeper"]);
+        assert_eq!(
+            detail.inner_codes,
+            vec!["DirectoryObjectNotFound", "Deeper"]
+        );
         assert!(detail.has_code("deeper"));
         let error = classify(detail, None);
         assert_eq!(error.code(), "graph.not_found");
@@ -523,7 +558,11 @@ mod tests {
             panic!("{error:?}")
         };
         assert!(missing_role.contains("Cloud Application Administrator"));
-        assert!(error.to_string().contains("Cloud Application Administrator"));
+        assert!(
+            error
+                .to_string()
+                .contains("Cloud Application Administrator")
+        );
         assert!(error.to_string().contains("Application Administrator"));
     }
 
@@ -557,6 +596,40 @@ mod tests {
             error.to_string(),
             "Scaleway refused the token: Scaleway said \"invalid bearer token\""
         );
+    }
+
+    #[test]
+    fn credential_validation_prose_keeps_only_the_application_response() {
+        let prose = "You appear to have entered invalid credentials. Error code: \
+            SystemForCrossDomainIdentityManagementCredentialValidationUnavailable Details: An \
+            HTTP/401 Unauthorized response was returned. Response from the application: invalid \
+            bearer token";
+        let raw = body(json!({"error": {
+            "code": "CredentialValidationUnavailable",
+            "message": json!({"Message": prose}).to_string(),
+        }}));
+        let error = classify(parse_error_body(400, &raw, None, None), None);
+        let GraphError::CredentialsRejected {
+            scaleway_message, ..
+        } = &error
+        else {
+            panic!("{error:?}")
+        };
+        assert_eq!(scaleway_message.as_deref(), Some("invalid bearer token"));
+        // The application's answer may itself be JSON (Scaleway IAM's error shape).
+        assert_eq!(
+            application_response(
+                r#"Response from the application: {"message":"authentication is denied","type":"denied_authentication"}"#
+            )
+            .as_deref(),
+            Some("authentication is denied")
+        );
+        assert_eq!(
+            application_response("Please provide a valid tenant URL for your application.")
+                .as_deref(),
+            Some("Please provide a valid tenant URL for your application")
+        );
+        assert_eq!(application_response("  "), None);
     }
 
     #[test]

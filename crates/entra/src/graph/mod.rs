@@ -54,9 +54,11 @@ use serde_json::Value;
 use tokio::time::Instant;
 use url::Url;
 
+pub use apps::Replication;
 pub use directory::user_role_id;
 pub use error::{
-    ErrorDetail, GraphError, REQUIRED_ROLES, extract_embedded_message, parse_error_body,
+    ErrorDetail, GraphError, REQUIRED_ROLES, application_response, extract_embedded_message,
+    parse_error_body,
 };
 pub use limiter::SlidingWindowLimiter;
 pub use odata::{odata_string, percent_encode_query_value};
@@ -176,17 +178,13 @@ impl GraphClient {
     /// `http://127.0.0.1:P/graph`); calls go to `{graph_root}/v1.0/...`.
     pub fn new(graph_root: &str, token: impl AccessTokenSource) -> Result<Self, GraphError> {
         let mut base = Url::parse(graph_root.trim_end_matches('/')).map_err(|error| {
-            GraphError::UnexpectedResponse {
-                status: None,
-                message: format!("the Graph address \"{graph_root}\" is not a URL: {error}"),
-                detail: None,
+            GraphError::InvalidEndpoint {
+                message: format!("\"{graph_root}\" is not a URL: {error}"),
             }
         })?;
         if !matches!(base.scheme(), "https" | "http") || base.cannot_be_a_base() {
-            return Err(GraphError::UnexpectedResponse {
-                status: None,
-                message: format!("the Graph address \"{graph_root}\" is not an http(s) URL"),
-                detail: None,
+            return Err(GraphError::InvalidEndpoint {
+                message: format!("\"{graph_root}\" is not an http(s) URL"),
             });
         }
         base.set_query(None);
@@ -267,8 +265,7 @@ impl GraphClient {
 
     /// Only Graph itself may receive the bearer: a `@odata.nextLink` elsewhere is refused.
     fn same_origin(&self, url: &Url) -> bool {
-        url.origin() == self.shared.base.origin()
-            && url.path().starts_with(self.shared.base.path())
+        url.origin() == self.shared.base.origin() && url.path().starts_with(self.shared.base.path())
     }
 
     async fn token(&self) -> Result<SecretString, GraphError> {
@@ -411,7 +408,11 @@ impl GraphClient {
                 let delay = self.policy.replication_backoff(replication_retries);
                 if started.elapsed() + delay <= budget {
                     replication_retries += 1;
-                    tracing::debug!(?delay, status = status.as_u16(), "replication lag, retrying");
+                    tracing::debug!(
+                        ?delay,
+                        status = status.as_u16(),
+                        "replication lag, retrying"
+                    );
                     tokio::time::sleep(delay).await;
                     continue;
                 }
@@ -552,11 +553,6 @@ impl<'a> Request<'a> {
 
     fn secret(mut self, secret: &'a str) -> Self {
         self.secrets.push(secret);
-        self
-    }
-
-    fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.headers.push((name, value.into()));
         self
     }
 }

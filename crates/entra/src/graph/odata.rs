@@ -49,7 +49,10 @@ mod tests {
 
     #[test]
     fn encoded_filters_decode_back() {
-        let filter = format!("displayName eq {}", odata_string("Scaleway SCIM (O'Neil) & co"));
+        let filter = format!(
+            "displayName eq {}",
+            odata_string("Scaleway SCIM (O'Neil) & co")
+        );
         let encoded = percent_encode_query_value(&filter);
         let decoded: Vec<(String, String)> =
             url::form_urlencoded::parse(format!("$filter={encoded}").as_bytes())

@@ -111,7 +111,10 @@ impl GraphClient {
     /// `DELETE …/jobs/{job}` → 204 (provisioned accounts stay). `Ok(false)` if already gone.
     pub async fn delete_job(&self, sp: &str, job: &str) -> Result<bool, GraphError> {
         match self
-            .send(Request::new(Method::DELETE, self.sync_url(sp, &["jobs", job])))
+            .send(Request::new(
+                Method::DELETE,
+                self.sync_url(sp, &["jobs", job]),
+            ))
             .await
         {
             Ok(_) => Ok(true),
@@ -139,10 +142,12 @@ impl GraphClient {
                 { "key": "SecretToken", "value": token },
             ],
         });
-        let request =
-            Request::post(self.sync_url(sp, &["jobs", "validateCredentials"]), Some(body))
-                .safe()
-                .secret(token);
+        let request = Request::post(
+            self.sync_url(sp, &["jobs", "validateCredentials"]),
+            Some(body),
+        )
+        .safe()
+        .secret(token);
         self.send(request).await.map(drop)
     }
 
@@ -194,9 +199,14 @@ impl GraphClient {
                 detail: None,
             });
         }
+        // `@odata.context` is metadata of the GET answer, not part of the schema.
+        let mut body = schema.clone();
+        if let Some(object) = body.as_object_mut() {
+            object.retain(|key, _| !key.starts_with("@odata."));
+        }
         let request = Request::new(Method::PUT, self.sync_url(sp, &["jobs", job, "schema"]));
         let request = Request {
-            body: Some(schema.clone()),
+            body: Some(body),
             ..request
         };
         self.send(request).await.map(drop)
@@ -333,7 +343,9 @@ pub(crate) fn secrets_body(secrets: &Secrets) -> Value {
 /// Parses the `stringKeyStringValuePair` answer: both halves are JSON inside strings.
 pub(crate) fn parse_on_demand(raw: &Value) -> OnDemandResult {
     let half = |name: &str| match raw.get(name) {
-        Some(Value::String(text)) => serde_json::from_str(text).unwrap_or(Value::String(text.clone())),
+        Some(Value::String(text)) => {
+            serde_json::from_str(text).unwrap_or(Value::String(text.clone()))
+        }
         Some(other) => other.clone(),
         None => Value::Null,
     };
@@ -387,8 +399,7 @@ mod tests {
             ..secrets
         };
         let body = secrets_body(&with_email);
-        let settings: Value =
-            serde_json::from_str(body[2]["value"].as_str().unwrap()).unwrap();
+        let settings: Value = serde_json::from_str(body[2]["value"].as_str().unwrap()).unwrap();
         assert_eq!(settings["Enabled"], json!(true));
         assert_eq!(settings["Recipients"], json!("ops@contoso.example"));
         assert_eq!(body[3]["value"], json!("true"));
@@ -409,8 +420,13 @@ mod tests {
             Some("SystemForCrossDomainIdentityManagementBadRequest")
         );
         assert_eq!(result.error_message.as_deref(), Some("unsupported path"));
-        assert_eq!(result.value["provisioningSteps"][0]["name"], "EntryExportAdd");
-        let ok = parse_on_demand(&json!({"key": "{\"result\":\"Success\",\"details\":{}}", "value": "not json"}));
+        assert_eq!(
+            result.value["provisioningSteps"][0]["name"],
+            "EntryExportAdd"
+        );
+        let ok = parse_on_demand(
+            &json!({"key": "{\"result\":\"Success\",\"details\":{}}", "value": "not json"}),
+        );
         assert!(ok.succeeded());
         assert_eq!(ok.value, json!("not json"));
         assert_eq!(parse_on_demand(&json!({})).result, "Unknown");

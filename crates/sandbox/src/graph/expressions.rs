@@ -189,7 +189,7 @@ fn parameter_keys(spec: &FunctionSpec, count: usize) -> Result<Vec<&'static str>
         }
         keys.extend(spec.optional.iter().take(rest));
     } else {
-        if rest % spec.repeating.len() != 0 {
+        if !rest.is_multiple_of(spec.repeating.len()) {
             return Err(wrong());
         }
         keys.extend(spec.repeating.iter().cycle().take(rest));
@@ -328,7 +328,9 @@ impl<'a> Parser<'a> {
                 }
                 let name = &self.text[start..self.position];
                 let spec = spec(name).ok_or_else(|| {
-                    error(format!("The function '{name}' is not a supported function."))
+                    error(format!(
+                        "The function '{name}' is not a supported function."
+                    ))
                 })?;
                 self.expect('(')?;
                 let mut args = Vec::new();
@@ -432,8 +434,11 @@ pub(crate) fn from_source(source: &Value) -> Result<Expr, ParseError> {
             .and_then(Value::as_array)
             .filter(|parameters| !parameters.is_empty());
         if let (Some(name), Some(parameters)) = (text("name"), parameters) {
-            let spec = spec(name)
-                .ok_or_else(|| error(format!("The function '{name}' is not a supported function.")))?;
+            let spec = spec(name).ok_or_else(|| {
+                error(format!(
+                    "The function '{name}' is not a supported function."
+                ))
+            })?;
             let args = parameters
                 .iter()
                 .map(|parameter| {
@@ -563,9 +568,12 @@ pub(crate) fn evaluate(expr: &Expr, attribute: &dyn Fn(&str) -> Val) -> Result<V
         }
         "Split" => match (text_of(0), text_of(1)) {
             (None, _) => Val::Null,
-            (Some(source), Some(delimiter)) if !delimiter.is_empty() => {
-                Val::Many(source.split(delimiter.as_str()).map(str::to_string).collect())
-            }
+            (Some(source), Some(delimiter)) if !delimiter.is_empty() => Val::Many(
+                source
+                    .split(delimiter.as_str())
+                    .map(str::to_string)
+                    .collect(),
+            ),
             (Some(source), _) => Val::Many(vec![source]),
         },
         "Join" => {
@@ -610,7 +618,9 @@ pub(crate) fn evaluate(expr: &Expr, attribute: &dyn Fn(&str) -> Val) -> Result<V
             Some(text) => Val::One(format!("{text}{}", text_of(1).unwrap_or_default())),
         },
         "Not" => boolean(!text_of(0).is_some_and(|text| text.eq_ignore_ascii_case("true"))),
-        "NormalizeDiacritics" => text_of(0).map_or(Val::Null, |text| Val::One(strip_diacritics(&text))),
+        "NormalizeDiacritics" => {
+            text_of(0).map_or(Val::Null, |text| Val::One(strip_diacritics(&text)))
+        }
         "StripSpaces" => text_of(0).map_or(Val::Null, |text| {
             Val::One(text.chars().filter(|c| !c.is_whitespace()).collect())
         }),
@@ -665,10 +675,14 @@ mod tests {
 
     #[test]
     fn switch_with_an_empty_default_and_join() {
-        let active = parse(r#"Switch([IsSoftDeleted], , "False", "True", "True", "False")"#).unwrap();
+        let active =
+            parse(r#"Switch([IsSoftDeleted], , "False", "True", "True", "False")"#).unwrap();
         assert_eq!(evaluate(&active, &user).unwrap(), Val::One("True".into()));
         let formatted = parse(r#"Join(" ", [givenName], [surname])"#).unwrap();
-        assert_eq!(evaluate(&formatted, &user).unwrap(), Val::One("Jane Doe".into()));
+        assert_eq!(
+            evaluate(&formatted, &user).unwrap(),
+            Val::One("Jane Doe".into())
+        );
         let lower = parse(r#"ToLower(Coalesce([mail], [userPrincipalName]))"#).unwrap();
         assert_eq!(
             evaluate(&lower, &user).unwrap(),
@@ -681,7 +695,10 @@ mod tests {
         let zero = parse(r#"Item(Split([userPrincipalName], "@"), 0)"#).unwrap();
         assert_eq!(evaluate(&zero, &user).unwrap(), Val::Null);
         let two = parse(r#"Item(Split([userPrincipalName], "@"), 2)"#).unwrap();
-        assert_eq!(evaluate(&two, &user).unwrap(), Val::One("contoso.com".into()));
+        assert_eq!(
+            evaluate(&two, &user).unwrap(),
+            Val::One("contoso.com".into())
+        );
     }
 
     #[test]

@@ -15,8 +15,7 @@ use serde_json::{Value, json};
 use crate::App;
 
 /// What Graph answers JSON with.
-const ODATA_JSON: &str =
-    "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
+const ODATA_JSON: &str = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
 
 /// A stand-in diagnostic header (Graph sends one on every response; its content is opaque).
 const AGS_DIAGNOSTIC: &str = r#"{"ServerInfo":{"DataCenter":"Sandbox","Slice":"E","Ring":"5","ScaleUnit":"000","RoleInstance":"SANDBOX000001"}}"#;
@@ -153,7 +152,11 @@ fn inner_error_date(app: &App) -> String {
 
 /// Middleware on every Graph route: request ids, the diagnostic header, and `innerError` in
 /// error bodies (including the ones the fault plan injects).
-pub(crate) async fn envelope(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+pub(crate) async fn envelope(
+    State(app): State<Arc<App>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
     let client_request_id = request
         .headers()

@@ -67,10 +67,7 @@ pub(super) fn entra_timestamp(now: DateTime<Utc>) -> String {
 pub(super) fn parse_params(raw: &[u8]) -> Result<Params, OAuthError> {
     let mut params = Params::new();
     for (name, value) in url::form_urlencoded::parse(raw) {
-        if params
-            .insert(name.to_string(), value.to_string())
-            .is_some()
-        {
+        if params.insert(name.to_string(), value.to_string()).is_some() {
             return Err(super::unverified::duplicated_parameter(&name));
         }
     }
@@ -302,7 +299,10 @@ mod tests {
     #[test]
     fn params_decode_plus_as_space_and_refuse_duplicates() {
         let params = parse_params(b"scope=openid+profile&state=a%26b").unwrap_or_default();
-        assert_eq!(params.get("scope").map(String::as_str), Some("openid profile"));
+        assert_eq!(
+            params.get("scope").map(String::as_str),
+            Some("openid profile")
+        );
         assert_eq!(params.get("state").map(String::as_str), Some("a&b"));
         let duplicated = parse_params(b"code=a&code=b").err();
         assert_eq!(duplicated.map(|error| error.error), Some("invalid_request"));

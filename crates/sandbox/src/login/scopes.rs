@@ -202,7 +202,8 @@ pub(super) fn narrow(
     let Some(scope) = scope else {
         return Ok(grant.clone());
     };
-    let requested = parse(scope).map_err(|problem| problem.to_oauth_error(client_id, client_name))?;
+    let requested =
+        parse(scope).map_err(|problem| problem.to_oauth_error(client_id, client_name))?;
     if requested.graph_default {
         return Ok(grant.clone());
     }

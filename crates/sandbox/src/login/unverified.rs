@@ -33,7 +33,11 @@ pub(super) fn duplicated_parameter(name: &str) -> OAuthError {
 /// UNVERIFIED: a Graph permission name that does not exist. AADSTS650053 with
 /// `invalid_client` is what Entra is widely reported to answer ("asked for scope … that doesn't
 /// exist on the resource"); the error-code reference page does not list it.
-pub(super) fn unknown_graph_permission(client_id: &str, client_name: &str, scope: &str) -> OAuthError {
+pub(super) fn unknown_graph_permission(
+    client_id: &str,
+    client_name: &str,
+    scope: &str,
+) -> OAuthError {
     OAuthError::new(
         "invalid_client",
         650_053,
@@ -285,7 +289,10 @@ pub(super) fn invalid_prompt(value: &str) -> OAuthError {
 /// implicit grant enabled on the client (AADSTS700054), which the Graph CLI client is assumed not
 /// to have; anything else is AADSTS70005 "UnsupportedResponseType".
 pub(super) fn unsupported_response_type(value: &str) -> OAuthError {
-    if value.split_whitespace().any(|part| part == "id_token" || part == "token") {
+    if value
+        .split_whitespace()
+        .any(|part| part == "id_token" || part == "token")
+    {
         OAuthError::new(
             "unsupported_response_type",
             700_054,
@@ -295,7 +302,9 @@ pub(super) fn unsupported_response_type(value: &str) -> OAuthError {
         OAuthError::new(
             "unsupported_response_type",
             70_005,
-            format!("The provided value for the input parameter 'response_type' is not allowed for this request. Expected value: 'code'. Received: '{value}'."),
+            format!(
+                "The provided value for the input parameter 'response_type' is not allowed for this request. Expected value: 'code'. Received: '{value}'."
+            ),
         )
     }
 }
@@ -315,7 +324,9 @@ pub(super) fn unsupported_response_mode(value: &str) -> OAuthError {
     OAuthError::new(
         "invalid_request",
         70_007,
-        format!("The provided value '{value}' for the input parameter 'response_mode' is not supported."),
+        format!(
+            "The provided value '{value}' for the input parameter 'response_mode' is not supported."
+        ),
     )
 }
 
