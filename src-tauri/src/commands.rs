@@ -8,7 +8,7 @@ use scim_wizard_setup::scaleway_step::{
     ConnectReport, CredentialInput, Environment, KeychainChoice, MintOutcome, ScalewaySession,
     ScimState, use_existing_token,
 };
-use scim_wizard_setup::{Secret, UiError};
+use scim_wizard_setup::{ErrorCode, ExposeSecret, Secret, UiError};
 
 use crate::state::AppState;
 
@@ -206,4 +206,86 @@ pub async fn scim_use_existing(
         &base_url,
     )
     .await?)
+}
+
+/// What a copy button copies.
+#[derive(Debug, Clone, Copy, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum CopyTarget {
+    ScimToken,
+    BaseUrl,
+}
+
+/// When the copied value leaves the clipboard, for the button's countdown.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct CopyReceipt {
+    pub clears_in_seconds: u32,
+}
+
+/// Copies the SCIM token or the Base URL through Rust: marked sensitive, cleared after the
+/// delay if the clipboard still holds it. The value never passes through the page.
+#[tauri::command]
+#[specta::specta]
+pub async fn copy_to_clipboard(
+    state: State<'_, AppState>,
+    clipboard: State<'_, crate::clipboard::SecureClipboard>,
+    target: CopyTarget,
+    clear_after_seconds: Option<u32>,
+) -> Result<CopyReceipt, UiError> {
+    let mut session = state.inner.lock().await;
+    let value = match target {
+        CopyTarget::ScimToken => session
+            .scaleway_mut()?
+            .token()?
+            .map(|t| t.expose_secret().to_owned()),
+        CopyTarget::BaseUrl => session
+            .journal()?
+            .load()
+            .map_err(|e| scim_wizard_setup::SetupError::from(e).to_ui())?
+            .and_then(|journal| journal.scaleway)
+            .and_then(|record| record.base_url),
+    }
+    .ok_or_else(|| {
+        UiError::new(
+            ErrorCode::NotReady,
+            "There is nothing to copy yet.",
+            "Create the SCIM token first.",
+            false,
+        )
+    })?;
+    let seconds = clear_after_seconds
+        .unwrap_or(crate::clipboard::DEFAULT_CLEAR_AFTER_SECONDS)
+        .clamp(5, 600);
+    clipboard
+        .copy_sensitive(
+            zeroize::Zeroizing::new(value),
+            std::time::Duration::from_secs(u64::from(seconds)),
+        )
+        .map_err(|error| {
+            UiError::new(
+                ErrorCode::Internal,
+                format!("The app could not use the clipboard: {error}."),
+                "Try again; on Linux a clipboard needs a running desktop session.",
+                true,
+            )
+        })?;
+    Ok(CopyReceipt {
+        clears_in_seconds: seconds,
+    })
+}
+
+/// The one explicit reveal: the page shows the token only while the admin holds "Reveal".
+#[tauri::command]
+#[specta::specta]
+pub async fn reveal_scim_token(state: State<'_, AppState>) -> Result<String, UiError> {
+    let mut session = state.inner.lock().await;
+    let token = session.scaleway_mut()?.token()?.ok_or_else(|| {
+        UiError::new(
+            ErrorCode::NotReady,
+            "There is no SCIM token yet.",
+            "Create the SCIM token first.",
+            false,
+        )
+    })?;
+    Ok(token.expose_secret().to_owned())
 }

@@ -1,6 +1,7 @@
 //! The desktop shell: window, plugins and IPC commands. It stays thin: every decision lives in
 //! `scim-wizard-setup`, which knows nothing of Tauri.
 
+mod clipboard;
 mod commands;
 mod state;
 
@@ -25,6 +26,8 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::scim_mint_token,
             commands::scim_set_base_url,
             commands::scim_use_existing,
+            commands::copy_to_clipboard,
+            commands::reveal_scim_token,
         ])
         .typ::<scim_wizard_setup::UiError>()
 }
@@ -55,6 +58,7 @@ pub fn run() {
             }
         }))
         .manage(state::AppState::default())
+        .manage(clipboard::SecureClipboard::default())
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             ipc.mount_events(app);

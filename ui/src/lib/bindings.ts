@@ -28,6 +28,13 @@ export const commands = {
 	scimSetBaseUrl: (baseUrl: string) => typedError<string, UiError>(__TAURI_INVOKE("scim_set_base_url", { baseUrl })),
 	/**  "I already have a token and Base URL": both checked, then the token goes to the keychain. */
 	scimUseExisting: (token: string, baseUrl: string, organizationId: string | null) => typedError<string, UiError>(__TAURI_INVOKE("scim_use_existing", { token, baseUrl, organizationId })),
+	/**
+	 *  Copies the SCIM token or the Base URL through Rust: marked sensitive, cleared after the
+	 *  delay if the clipboard still holds it. The value never passes through the page.
+	 */
+	copyToClipboard: (target: CopyTarget, clearAfterSeconds: number | null) => typedError<CopyReceipt, UiError>(__TAURI_INVOKE("copy_to_clipboard", { target, clearAfterSeconds })),
+	/**  The one explicit reveal: the page shows the token only while the admin holds "Reveal". */
+	revealScimToken: () => typedError<string, UiError>(__TAURI_INVOKE("reveal_scim_token")),
 };
 
 /* Types */
@@ -64,6 +71,14 @@ export type ConnectReport_Serialize = {
 	/**  E.g. "Key OK — organization 'Acme' — this key can manage SCIM". */
 	summary: string,
 };
+
+/**  When the copied value leaves the clipboard, for the button's countdown. */
+export type CopyReceipt = {
+	clears_in_seconds: number,
+};
+
+/**  What a copy button copies. */
+export type CopyTarget = "scim_token" | "base_url";
 
 /**
  *  Stable error codes. They cross IPC, appear in `--json` output and map to CLI exit codes, so a
