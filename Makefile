@@ -17,7 +17,7 @@ FEATURES := --features scim-wizard/custom-protocol
 APP := $(CARGO_TARGET_DIR)/debug/scim-wizard
 UI_STAMP := ui/node_modules/.installed
 
-.PHONY: run test deps test-deps ui app bindings lint ui-check rust-test e2e clean help
+.PHONY: run test deps test-deps ui app bindings lint ui-check rust-test e2e bench bench-deps clean help
 
 help:
 	@echo "make run   - install what is missing, build, and open the app"
@@ -67,6 +67,16 @@ rust-test: app
 
 e2e: app
 	@SCIM_WIZARD_APP="$(APP)" tests/session.sh cargo test --quiet -p scim-wizard-tests --test desktop_smoke -- --include-ignored
+
+# Speed and size: the desktop app against a hello-world Tauri app built in the same run.
+bench-deps: test-deps
+	@command -v import >/dev/null 2>&1 || { echo "Installing imagemagick (screen captures for the first-paint benchmark)"; \
+	  DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq --no-install-recommends imagemagick >/dev/null; }
+
+bench: bench-deps ui
+	@cargo build --quiet --release -p scim-wizard $(FEATURES)
+	@cargo build --quiet --release --manifest-path tests/bench/hello/Cargo.toml
+	@tests/session.sh tests/bench/app.sh "$(CARGO_TARGET_DIR)/release/scim-wizard" "$(CARGO_TARGET_DIR)/release/hello-tauri" 3
 
 bindings:
 	@UPDATE_BINDINGS=1 cargo test --quiet -p scim-wizard $(FEATURES) --test ipc_contract committed_bindings_are_up_to_date

@@ -57,11 +57,51 @@ pub enum ErrorCode {
     ScimTokenRefused,
     /// A minted token was lost before it could be saved (a crash at the worst moment).
     ScimTokenLost,
+    /// Not signed in to Microsoft Entra ID, or the saved sign-in expired: sign in again.
+    EntraSignInRequired,
+    /// The wizard's Graph permissions were not granted (consent declined or admin consent needed).
+    EntraConsentRequired,
+    /// The signed-in Entra account lacks a role that can create and provision the app.
+    EntraMissingRole,
+    /// Microsoft's sign-in service refused or failed (the message says why).
+    EntraSignInFailed,
+    /// Microsoft Graph refused a call with 403 after the replication window.
+    GraphForbidden,
+    /// Microsoft Graph kept throttling after the retries.
+    GraphThrottled,
+    /// Microsoft Graph (or the sign-in service) could not be reached or had a server error.
+    GraphUnavailable,
+    /// Test connection: Scaleway refused the token or the Base URL (Scaleway's message included).
+    GraphCredentialsRejected,
+    /// The new Entra application did not become visible within the replication window.
+    GraphReplicationTimeout,
+    /// A Graph create got no answer and the object could not be found afterwards.
+    GraphOutcomeUnknown,
+    /// An Entra object the setup relies on is gone (deleted outside the wizard).
+    GraphNotFound,
+    /// Microsoft Graph rejected a request (400/409) for a reason the admin can act on.
+    GraphRejected,
+    /// Microsoft Graph answered something the app does not understand.
+    GraphUnexpected,
+    /// The attribute mappings could not be edited, or did not read back as written.
+    MappingsNotApplied,
+    /// A user or group named for assignment does not exist in the tenant.
+    PrincipalNotFound,
+    /// The provisioning job is in quarantine (the reason is in the message).
+    ProvisioningQuarantined,
+    /// Provisioning the test user failed (Entra's or Scaleway's message included).
+    ProvisioningFailed,
+    /// The test user did not appear in Scaleway within the time allowed.
+    ProofUserNotFound,
+    /// The operation was cancelled between two steps; run it again to resume.
+    Cancelled,
+    /// A destructive operation (rollback) was asked for without the admin's confirmation.
+    ConfirmationRequired,
 }
 
 impl ErrorCode {
     /// Every code, for tests and for the UI's sentence table.
-    pub const ALL: [ErrorCode; 24] = [
+    pub const ALL: [ErrorCode; 44] = [
         Self::Internal,
         Self::InvalidInput,
         Self::NotReady,
@@ -86,6 +126,26 @@ impl ErrorCode {
         Self::ScimBaseUrlNotFound,
         Self::ScimTokenRefused,
         Self::ScimTokenLost,
+        Self::EntraSignInRequired,
+        Self::EntraConsentRequired,
+        Self::EntraMissingRole,
+        Self::EntraSignInFailed,
+        Self::GraphForbidden,
+        Self::GraphThrottled,
+        Self::GraphUnavailable,
+        Self::GraphCredentialsRejected,
+        Self::GraphReplicationTimeout,
+        Self::GraphOutcomeUnknown,
+        Self::GraphNotFound,
+        Self::GraphRejected,
+        Self::GraphUnexpected,
+        Self::MappingsNotApplied,
+        Self::PrincipalNotFound,
+        Self::ProvisioningQuarantined,
+        Self::ProvisioningFailed,
+        Self::ProofUserNotFound,
+        Self::Cancelled,
+        Self::ConfirmationRequired,
     ];
 
     /// The code as it appears on the wire (`"keychain_locked"`).
@@ -115,6 +175,26 @@ impl ErrorCode {
             Self::ScimBaseUrlNotFound => "scim_base_url_not_found",
             Self::ScimTokenRefused => "scim_token_refused",
             Self::ScimTokenLost => "scim_token_lost",
+            Self::EntraSignInRequired => "entra_sign_in_required",
+            Self::EntraConsentRequired => "entra_consent_required",
+            Self::EntraMissingRole => "entra_missing_role",
+            Self::EntraSignInFailed => "entra_sign_in_failed",
+            Self::GraphForbidden => "graph_forbidden",
+            Self::GraphThrottled => "graph_throttled",
+            Self::GraphUnavailable => "graph_unavailable",
+            Self::GraphCredentialsRejected => "graph_credentials_rejected",
+            Self::GraphReplicationTimeout => "graph_replication_timeout",
+            Self::GraphOutcomeUnknown => "graph_outcome_unknown",
+            Self::GraphNotFound => "graph_not_found",
+            Self::GraphRejected => "graph_rejected",
+            Self::GraphUnexpected => "graph_unexpected",
+            Self::MappingsNotApplied => "mappings_not_applied",
+            Self::PrincipalNotFound => "principal_not_found",
+            Self::ProvisioningQuarantined => "provisioning_quarantined",
+            Self::ProvisioningFailed => "provisioning_failed",
+            Self::ProofUserNotFound => "proof_user_not_found",
+            Self::Cancelled => "cancelled",
+            Self::ConfirmationRequired => "confirmation_required",
         }
     }
 }

@@ -5,6 +5,9 @@ use scim_wizard_scaleway::scim_base::{DiscoveryError, PatternError, ScimBaseErro
 use scim_wizard_scaleway::validate::ValidationError;
 use scim_wizard_scaleway::{AuthDeniedReason, ScalewayError, ScimToken};
 
+use scim_wizard_entra::auth::AuthError;
+use scim_wizard_entra::{GraphError, SchemaError};
+
 use crate::error::{ErrorCode, UiError};
 use crate::journal::JournalError;
 use crate::vault::VaultError;
@@ -38,6 +41,42 @@ pub enum SetupError {
     TokenLost { token_ids: Vec<String> },
     #[error("{0}")]
     Internal(String),
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    #[error(transparent)]
+    Graph(#[from] GraphError),
+    #[error(transparent)]
+    Schema(#[from] SchemaError),
+    /// The schema read back after the PUT does not carry the edits.
+    #[error("the attribute mappings did not read back as written: {}", .mismatches.join("; "))]
+    MappingsNotApplied { mismatches: Vec<String> },
+    /// Preflight found a missing role or permission: nothing in Entra is changed before it passes.
+    #[error("the Entra account cannot do the setup yet")]
+    PreflightFailed {
+        missing_roles: Vec<String>,
+        missing_scopes: Vec<String>,
+        admin_consent_url: Option<String>,
+        fixes: Vec<String>,
+    },
+    #[error("cancelled")]
+    Cancelled,
+    #[error("this removes what the setup created and needs the admin's confirmation")]
+    ConfirmationRequired,
+    #[error("no {kind} named \"{query}\" was found in the Entra directory")]
+    PrincipalNotFound { kind: &'static str, query: String },
+    #[error("the provisioning job is in quarantine")]
+    Quarantined {
+        reason: Option<String>,
+        /// Scaleway's (or Entra's) own words, extracted from the job status.
+        message: Option<String>,
+    },
+    #[error("provisioning the test user failed")]
+    ProvisioningFailed { message: String },
+    #[error("the user {username} did not appear in Scaleway")]
+    ProofUserNotFound { username: String, waited_secs: u64 },
+    /// No SCIM Base URL is known yet: the admin must paste it (Scaleway step).
+    #[error("the SCIM Base URL is not known yet")]
+    BaseUrlNeeded,
 }
 
 impl SetupError {
@@ -109,6 +148,14 @@ impl SetupError {
                 "Finish or roll back that setup first, or connect with that Organization's key.",
                 false,
             ),
+            Self::Journal(JournalError::OtherTenant { journal_tenant, .. }) => UiError::new(
+                C::JournalMismatch,
+                format!(
+                    "A setup for another Microsoft Entra tenant ({journal_tenant}) is unfinished on this computer."
+                ),
+                "Sign in to that tenant to finish or roll back that setup first.",
+                false,
+            ),
             Self::Journal(error) => UiError::new(
                 C::JournalFailed,
                 format!("The app could not keep track of the setup: {error}."),
@@ -144,6 +191,76 @@ impl SetupError {
                 format!("Something went wrong inside the app: {detail}."),
                 "Please report this problem; your accounts were not changed by this error.",
                 false,
+            ),
+            Self::Auth(error) => auth_to_ui(error),
+            Self::Graph(error) => graph_to_ui(error),
+            Self::Schema(error) => UiError::new(
+                C::MappingsNotApplied,
+                format!("The app could not edit the attribute mappings: {error}."),
+                "Nothing was changed in the mappings. Check the app's Provisioning page in the Entra admin center, and report this if it keeps happening.",
+                false,
+            ),
+            Self::MappingsNotApplied { mismatches } => UiError::new(
+                C::MappingsNotApplied,
+                format!(
+                    "Entra did not keep the attribute mappings as the app wrote them ({}).",
+                    mismatches.join("; ")
+                ),
+                "Try again; if it keeps happening, edit the mappings by hand in the Entra admin center as Scaleway's guide shows.",
+                true,
+            ),
+            Self::PreflightFailed {
+                missing_roles,
+                missing_scopes,
+                admin_consent_url,
+                fixes,
+            } => preflight_to_ui(
+                missing_roles,
+                missing_scopes,
+                admin_consent_url.as_deref(),
+                fixes,
+            ),
+            Self::BaseUrlNeeded => UiError::new(
+                C::ScimBaseUrlNotFound,
+                "The app could not work out your Scaleway SCIM Base URL by itself.",
+                "Your token is saved. Open the Scaleway console (Organization security → Automatic user provisioning), copy the Base URL shown there and paste it in the Scaleway step; then continue.",
+                false,
+            ),
+            Self::Cancelled => UiError::new(
+                C::Cancelled,
+                "Stopped, as you asked. What was done so far is kept.",
+                "Run the setup again to continue where it stopped; nothing will be created twice.",
+                true,
+            ),
+            Self::ConfirmationRequired => UiError::new(
+                C::ConfirmationRequired,
+                "Undoing the setup deletes what it created, so it needs your confirmation.",
+                "Review the list of what will be removed, then confirm.",
+                false,
+            ),
+            Self::PrincipalNotFound { kind, query } => UiError::new(
+                C::PrincipalNotFound,
+                format!("No {kind} called \"{query}\" was found in your Entra directory."),
+                "Check the spelling (users by sign-in name such as jane@contoso.com, groups by their exact name), or pick them from the list.",
+                false,
+            ),
+            Self::Quarantined { reason, message } => {
+                quarantine_to_ui(reason.as_deref(), message.as_deref())
+            }
+            Self::ProvisioningFailed { message } => UiError::new(
+                C::ProvisioningFailed,
+                format!("Entra could not create the test user in Scaleway: {message}"),
+                "Check the message above; the connection and mappings are saved, so you can fix the cause and press Check again.",
+                true,
+            ),
+            Self::ProofUserNotFound {
+                username,
+                waited_secs,
+            } => UiError::new(
+                C::ProofUserNotFound,
+                format!("After {waited_secs} seconds, Scaleway still has no user \"{username}\"."),
+                "Provisioning can take a while on the first run. Check again in a few minutes; if the user is still missing, look at the provisioning logs in the Entra admin center.",
+                true,
             ),
         }
     }
@@ -302,5 +419,301 @@ fn base_url_to_ui(error: &ScimBaseError) -> UiError {
 impl From<SetupError> for UiError {
     fn from(error: SetupError) -> Self {
         error.to_ui()
+    }
+}
+
+fn auth_to_ui(error: &AuthError) -> UiError {
+    use ErrorCode as C;
+    let code = match error {
+        AuthError::Cancelled => C::Cancelled,
+        AuthError::SignInRequired { .. } => C::EntraSignInRequired,
+        AuthError::ConsentDeclined { .. } | AuthError::AdminConsentRequired { .. } => {
+            C::EntraConsentRequired
+        }
+        AuthError::Network { .. } => C::GraphUnavailable,
+        AuthError::TokenStore { .. } => C::KeychainFailed,
+        _ => C::EntraSignInFailed,
+    };
+    // AuthError's own message and hint are written for the admin (AADSTS code and Microsoft's
+    // reference included, never a token).
+    let mut message = error.message();
+    if let Some(details) = error.details() {
+        let reference = details.support_reference();
+        if !reference.is_empty() && !message.contains(&reference) {
+            message = format!("{message} ({reference})");
+        }
+    }
+    UiError::new(code, message, error.hint(), error.retryable())
+}
+
+fn with_graph_reference(message: String, error: &GraphError) -> String {
+    match error.support_reference() {
+        Some(reference) => format!("{message} (Microsoft {reference})"),
+        None => message,
+    }
+}
+
+fn graph_to_ui(error: &GraphError) -> UiError {
+    use ErrorCode as C;
+    let plain = |code, message: String, hint: &str, retryable| {
+        UiError::new(code, with_graph_reference(message, error), hint, retryable)
+    };
+    match error {
+        GraphError::AuthExpired { .. }
+        | GraphError::SignInRequired { .. }
+        | GraphError::ClaimsChallenge { .. } => plain(
+            C::EntraSignInRequired,
+            "Your Microsoft sign-in has expired or must be renewed.".into(),
+            "Sign in to Microsoft again, then continue: what was done so far is kept.",
+            true,
+        ),
+        GraphError::Forbidden { missing_role, .. } => plain(
+            C::GraphForbidden,
+            format!("Microsoft Entra refused this change: your account needs the {missing_role} role, and the wizard's permissions must be granted."),
+            "Ask a Global Administrator to give you one of these roles (or to grant consent), sign in again, then continue.",
+            false,
+        ),
+        GraphError::NotFound { .. } => plain(
+            C::GraphNotFound,
+            "Something the setup relies on is gone from Entra (it may have been deleted in the admin center).".into(),
+            "Run the setup again: it checks what exists and creates only what is missing.",
+            true,
+        ),
+        GraphError::Conflict { detail } | GraphError::BadRequest { detail } => plain(
+            C::GraphRejected,
+            format!("Microsoft Entra refused the request: {}", detail.readable_message()),
+            "Check the message; if it does not help, try again in a minute or report it with the reference.",
+            matches!(error, GraphError::Conflict { .. }),
+        ),
+        GraphError::Throttled { retry_after, .. } => plain(
+            C::GraphThrottled,
+            "Microsoft Graph asked the app to slow down, and kept doing so.".into(),
+            match retry_after {
+                Some(delay) if delay.as_secs() > 60 => "Wait a few minutes, then try again: nothing is lost.",
+                _ => "Wait a minute, then try again: nothing is lost.",
+            },
+            true,
+        ),
+        GraphError::Unavailable { .. } | GraphError::Network { .. } => plain(
+            C::GraphUnavailable,
+            "Microsoft Entra could not be reached or had a problem.".into(),
+            "Check your internet connection and try again in a moment. Nothing was lost.",
+            true,
+        ),
+        GraphError::CredentialsRejected {
+            scaleway_message, ..
+        } => UiError::new(
+            C::GraphCredentialsRejected,
+            match scaleway_message.as_deref().filter(|m| !m.is_empty()) {
+                Some(said) => format!("Scaleway refused the token: Scaleway said \"{said}\"."),
+                None => "Scaleway refused the token.".to_owned(),
+            },
+            "Nothing was saved in Entra. Check that the token is current (create a new one if it was deleted or expired) and that the Base URL is the one shown in the Scaleway console.",
+            false,
+        ),
+        GraphError::OutcomeUnknown { .. } => plain(
+            C::GraphOutcomeUnknown,
+            "The connection to Microsoft broke while something was being created, and the app could not find it afterwards.".into(),
+            "Try again in a minute: the app looks for it first and will not create a second one.",
+            true,
+        ),
+        GraphError::ReplicationTimeout { waited } => plain(
+            C::GraphReplicationTimeout,
+            format!("The new application did not appear in Microsoft Entra within {} seconds (Entra can be slow to spread new objects).", waited.as_secs()),
+            "Try again in a few minutes: the app reuses what was already created.",
+            true,
+        ),
+        GraphError::NoUserRole => plain(
+            C::GraphUnexpected,
+            "The enterprise application has no \"User\" role to assign people to.".into(),
+            "Was the application changed by hand? Roll back and run the setup again, or assign users in the Entra admin center.",
+            false,
+        ),
+        _ => plain(
+            C::GraphUnexpected,
+            "Microsoft Graph answered in a way the app did not expect.".into(),
+            "Try again. If it keeps happening, report it with the reference.",
+            true,
+        ),
+    }
+}
+
+fn preflight_to_ui(
+    missing_roles: &[String],
+    missing_scopes: &[String],
+    admin_consent_url: Option<&str>,
+    fixes: &[String],
+) -> UiError {
+    use ErrorCode as C;
+    let mut hint = fixes.join(" ");
+    if let Some(url) = admin_consent_url {
+        if !hint.is_empty() {
+            hint.push(' ');
+        }
+        hint.push_str(&format!("Admin consent link: {url}"));
+    }
+    if !missing_roles.is_empty() {
+        if hint.is_empty() {
+            hint = "Ask a Global Administrator to give you one of these roles, then sign in again."
+                .into();
+        }
+        UiError::new(
+            C::EntraMissingRole,
+            format!(
+                "Your Entra account cannot create and provision the app: it needs one of these roles: {}.",
+                missing_roles.join(", ")
+            ),
+            hint,
+            false,
+        )
+    } else {
+        if hint.is_empty() {
+            hint = "Ask an administrator to grant consent, then sign in again.".into();
+        }
+        UiError::new(
+            C::EntraConsentRequired,
+            format!(
+                "The wizard was not granted these Microsoft Graph permissions: {}. Nothing was changed in Entra.",
+                missing_scopes.join(", ")
+            ),
+            hint,
+            false,
+        )
+    }
+}
+
+/// Quarantine reasons (reference §B7) in plain words, with the service's own message.
+pub(crate) fn quarantine_message(reason: Option<&str>, message: Option<&str>) -> String {
+    let why = match reason.unwrap_or_default() {
+        "EncounteredQuarantineException" => {
+            "Entra stopped provisioning because Scaleway kept refusing its requests (usually a wrong Tenant URL or a deleted or expired token)"
+        }
+        "TooManyDeletes" => {
+            "Entra stopped provisioning because it was about to delete too many users at once"
+        }
+        "EncounteredBaseEscrowThreshold"
+        | "EncounteredTotalEscrowThreshold"
+        | "EncounteredEscrowProportionThreshold" => {
+            "Entra stopped provisioning because too many users failed to provision"
+        }
+        "QuarantinedOnDemand" => "Provisioning was put in quarantine on request",
+        "IngestionInterrupted" => {
+            "Entra stopped provisioning because reading your directory was interrupted"
+        }
+        _ => "Entra stopped provisioning (quarantine)",
+    };
+    match message.filter(|m| !m.trim().is_empty()) {
+        Some(said) => format!("{why}. The last error: \"{said}\"."),
+        None => format!("{why}."),
+    }
+}
+
+fn quarantine_to_ui(reason: Option<&str>, message: Option<&str>) -> UiError {
+    UiError::new(
+        ErrorCode::ProvisioningQuarantined,
+        quarantine_message(reason, message),
+        "Fix the cause (rotate the token, or check the Base URL), then start provisioning again: starting clears the quarantine.",
+        true,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use scim_wizard_entra::graph::ErrorDetail;
+
+    use super::*;
+
+    fn detail(status: u16, message: &str) -> Box<ErrorDetail> {
+        Box::new(ErrorDetail {
+            status,
+            code: "CredentialValidationUnavailable".into(),
+            message: message.into(),
+            request_id: Some("req-1".into()),
+            ..ErrorDetail::default()
+        })
+    }
+
+    #[test]
+    fn a_refused_token_says_so_with_scaleways_words_and_no_raw_body() {
+        let raw = r#"{"Message":"... Response from the application: {\"detail\":\"invalid bearer token\"}"}"#;
+        let error = SetupError::Graph(GraphError::CredentialsRejected {
+            detail: detail(400, raw),
+            scaleway_message: Some("invalid bearer token".into()),
+        });
+        let ui = error.to_ui();
+        assert_eq!(ui.code, ErrorCode::GraphCredentialsRejected);
+        assert_eq!(
+            ui.message,
+            "Scaleway refused the token: Scaleway said \"invalid bearer token\"."
+        );
+        assert!(!ui.message.contains('{'), "{ui:?}");
+        assert!(!ui.retryable);
+    }
+
+    #[test]
+    fn graph_and_sign_in_failures_get_their_own_stable_codes() {
+        let forbidden = SetupError::Graph(GraphError::Forbidden {
+            detail: detail(403, "Insufficient privileges"),
+            missing_role: scim_wizard_entra::graph::REQUIRED_ROLES,
+        });
+        assert_eq!(forbidden.code(), ErrorCode::GraphForbidden);
+        assert!(
+            forbidden
+                .to_ui()
+                .message
+                .contains("Cloud Application Administrator")
+        );
+        assert!(forbidden.to_ui().message.contains("req-1"));
+        let throttled = SetupError::Graph(GraphError::Throttled {
+            detail: detail(429, "slow down"),
+            retry_after: None,
+        });
+        assert_eq!(throttled.code(), ErrorCode::GraphThrottled);
+        assert!(throttled.to_ui().retryable);
+        let lag = SetupError::Graph(GraphError::ReplicationTimeout {
+            waited: std::time::Duration::from_secs(300),
+        });
+        assert_eq!(lag.code(), ErrorCode::GraphReplicationTimeout);
+        let signed_out = SetupError::Auth(AuthError::SignInRequired {
+            reason: "no saved sign-in".into(),
+            details: None,
+        });
+        assert_eq!(signed_out.code(), ErrorCode::EntraSignInRequired);
+        assert_eq!(SetupError::Cancelled.code(), ErrorCode::Cancelled);
+    }
+
+    #[test]
+    fn preflight_names_the_missing_role_or_scope_and_the_consent_link() {
+        let role = SetupError::PreflightFailed {
+            missing_roles: vec!["Cloud Application Administrator".into()],
+            missing_scopes: vec![],
+            admin_consent_url: None,
+            fixes: vec![],
+        }
+        .to_ui();
+        assert_eq!(role.code, ErrorCode::EntraMissingRole);
+        assert!(role.message.contains("Cloud Application Administrator"));
+        let consent = SetupError::PreflightFailed {
+            missing_roles: vec![],
+            missing_scopes: vec!["Synchronization.ReadWrite.All".into()],
+            admin_consent_url: Some("https://login.example/adminconsent".into()),
+            fixes: vec![],
+        }
+        .to_ui();
+        assert_eq!(consent.code, ErrorCode::EntraConsentRequired);
+        assert!(consent.message.contains("Synchronization.ReadWrite.All"));
+        assert!(consent.hint.contains("https://login.example/adminconsent"));
+    }
+
+    #[test]
+    fn quarantine_is_explained_in_plain_words() {
+        let ui = SetupError::Quarantined {
+            reason: Some("EncounteredQuarantineException".into()),
+            message: Some("invalid bearer token".into()),
+        }
+        .to_ui();
+        assert_eq!(ui.code, ErrorCode::ProvisioningQuarantined);
+        assert!(ui.message.contains("kept refusing"), "{ui:?}");
+        assert!(ui.message.contains("invalid bearer token"), "{ui:?}");
     }
 }

@@ -49,6 +49,109 @@ pub struct TokenRecord {
     pub in_keychain: bool,
 }
 
+/// The Entra side of a setup: ids of what exists, who created it, and how far the setup went.
+///
+/// Everything here is safe to show: ids, names, URLs, timestamps and the ORIGINAL provisioning
+/// schema (a mapping document; it holds no credentials: those live in the synchronization
+/// secrets, which are never read back nor written here).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntraRecord {
+    pub tenant_id: String,
+    /// Unique per Scaleway Organization ("Scaleway SCIM (1a2b3c4d)"), so a lookup by name after
+    /// a lost answer finds exactly our app.
+    pub app_display_name: String,
+    /// Set just before the instantiate POST: if no app id follows, the app may exist anyway
+    /// (Graph can answer 404 and still create it) and is looked up by name first.
+    #[serde(default)]
+    pub instantiate_started_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub app: Option<AppRecord>,
+    #[serde(default)]
+    pub job: Option<JobRecord>,
+    #[serde(default)]
+    pub secrets_saved: Option<SecretsRecord>,
+    /// The schema as it was before our edit (first GET only; never overwritten by a resume).
+    #[serde(default)]
+    pub schema_backup: Option<serde_json::Value>,
+    #[serde(default)]
+    pub schema_applied_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub assignments: Vec<AssignmentRecord>,
+    #[serde(default)]
+    pub started_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub proof: Option<ProofRecord>,
+    /// A token rotation that has minted its new token but not finished.
+    #[serde(default)]
+    pub rotation: Option<RotationRecord>,
+}
+
+/// The enterprise application (application object + service principal).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppRecord {
+    pub application_object_id: String,
+    pub app_id: String,
+    pub service_principal_id: String,
+    /// True when this app instantiated it (rollback may delete it).
+    pub created_by_us: bool,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// The provisioning (synchronization) job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobRecord {
+    pub id: String,
+    pub created_by_us: bool,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// Which credentials were saved in Entra (never their value).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretsRecord {
+    /// The Tenant URL saved (`BaseAddress`, with the compat flag when chosen).
+    pub base_address: String,
+    /// The Scaleway id of the token saved, when known.
+    pub token_id: Option<String>,
+    pub saved_at: DateTime<Utc>,
+}
+
+/// One user or group assigned to the app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignmentRecord {
+    pub principal_id: String,
+    /// `User` or `Group`.
+    pub principal_type: String,
+    pub display_name: Option<String>,
+    /// The UPN of a user (for the proof's expected username).
+    #[serde(default)]
+    pub user_principal_name: Option<String>,
+    pub assignment_id: String,
+    pub created_by_us: bool,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// What the proof found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProofRecord {
+    pub user_principal_name: String,
+    pub expected_username: String,
+    pub found_in_scaleway: bool,
+    pub scaleway_user_id: Option<String>,
+    /// The job's `status.code` when checked.
+    pub job_status: Option<String>,
+    pub checked_at: DateTime<Utc>,
+}
+
+/// A token rotation under way: the new token is in the keychain under a staging account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RotationRecord {
+    pub new_token_id: String,
+    pub old_token_id: Option<String>,
+    pub new_token_created_at: Option<DateTime<Utc>>,
+    pub new_token_expires_at: Option<DateTime<Utc>>,
+    pub started_at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Journal {
     pub version: u32,
@@ -56,6 +159,8 @@ pub struct Journal {
     pub updated_at: DateTime<Utc>,
     #[serde(default)]
     pub scaleway: Option<ScalewayRecord>,
+    #[serde(default)]
+    pub entra: Option<EntraRecord>,
 }
 
 impl Journal {
@@ -65,6 +170,7 @@ impl Journal {
             started_at: now,
             updated_at: now,
             scaleway: None,
+            entra: None,
         }
     }
 }
@@ -85,6 +191,11 @@ pub enum JournalError {
     OtherOrganization {
         journal_organization: String,
         requested_organization: String,
+    },
+    #[error("the setup journal belongs to Entra tenant {journal_tenant}, not {requested_tenant}")]
+    OtherTenant {
+        journal_tenant: String,
+        requested_tenant: String,
     },
     #[error("no data directory is known for this user")]
     NoDataDir,
@@ -204,6 +315,23 @@ pub fn check_organization(journal: &Journal, organization_id: &str) -> Result<()
     }
 }
 
+/// Refuses a journal started for another Entra tenant: resuming it would touch another
+/// directory's app (the admin signed in to the wrong tenant).
+pub fn check_tenant(journal: &Journal, tenant_id: &str) -> Result<(), JournalError> {
+    match &journal.entra {
+        Some(record)
+            if !record.tenant_id.is_empty()
+                && !record.tenant_id.eq_ignore_ascii_case(tenant_id) =>
+        {
+            Err(JournalError::OtherTenant {
+                journal_tenant: record.tenant_id.clone(),
+                requested_tenant: tenant_id.to_owned(),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,5 +380,23 @@ mod tests {
             check_organization(&journal, "b"),
             Err(JournalError::OtherOrganization { .. })
         ));
+    }
+
+    #[test]
+    fn another_tenant_is_refused_and_an_old_journal_without_entra_loads() {
+        let mut journal = Journal::new(Utc::now());
+        assert!(check_tenant(&journal, "t1").is_ok());
+        journal.entra = Some(EntraRecord {
+            tenant_id: "T1".into(),
+            ..EntraRecord::default()
+        });
+        assert!(check_tenant(&journal, "t1").is_ok());
+        assert!(matches!(
+            check_tenant(&journal, "t2"),
+            Err(JournalError::OtherTenant { .. })
+        ));
+        let old = r#"{"version":1,"started_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}"#;
+        let loaded: Journal = serde_json::from_str(old).unwrap();
+        assert!(loaded.entra.is_none());
     }
 }

@@ -1,15 +1,34 @@
 //! The setup engine behind both the desktop app and `scim-wizard-cli`.
 //!
 //! It knows nothing of Tauri: the desktop shell and the CLI are thin fronts over it.
+//!
+//! - [`scaleway_step::ScalewaySession`]: step 1 (connect, enable SCIM, mint the token, Base URL).
+//! - [`entra_step::EntraSession`]: the signed-in Entra admin (keychain-backed refresh token,
+//!   Graph client, preflight gate); [`entra_step::EntraSettings`] says where Microsoft is.
+//! - [`engine::SetupEngine`]: plan, apply (all at once or step by step), resume, status,
+//!   rollback, token rotation, progress events and cancellation.
 
+pub mod engine;
+mod entra_ops;
+pub mod entra_step;
 pub mod error;
 pub mod failure;
 pub mod journal;
+mod maintenance;
+pub mod progress;
+pub mod report;
 pub mod scaleway_step;
 pub mod secret;
 pub mod vault;
 
+pub use engine::{SetupEngine, SetupOptions, app_display_name};
+pub use entra_step::{EntraSession, EntraSettings, KeychainRefreshTokenStore};
 pub use error::{ErrorCode, UiError};
 pub use failure::SetupError;
+pub use maintenance::{TOKEN_EXPIRY_WARNING_DAYS, staging_token_account};
+pub use progress::{
+    CancellationToken, ChannelProgress, NoProgress, Phase, ProgressEvent, ProgressSink,
+    RecordedProgress, Step,
+};
 pub use secret::{ExposeSecret, Secret};
 pub use vault::{Vault, VaultError};

@@ -185,6 +185,9 @@ pub struct ScalewaySession {
     journal: JournalStore,
     /// The token when the admin chose not to keep it in the keychain.
     unsaved_token: Option<Secret>,
+    /// Tokens listed by [`ScalewaySession::ensure_scim_enabled`] a moment ago: the next mint uses
+    /// them instead of listing again (one round trip fewer on the engine's critical path).
+    listed_tokens: Option<Vec<ScimToken>>,
 }
 
 impl ScalewaySession {
@@ -302,6 +305,7 @@ impl ScalewaySession {
             vault,
             journal,
             unsaved_token: None,
+            listed_tokens: None,
         };
         Ok((session, report))
     }
@@ -333,9 +337,58 @@ impl ScalewaySession {
         Ok(state_from(scim, &tokens, ours.as_deref()))
     }
 
+    /// The SCIM configuration id, once SCIM is known to be enabled.
+    pub fn scim_id(&self) -> Option<&str> {
+        self.scim.as_ref().map(|scim| scim.id.as_str())
+    }
+
+    pub fn settings(&self) -> &ScalewaySettings {
+        &self.settings
+    }
+
+    pub fn vault(&self) -> Option<&Vault> {
+        self.vault.as_ref()
+    }
+
+    pub fn journal_store(&self) -> &JournalStore {
+        &self.journal
+    }
+
+    /// The engine's fast path of step 1: enables SCIM when it is off (one POST), or lists the
+    /// tokens when it is on (kept for the next [`ScalewaySession::mint_token`], so that call
+    /// need not list again). Returns whether SCIM was enabled by this call.
+    pub async fn ensure_scim_enabled(&mut self) -> Result<bool, SetupError> {
+        if let Some(scim) = &self.scim {
+            if !self.enabled_just_now {
+                self.listed_tokens = Some(self.client.list_scim_tokens(&scim.id).await?);
+            }
+            return Ok(false);
+        }
+        self.enable_scim_if_off().await?;
+        Ok(self.enabled_just_now)
+    }
+
+    /// Forgets what this session knew about SCIM (after a rollback disabled it).
+    pub fn forget_scim(&mut self) {
+        self.scim = None;
+        self.enabled_just_now = false;
+        self.listed_tokens = None;
+        self.unsaved_token = None;
+    }
+
     /// Enables SCIM. The admin has confirmed: this really changes the Organization. Idempotent:
     /// reads first and enables only when it is off.
     pub async fn enable_scim(&mut self) -> Result<ScimState, SetupError> {
+        self.enable_scim_if_off().await?;
+        if self.enabled_just_now
+            && let Some(scim) = &self.scim
+        {
+            return Ok(state_from(scim, &[], None));
+        }
+        self.scim_state().await
+    }
+
+    async fn enable_scim_if_off(&mut self) -> Result<(), SetupError> {
         if self.scim.is_none() {
             // The connection check just read the configuration (404): POST straight away, and
             // read again only if the POST's answer says it may have changed meanwhile.
@@ -361,17 +414,13 @@ impl ScalewaySession {
                 record.scim_enabled_by_us |= newly;
             })?;
         }
-        if self.enabled_just_now
-            && let Some(scim) = &self.scim
-        {
-            return Ok(state_from(scim, &[], None));
-        }
-        self.scim_state().await
+        Ok(())
     }
 
     /// Deletes a token. Only after the admin consented: Entra may be using it.
     pub async fn delete_token(&mut self, token_id: &str) -> Result<ScimState, SetupError> {
         self.client.delete_scim_token(token_id).await?;
+        self.listed_tokens = None;
         if self.journal_token_id()?.as_deref() == Some(token_id) {
             self.update_journal(|record| record.token = None)?;
             if let Some(vault) = &self.vault {
@@ -396,11 +445,15 @@ impl ScalewaySession {
                 "no keychain is available; choose \"don't store the token\" to go on without one",
             ));
         }
+        // Used at most once, and only by this call: a later mint lists afresh.
+        let listed = self.listed_tokens.take();
         if let Some(outcome) = self.resume_minted_token(&scim).await? {
             return Ok(outcome);
         }
         let live = if self.enabled_just_now {
             Vec::new()
+        } else if let Some(listed) = listed {
+            listed
         } else {
             self.client.list_scim_tokens(&scim.id).await?
         };

@@ -1,0 +1,591 @@
+//! After the setup: status of both sides, token rotation, and rollback.
+
+use chrono::Utc;
+use scim_wizard_entra::graph::{GraphError, Secrets};
+use scim_wizard_scaleway::{ScalewayError, ScimToken};
+
+use crate::engine::SetupEngine;
+use crate::entra_ops::forget_app;
+use crate::failure::SetupError;
+use crate::journal::{Journal, RotationRecord, TokenRecord, check_organization, check_tenant};
+use crate::progress::{CancellationToken, Step};
+use crate::report::{
+    EntraStatus, JobHealth, RollbackItem, RollbackPlan, RollbackReport, RollbackRequest,
+    RotationReport, ScalewayStatus, SetupStatus, TokenStatus,
+};
+use crate::scaleway_step::{MAX_SCIM_TOKENS, TokenSummary, scim_token_account};
+
+/// Warn when a SCIM token expires within this many days.
+pub const TOKEN_EXPIRY_WARNING_DAYS: i64 = 30;
+
+/// Keychain account holding a rotation's new token until Entra has it.
+pub fn staging_token_account(organization_id: &str) -> String {
+    format!("scim-token:{organization_id}:next")
+}
+
+fn token_status(token: &ScimToken, ours: bool) -> TokenStatus {
+    let days = token
+        .expires_at
+        .map(|at| at.signed_duration_since(Utc::now()).num_days());
+    let warning = match days {
+        Some(days) if days < 0 => Some(format!(
+            "The SCIM token {} has expired: rotate it, or provisioning stops.",
+            token.id
+        )),
+        Some(days) if days < TOKEN_EXPIRY_WARNING_DAYS => Some(format!(
+            "The SCIM token {} expires in {days} day(s): rotate it soon.",
+            token.id
+        )),
+        _ => None,
+    };
+    TokenStatus {
+        token: TokenSummary {
+            id: token.id.clone(),
+            created_at: token.created_at,
+            expires_at: token.expires_at,
+            ours,
+        },
+        expires_in_days: days,
+        warning,
+    }
+}
+
+impl SetupEngine {
+    fn update_journal(&self, change: impl FnOnce(&mut Journal)) -> Result<(), SetupError> {
+        let now = Utc::now();
+        let mut journal = self.journal.load()?.unwrap_or_else(|| Journal::new(now));
+        check_organization(&journal, self.scaleway.organization_id())?;
+        check_tenant(&journal, self.entra.tenant_id())?;
+        change(&mut journal);
+        journal.updated_at = now;
+        self.journal.save(&journal)?;
+        Ok(())
+    }
+
+    /// Both sides, live: SCIM and its tokens (expiry warnings under 30 days), the app, the
+    /// job's state, its last cycle, and a quarantine explained in plain words.
+    pub async fn status(&self) -> Result<SetupStatus, SetupError> {
+        let org = self.scaleway.organization_id();
+        let client = self.scaleway.client();
+        let journal = self.journal.load()?;
+        let scaleway_record = journal.as_ref().and_then(|j| j.scaleway.clone());
+        let entra_record = journal.and_then(|j| j.entra).unwrap_or_default();
+        let ours = scaleway_record
+            .as_ref()
+            .and_then(|s| s.token.as_ref())
+            .and_then(|t| t.id.clone());
+
+        let graph = self.entra.graph();
+        let entra_side = async {
+            let Some(app) = &entra_record.app else {
+                return Ok::<_, SetupError>((false, None));
+            };
+            let (sp, job) = tokio::join!(
+                graph.get_service_principal(&app.service_principal_id),
+                async {
+                    match &entra_record.job {
+                        Some(job) => Some(graph.get_job(&app.service_principal_id, &job.id).await),
+                        None => None,
+                    }
+                }
+            );
+            let exists = match sp {
+                Ok(_) => true,
+                Err(GraphError::NotFound { .. }) => false,
+                Err(error) => return Err(error.into()),
+            };
+            let job = match job {
+                Some(Ok(job)) => Some(JobHealth::from_job(&job)),
+                Some(Err(GraphError::NotFound { .. })) | None => None,
+                Some(Err(error)) => return Err(error.into()),
+            };
+            Ok((exists, job))
+        };
+        let scaleway_side = async {
+            let scim = client.get_scim(org).await?;
+            let tokens = match &scim {
+                Some(scim) => client.list_scim_tokens(&scim.id).await?,
+                None => Vec::new(),
+            };
+            Ok::<_, SetupError>((scim, tokens))
+        };
+        let (entra_side, scaleway_side) = tokio::join!(entra_side, scaleway_side);
+        let (app_exists, job) = entra_side?;
+        let (scim, tokens) = scaleway_side?;
+        let tokens: Vec<TokenStatus> = tokens
+            .iter()
+            .map(|t| token_status(t, ours.as_deref() == Some(t.id.as_str())))
+            .collect();
+        let mut warnings: Vec<String> = tokens.iter().filter_map(|t| t.warning.clone()).collect();
+        if scim.is_none() {
+            warnings.push("SCIM is not enabled on the Scaleway Organization.".to_owned());
+        }
+        if entra_record.app.is_some() && !app_exists {
+            warnings.push(
+                "The enterprise application recorded by the setup no longer exists in Entra."
+                    .to_owned(),
+            );
+        }
+        if let Some(job) = &job
+            && let Some(quarantine) = &job.quarantine
+        {
+            warnings.push(quarantine.explanation.clone());
+        }
+        Ok(SetupStatus {
+            scaleway: ScalewayStatus {
+                organization_id: org.to_owned(),
+                scim_enabled: scim.is_some(),
+                scim_id: scim.map(|s| s.id),
+                tokens,
+                base_url: scaleway_record.and_then(|s| s.base_url),
+            },
+            entra: EntraStatus {
+                tenant_id: self.entra.tenant_id().to_owned(),
+                app_display_name: entra_record
+                    .app
+                    .as_ref()
+                    .map(|_| entra_record.app_display_name.clone()),
+                app_exists,
+                service_principal_id: entra_record
+                    .app
+                    .as_ref()
+                    .map(|a| a.service_principal_id.clone()),
+                job,
+                assignments: entra_record.assignments.len(),
+            },
+            warnings,
+        })
+    }
+
+    /// Replaces the SCIM token: mint the second token (refused at Scaleway's cap of two) →
+    /// keychain → PUT the complete secret set → Test connection with what is saved → delete the
+    /// old token → journal. A crash in between resumes from the new token kept in the keychain.
+    pub async fn rotate_token(
+        &mut self,
+        cancel: &CancellationToken,
+    ) -> Result<RotationReport, SetupError> {
+        let r = self.reporter(cancel);
+        r.checkpoint()?;
+        r.started(Step::RotateToken, "Replacing the SCIM token");
+        let result = self.rotate_token_with(&r).await;
+        match &result {
+            Ok(report) => r.finished(Step::RotateToken, report.message.clone()),
+            Err(error) => r.failed(Step::RotateToken, error),
+        }
+        result
+    }
+
+    async fn rotate_token_with(
+        &mut self,
+        r: &crate::progress::Reporter,
+    ) -> Result<RotationReport, SetupError> {
+        let org = self.scaleway.organization_id().to_owned();
+        let journal = self
+            .journal
+            .load()?
+            .unwrap_or_else(|| Journal::new(Utc::now()));
+        let scaleway_record = journal.scaleway.clone().unwrap_or_default();
+        let entra_record = journal.entra.clone().unwrap_or_default();
+        let saved = entra_record
+            .secrets_saved
+            .clone()
+            .ok_or(SetupError::NotReady(
+                "the connection is not saved in Entra yet, so there is no token to replace",
+            ))?;
+        let scim_id = scaleway_record
+            .scim_id
+            .clone()
+            .or_else(|| self.scaleway.scim_id().map(str::to_owned))
+            .ok_or(SetupError::NotReady("SCIM is not enabled"))?;
+        let app = self.current_app(r).await?;
+        let job = self.current_job()?;
+        let vault = self.scaleway.vault().cloned();
+        let staging = staging_token_account(&org);
+
+        // Resume a rotation whose new token is safe in the keychain.
+        let resumed = match (&entra_record.rotation, &vault) {
+            (Some(rotation), Some(vault)) => {
+                vault.read(&staging)?.map(|token| (rotation.clone(), token))
+            }
+            _ => None,
+        };
+        let (rotation, new_token) = match resumed {
+            Some(found) => found,
+            None => {
+                let live = self.scaleway.client().list_scim_tokens(&scim_id).await?;
+                if live.len() >= MAX_SCIM_TOKENS {
+                    return Err(SetupError::TokenLimit { tokens: live });
+                }
+                let vault = vault.clone().ok_or(SetupError::NotReady(
+                    "no keychain is available to keep the new token safe while Entra switches to it",
+                ))?;
+                // A locked keychain must be found before the one-time token exists.
+                vault.probe()?;
+                r.checkpoint()?;
+                let created = self.scaleway.client().create_scim_token(&scim_id).await?;
+                vault.store(&staging, &created.bearer_token)?;
+                let rotation = RotationRecord {
+                    new_token_id: created.token.id.clone(),
+                    old_token_id: scaleway_record.token.as_ref().and_then(|t| t.id.clone()),
+                    new_token_created_at: created.token.created_at,
+                    new_token_expires_at: created.token.expires_at,
+                    started_at: Utc::now(),
+                };
+                let recorded = rotation.clone();
+                self.update_journal(|journal| {
+                    if let Some(entra) = journal.entra.as_mut() {
+                        entra.rotation = Some(recorded);
+                    }
+                })?;
+                r.progress(
+                    Step::RotateToken,
+                    "Created the new token: giving it to Entra.",
+                );
+                (rotation, created.bearer_token)
+            }
+        };
+        r.checkpoint()?;
+        let secrets = Secrets {
+            base_address: saved.base_address.clone(),
+            secret_token: new_token.clone(),
+            sync_all: false,
+            notification_email: self.options.notification_email.clone(),
+        };
+        let client = self.entra.graph();
+        client
+            .put_secrets(&app.record.service_principal_id, &secrets)
+            .await?;
+        client
+            .validate_credentials_saved(&app.record.service_principal_id, &job.id)
+            .await?;
+        // Entra has the new token: it becomes the setup's token in the keychain.
+        if let Some(vault) = &vault {
+            vault.store(&scim_token_account(&org), &new_token)?;
+            vault.delete(&staging)?;
+        }
+        let old = rotation
+            .old_token_id
+            .clone()
+            .filter(|old| old != &rotation.new_token_id);
+        let old_token_deleted = match &old {
+            Some(old) => match self.scaleway.client().delete_scim_token(old).await {
+                Ok(()) | Err(ScalewayError::NotFound { .. }) => Some(old.clone()),
+                Err(error) => return Err(error.into()),
+            },
+            None => None,
+        };
+        let new_record = TokenRecord {
+            id: Some(rotation.new_token_id.clone()),
+            minted_by_us: true,
+            created_at: rotation.new_token_created_at,
+            expires_at: rotation.new_token_expires_at,
+            in_keychain: vault.is_some(),
+        };
+        let new_id = rotation.new_token_id.clone();
+        self.update_journal(|journal| {
+            if let Some(scaleway) = journal.scaleway.as_mut() {
+                scaleway.token = Some(new_record);
+            }
+            if let Some(entra) = journal.entra.as_mut() {
+                entra.rotation = None;
+                if let Some(saved) = entra.secrets_saved.as_mut() {
+                    saved.token_id = Some(new_id);
+                    saved.saved_at = Utc::now();
+                }
+            }
+        })?;
+        Ok(RotationReport {
+            new_token: TokenSummary {
+                id: rotation.new_token_id.clone(),
+                created_at: rotation.new_token_created_at,
+                expires_at: rotation.new_token_expires_at,
+                ours: true,
+            },
+            message: match &old_token_deleted {
+                Some(old) => format!(
+                    "Entra now uses the new token, and the old one ({old}) is deleted."
+                ),
+                None => "Entra now uses the new token. The old one was not created by the wizard: delete it in the Scaleway console when nothing else uses it.".to_owned(),
+            },
+            old_token_deleted,
+        })
+    }
+
+    /// What `rollback` would remove, in order, and what it keeps.
+    pub fn plan_rollback(&self) -> Result<RollbackPlan, SetupError> {
+        let journal = self
+            .journal
+            .load()?
+            .unwrap_or_else(|| Journal::new(Utc::now()));
+        let scaleway = journal.scaleway.unwrap_or_default();
+        let entra = journal.entra.unwrap_or_default();
+        let mut remove = Vec::new();
+        let mut kept = vec![
+            "Users already provisioned into Scaleway stay (as when an Entra app is deleted): remove them in the Scaleway console if needed.".to_owned(),
+        ];
+        let app_ours = entra.app.as_ref().is_some_and(|a| a.created_by_us);
+        for assignment in &entra.assignments {
+            let name = assignment
+                .display_name
+                .clone()
+                .unwrap_or_else(|| assignment.principal_id.clone());
+            if assignment.created_by_us {
+                remove.push(RollbackItem {
+                    step: Step::Assignments,
+                    description: format!(
+                        "Unassign {} {name}.",
+                        assignment.principal_type.to_ascii_lowercase()
+                    ),
+                    id: Some(assignment.assignment_id.clone()),
+                });
+            } else {
+                kept.push(format!("{name} was assigned before the wizard: kept."));
+            }
+        }
+        let job_ours = entra.job.as_ref().is_some_and(|j| j.created_by_us);
+        if !app_ours
+            && !job_ours
+            && entra.schema_applied_at.is_some()
+            && entra.schema_backup.is_some()
+        {
+            remove.push(RollbackItem {
+                step: Step::Mappings,
+                description: "Put the attribute mappings back as they were.".to_owned(),
+                id: entra.job.as_ref().map(|j| j.id.clone()),
+            });
+        }
+        if let Some(job) = &entra.job {
+            if job.created_by_us {
+                remove.push(RollbackItem {
+                    step: Step::ProvisioningJob,
+                    description: "Delete the provisioning job (provisioning stops).".to_owned(),
+                    id: Some(job.id.clone()),
+                });
+            } else {
+                kept.push("The provisioning job existed before the wizard: kept.".to_owned());
+            }
+        }
+        if let Some(app) = &entra.app {
+            if app.created_by_us {
+                remove.push(RollbackItem {
+                    step: Step::EntraApp,
+                    description: format!(
+                        "Delete the enterprise application \"{}\" (restorable for 30 days from Entra's deleted applications).",
+                        entra.app_display_name
+                    ),
+                    id: Some(app.application_object_id.clone()),
+                });
+            } else {
+                kept.push(format!(
+                    "The application \"{}\" existed before the wizard: kept.",
+                    entra.app_display_name
+                ));
+                if entra.secrets_saved.is_some() {
+                    kept.push("The Tenant URL and token saved in it stay (Entra cannot give back the previous ones).".to_owned());
+                }
+            }
+        }
+        if let Some(token) = &scaleway.token {
+            match (&token.id, token.minted_by_us) {
+                (Some(id), true) => remove.push(RollbackItem {
+                    step: Step::ScimToken,
+                    description: "Delete the SCIM token the wizard created.".to_owned(),
+                    id: Some(id.clone()),
+                }),
+                _ => kept.push("The SCIM token you pasted: kept in Scaleway.".to_owned()),
+            }
+        }
+        if let Some(rotation) = &entra.rotation {
+            remove.push(RollbackItem {
+                step: Step::RotateToken,
+                description: "Delete the token of the unfinished rotation.".to_owned(),
+                id: Some(rotation.new_token_id.clone()),
+            });
+        }
+        if scaleway.scim_enabled_by_us {
+            remove.push(RollbackItem {
+                step: Step::ScimEnabled,
+                description: "Disable SCIM on the Scaleway Organization (the wizard enabled it)."
+                    .to_owned(),
+                id: scaleway.scim_id.clone(),
+            });
+        } else if scaleway.scim_id.is_some() {
+            kept.push("SCIM was enabled before the wizard: it stays enabled.".to_owned());
+        }
+        kept.push("Your Microsoft sign-in stays saved unless you ask to forget it.".to_owned());
+        Ok(RollbackPlan { remove, kept })
+    }
+
+    /// Undoes what the journal says the wizard created, newest first, after the admin confirmed;
+    /// then deletes the journal and the SCIM token from the keychain. Each removal is journaled,
+    /// so an interrupted rollback resumes. Drop the engine afterwards: its sessions describe a
+    /// setup that no longer exists.
+    pub async fn rollback(
+        &mut self,
+        request: RollbackRequest,
+        cancel: &CancellationToken,
+    ) -> Result<RollbackReport, SetupError> {
+        if !request.confirmed {
+            return Err(SetupError::ConfirmationRequired);
+        }
+        let r = self.reporter(cancel);
+        r.checkpoint()?;
+        r.started(Step::Rollback, "Undoing the setup");
+        let result = self.rollback_with(&r, request).await;
+        match &result {
+            Ok(report) => r.finished(
+                Step::Rollback,
+                format!("Undone: {} item(s) removed.", report.undone.len()),
+            ),
+            Err(error) => r.failed(Step::Rollback, error),
+        }
+        result
+    }
+
+    async fn rollback_with(
+        &mut self,
+        r: &crate::progress::Reporter,
+        request: RollbackRequest,
+    ) -> Result<RollbackReport, SetupError> {
+        let plan = self.plan_rollback()?;
+        let journal = self
+            .journal
+            .load()?
+            .unwrap_or_else(|| Journal::new(Utc::now()));
+        let entra = journal.entra.clone().unwrap_or_default();
+        let graph = self.entra.graph().clone();
+        let org = self.scaleway.organization_id().to_owned();
+        let mut undone = Vec::new();
+        for item in plan.remove {
+            r.checkpoint()?;
+            r.progress(Step::Rollback, item.description.clone());
+            match item.step {
+                Step::Assignments => {
+                    let (Some(app), Some(id)) = (&entra.app, &item.id) else {
+                        continue;
+                    };
+                    graph
+                        .remove_assignment(&app.service_principal_id, id)
+                        .await?;
+                    let id = id.clone();
+                    self.update_journal(|journal| {
+                        if let Some(entra) = journal.entra.as_mut() {
+                            entra.assignments.retain(|a| a.assignment_id != id);
+                        }
+                    })?;
+                }
+                Step::Mappings => {
+                    let (Some(app), Some(job), Some(backup)) =
+                        (&entra.app, &entra.job, &entra.schema_backup)
+                    else {
+                        continue;
+                    };
+                    graph
+                        .put_schema(&app.service_principal_id, &job.id, backup)
+                        .await?;
+                    self.update_journal(|journal| {
+                        if let Some(entra) = journal.entra.as_mut() {
+                            entra.schema_applied_at = None;
+                        }
+                    })?;
+                }
+                Step::ProvisioningJob => {
+                    let (Some(app), Some(id)) = (&entra.app, &item.id) else {
+                        continue;
+                    };
+                    graph.delete_job(&app.service_principal_id, id).await?;
+                    self.update_journal(|journal| {
+                        if let Some(entra) = journal.entra.as_mut() {
+                            crate::entra_ops::forget_job(entra);
+                        }
+                    })?;
+                }
+                Step::EntraApp => {
+                    let Some(id) = &item.id else { continue };
+                    graph.delete_application(id).await?;
+                    self.update_journal(|journal| {
+                        if let Some(entra) = journal.entra.as_mut() {
+                            forget_app(entra);
+                        }
+                    })?;
+                }
+                Step::ScimToken | Step::RotateToken => {
+                    let Some(id) = &item.id else { continue };
+                    match self.scaleway.client().delete_scim_token(id).await {
+                        Ok(()) | Err(ScalewayError::NotFound { .. }) => {}
+                        Err(error) => return Err(error.into()),
+                    }
+                    let rotation = item.step == Step::RotateToken;
+                    self.update_journal(|journal| {
+                        if rotation {
+                            if let Some(entra) = journal.entra.as_mut() {
+                                entra.rotation = None;
+                            }
+                        } else if let Some(scaleway) = journal.scaleway.as_mut() {
+                            scaleway.token = None;
+                        }
+                    })?;
+                }
+                Step::ScimEnabled => {
+                    let Some(id) = &item.id else { continue };
+                    match self.scaleway.client().disable_scim(id).await {
+                        Ok(()) | Err(ScalewayError::NotFound { .. }) => {}
+                        Err(error) => return Err(error.into()),
+                    }
+                    self.update_journal(|journal| {
+                        if let Some(scaleway) = journal.scaleway.as_mut() {
+                            scaleway.scim_id = None;
+                            scaleway.scim_enabled_by_us = false;
+                        }
+                    })?;
+                    self.scaleway.forget_scim();
+                }
+                _ => continue,
+            }
+            undone.push(item);
+        }
+        // Our keychain entries for this Organization: the SCIM token (its Scaleway twin is gone
+        // or was not ours to delete) and any rotation leftover.
+        if let Some(vault) = self.scaleway.vault() {
+            vault.delete(&scim_token_account(&org))?;
+            vault.delete(&staging_token_account(&org))?;
+        }
+        if request.forget_entra_sign_in {
+            self.entra.sign_out().await?;
+        }
+        self.journal.remove()?;
+        Ok(RollbackReport {
+            undone,
+            kept: plan.kept,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(days: i64) -> ScimToken {
+        serde_json::from_value(serde_json::json!({
+            "id": "t1",
+            "scim_id": "s1",
+            "created_at": Utc::now().to_rfc3339(),
+            "expires_at": (Utc::now() + chrono::Duration::days(days) + chrono::Duration::hours(1)).to_rfc3339(),
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn tokens_expiring_within_thirty_days_are_flagged() {
+        assert!(token_status(&token(200), true).warning.is_none());
+        let soon = token_status(&token(10), true);
+        assert_eq!(soon.expires_in_days, Some(10));
+        assert!(soon.warning.unwrap().contains("expires in 10 day"));
+        assert!(
+            token_status(&token(-3), false)
+                .warning
+                .unwrap()
+                .contains("expired")
+        );
+    }
+}

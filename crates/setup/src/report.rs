@@ -1,0 +1,532 @@
+//! What the engine hands back to the fronts: plans, outcomes, status, the summary. All of it is
+//! `Serialize` for IPC and `--json`, and none of it ever holds a secret.
+
+use chrono::{DateTime, Utc};
+use scim_wizard_entra::graph::{SyncJob, extract_embedded_message};
+use scim_wizard_entra::schema::Change;
+use serde::{Deserialize, Serialize};
+
+use crate::progress::Step;
+use crate::scaleway_step::{MintOutcome, TokenSummary};
+
+/// A user or group to assign, as the admin named it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum PrincipalRef {
+    /// A UPN (`jane@contoso.com`) or an object id.
+    User(String),
+    /// A group's exact display name or its object id.
+    Group(String),
+}
+
+/// What a step would do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum PlanAction {
+    /// Something will be created.
+    Create,
+    /// Something will be changed.
+    Update,
+    /// It exists and will be reused (checked again when applying).
+    Reuse,
+    /// Nothing to do.
+    Nothing,
+    /// Cannot be known before an earlier step has run.
+    AfterEarlierSteps,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PlanItem {
+    pub step: Step,
+    pub action: PlanAction,
+    /// Plain words: "Create the enterprise application \"Scaleway SCIM (1a2b3c4d)\"".
+    pub description: String,
+}
+
+/// `plan()`: what `apply_all()` would change, read from both sides without writing anything.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SetupPlan {
+    pub items: Vec<PlanItem>,
+    /// The before → after list of the mapping edits (empty when unknown or nothing changes).
+    pub mapping_changes: Vec<MappingChange>,
+    /// True when nothing would change.
+    pub up_to_date: bool,
+}
+
+/// One mapping edit in plain words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct MappingChange {
+    /// `group_provisioning`, `name_formatted` or `user_name`.
+    pub what: String,
+    pub before: String,
+    pub after: String,
+    /// "userName: [userPrincipalName] → Item(Split([userPrincipalName], "@"), 1)".
+    pub description: String,
+}
+
+impl From<&Change> for MappingChange {
+    fn from(change: &Change) -> Self {
+        Self {
+            what: serde_json::to_value(change.what)
+                .ok()
+                .and_then(|value| value.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            before: change.before.clone(),
+            after: change.after.clone(),
+            description: change.describe(),
+        }
+    }
+}
+
+/// `preview_mappings()` / `apply_mappings()`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct MappingPreview {
+    pub changes: Vec<MappingChange>,
+    /// True when the mappings already are as Scaleway's guide wants (nothing to write).
+    pub already_applied: bool,
+}
+
+/// The enterprise app as the engine knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AppOutcome {
+    pub display_name: String,
+    pub application_object_id: String,
+    pub app_id: String,
+    pub service_principal_id: String,
+    /// True when created by this call (false: reused).
+    pub created: bool,
+}
+
+/// `test_connection()`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ConnectionTest {
+    pub ok: bool,
+    /// "Entra reached Scaleway and the token works." or "Scaleway refused the token: …".
+    pub message: String,
+    /// The Tenant URL tested.
+    pub tenant_url: String,
+}
+
+/// A user for the picker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PersonChoice {
+    pub id: String,
+    pub display_name: Option<String>,
+    pub user_principal_name: Option<String>,
+    pub mail: Option<String>,
+}
+
+/// A group for the picker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct GroupChoice {
+    pub id: String,
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+}
+
+/// `search_people(query)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PeopleSearch {
+    pub users: Vec<PersonChoice>,
+    pub groups: Vec<GroupChoice>,
+    /// Set when groups could not be listed (no `Group.Read.All`): users still work.
+    pub groups_unavailable: Option<String>,
+}
+
+/// One assignment after `assign()`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AssignmentOutcome {
+    pub principal_id: String,
+    pub principal_type: String,
+    pub display_name: Option<String>,
+    pub assignment_id: String,
+    /// False when the principal was already assigned.
+    pub created: bool,
+}
+
+/// The last provisioning cycle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CycleSummary {
+    pub state: Option<String>,
+    pub began: Option<String>,
+    pub ended: Option<String>,
+    pub exported: Option<i64>,
+    /// The cycle's error in plain words (with Scaleway's message when it gave one).
+    pub error: Option<String>,
+}
+
+/// A quarantine, explained.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct QuarantineExplained {
+    pub reason: Option<String>,
+    /// Plain words, with Scaleway's own message when there is one.
+    pub explanation: String,
+    pub next_attempt: Option<String>,
+}
+
+/// The provisioning job's health.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct JobHealth {
+    pub job_id: String,
+    /// `NotConfigured`, `NotRun`, `Active`, `Paused`, `Quarantine`, …
+    pub status_code: String,
+    /// `Active`, `Disabled` or `Paused`.
+    pub schedule_state: Option<String>,
+    /// MS-SCIM's health gate (Active, no quarantine, no error, schedule active).
+    pub healthy: bool,
+    pub steady_state_reached: bool,
+    pub last_cycle: Option<CycleSummary>,
+    pub quarantine: Option<QuarantineExplained>,
+    /// One sentence for the admin.
+    pub summary: String,
+}
+
+impl JobHealth {
+    pub(crate) fn from_job(job: &SyncJob) -> Self {
+        let status = job.status.as_ref();
+        let status_code = status
+            .map(|status| match serde_json::to_value(&status.code) {
+                Ok(serde_json::Value::String(code)) => code,
+                _ => "Unknown".to_owned(),
+            })
+            .unwrap_or_else(|| "Unknown".to_owned());
+        let schedule_state = job.schedule.as_ref().and_then(|s| s.state.clone());
+        let last_cycle = status
+            .and_then(|s| s.last_execution.as_ref())
+            .map(|run| CycleSummary {
+                state: run.state.clone(),
+                began: run.time_began.clone(),
+                ended: run.time_ended.clone(),
+                exported: run.count_exported,
+                error: run.error.as_ref().map(|error| {
+                    error
+                        .message
+                        .as_deref()
+                        .map(plain_service_message)
+                        .or_else(|| error.code.clone())
+                        .unwrap_or_else(|| "an error without a message".to_owned())
+                }),
+            });
+        let quarantine = status.and_then(|s| s.quarantine.as_ref()).map(|q| {
+            let message = q
+                .error
+                .as_ref()
+                .and_then(|e| e.message.as_deref())
+                .or_else(|| {
+                    status
+                        .and_then(|s| s.last_execution.as_ref())
+                        .and_then(|run| run.error.as_ref())
+                        .and_then(|e| e.message.as_deref())
+                })
+                .map(plain_service_message);
+            QuarantineExplained {
+                reason: q.reason.clone(),
+                explanation: crate::failure::quarantine_message(
+                    q.reason.as_deref(),
+                    message.as_deref(),
+                ),
+                next_attempt: q.next_attempt.clone(),
+            }
+        });
+        let healthy = job.is_healthy();
+        let steady = status.is_some_and(|s| s.steady_state_achieved());
+        let summary = if let Some(q) = &quarantine {
+            q.explanation.clone()
+        } else if healthy && steady {
+            "Provisioning is running and has reached its steady state.".to_owned()
+        } else if healthy {
+            "Provisioning is running.".to_owned()
+        } else if schedule_state.as_deref() == Some("Paused") {
+            "Provisioning is paused.".to_owned()
+        } else if schedule_state.as_deref() == Some("Active") {
+            "Provisioning is started; its first cycle has not finished yet.".to_owned()
+        } else {
+            "Provisioning is not started.".to_owned()
+        };
+        Self {
+            job_id: job.id.clone(),
+            status_code,
+            schedule_state,
+            healthy,
+            steady_state_reached: steady,
+            last_cycle,
+            quarantine,
+            summary,
+        }
+    }
+}
+
+/// The human part of a sync-service message (which may embed Scaleway's JSON answer).
+pub(crate) fn plain_service_message(message: &str) -> String {
+    let text = extract_embedded_message(message).unwrap_or_else(|| message.to_owned());
+    // Keep it to one readable line.
+    let line: String = text
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(400)
+        .collect();
+    line.trim().to_owned()
+}
+
+/// `start_and_verify()`: the proof that provisioning works.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ProofReport {
+    /// True when the test user exists in Scaleway with the expected username.
+    pub verified: bool,
+    pub user_principal_name: Option<String>,
+    pub expected_username: Option<String>,
+    pub scaleway_user_id: Option<String>,
+    /// `Success`, `Skipped`, `Failure`, or `None` when not used (compat flag on, or no user).
+    pub on_demand_result: Option<String>,
+    pub job: Option<JobHealth>,
+    /// One sentence for the admin.
+    pub message: String,
+}
+
+/// What `apply_all()` did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ApplyReport {
+    pub token: Option<MintOutcome>,
+    pub app: AppOutcome,
+    pub job_id: String,
+    pub job_created: bool,
+    pub connection_saved_now: bool,
+    pub mapping_changes: Vec<MappingChange>,
+    pub assignments: Vec<AssignmentOutcome>,
+    pub started_now: bool,
+    pub proof: Option<ProofReport>,
+    pub summary: SetupSummary,
+}
+
+/// A token as `status()` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TokenStatus {
+    pub token: TokenSummary,
+    pub expires_in_days: Option<i64>,
+    /// Set when it expires within 30 days (or has expired).
+    pub warning: Option<String>,
+}
+
+/// `status()`, Scaleway side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ScalewayStatus {
+    pub organization_id: String,
+    pub scim_enabled: bool,
+    pub scim_id: Option<String>,
+    pub tokens: Vec<TokenStatus>,
+    pub base_url: Option<String>,
+}
+
+/// `status()`, Entra side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct EntraStatus {
+    pub tenant_id: String,
+    pub app_display_name: Option<String>,
+    /// False when the journal names an app that no longer exists.
+    pub app_exists: bool,
+    pub service_principal_id: Option<String>,
+    pub job: Option<JobHealth>,
+    pub assignments: usize,
+}
+
+/// `status()`: both sides, live.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SetupStatus {
+    pub scaleway: ScalewayStatus,
+    pub entra: EntraStatus,
+    /// Plain sentences: tokens expiring soon, quarantine, a missing app…
+    pub warnings: Vec<String>,
+}
+
+/// One thing rollback would remove or restore.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RollbackItem {
+    pub step: Step,
+    pub description: String,
+    pub id: Option<String>,
+}
+
+/// `plan_rollback()`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RollbackPlan {
+    /// In the order they will be undone.
+    pub remove: Vec<RollbackItem>,
+    /// What stays, and why (not created by the wizard, or left by design).
+    pub kept: Vec<String>,
+}
+
+/// `rollback()` options: nothing happens without `confirmed: true`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RollbackRequest {
+    pub confirmed: bool,
+    /// Also delete the saved Entra sign-in (kept by default, for a next setup).
+    #[serde(default)]
+    pub forget_entra_sign_in: bool,
+}
+
+/// What `rollback()` did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RollbackReport {
+    pub undone: Vec<RollbackItem>,
+    pub kept: Vec<String>,
+}
+
+/// What `rotate_token()` did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RotationReport {
+    pub new_token: TokenSummary,
+    /// The token deleted from Scaleway, when its id was known.
+    pub old_token_deleted: Option<String>,
+    pub message: String,
+}
+
+/// Links to both consoles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ConsoleLinks {
+    /// The enterprise app's overview in the Entra admin center.
+    pub entra_app: Option<String>,
+    /// Its Provisioning page.
+    pub entra_provisioning: Option<String>,
+    /// Scaleway console, IAM users (where provisioned users appear).
+    pub scaleway_iam_users: String,
+    /// Scaleway console, Organization security (SCIM settings and tokens).
+    pub scaleway_security: String,
+}
+
+/// One assignment in the summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AssignedPrincipal {
+    pub principal_id: String,
+    pub principal_type: String,
+    pub display_name: Option<String>,
+    pub assignment_id: String,
+    pub created_by_wizard: bool,
+}
+
+/// `summary()`: what exists and what the wizard created, from the journal (no network, no
+/// secrets): the report the admin can export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SetupSummary {
+    pub organization_id: String,
+    pub organization_name: Option<String>,
+    pub scim_id: Option<String>,
+    pub scim_enabled_by_wizard: bool,
+    pub token_id: Option<String>,
+    pub token_expires_at: Option<DateTime<Utc>>,
+    pub base_url: Option<String>,
+    pub tenant_id: Option<String>,
+    pub app_display_name: Option<String>,
+    pub application_object_id: Option<String>,
+    pub app_id: Option<String>,
+    pub service_principal_id: Option<String>,
+    pub app_created_by_wizard: bool,
+    pub job_id: Option<String>,
+    pub tenant_url: Option<String>,
+    pub mappings_applied_at: Option<DateTime<Utc>>,
+    pub assignments: Vec<AssignedPrincipal>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub proof_username: Option<String>,
+    pub proof_found_in_scaleway: Option<bool>,
+    pub links: ConsoleLinks,
+}
+
+impl SetupSummary {
+    /// A plain-text report (for "Export report" and the CLI).
+    pub fn to_text(&self) -> String {
+        let mut lines = vec![
+            "Scaleway SCIM Wizard: setup report".to_owned(),
+            String::new(),
+        ];
+        let mut line = |label: &str, value: Option<String>| {
+            if let Some(value) = value {
+                lines.push(format!("{label}: {value}"));
+            }
+        };
+        line(
+            "Scaleway Organization",
+            Some(match &self.organization_name {
+                Some(name) => format!("{name} ({})", self.organization_id),
+                None => self.organization_id.clone(),
+            }),
+        );
+        line("SCIM configuration", self.scim_id.clone());
+        line("SCIM token", self.token_id.clone());
+        line(
+            "SCIM token expires",
+            self.token_expires_at.map(|at| at.to_rfc3339()),
+        );
+        line("SCIM Base URL", self.base_url.clone());
+        line("Entra tenant", self.tenant_id.clone());
+        line("Enterprise application", self.app_display_name.clone());
+        line("Application (client) ID", self.app_id.clone());
+        line("Application object ID", self.application_object_id.clone());
+        line("Service principal ID", self.service_principal_id.clone());
+        line("Provisioning job", self.job_id.clone());
+        line("Tenant URL", self.tenant_url.clone());
+        line(
+            "Mappings edited",
+            self.mappings_applied_at.map(|at| at.to_rfc3339()),
+        );
+        for assigned in &self.assignments {
+            line(
+                "Assigned",
+                Some(format!(
+                    "{} {} ({})",
+                    assigned.principal_type,
+                    assigned.display_name.as_deref().unwrap_or("?"),
+                    assigned.principal_id
+                )),
+            );
+        }
+        line(
+            "Provisioning started",
+            self.started_at.map(|at| at.to_rfc3339()),
+        );
+        if let (Some(user), Some(found)) = (&self.proof_username, self.proof_found_in_scaleway) {
+            line(
+                "Test user in Scaleway",
+                Some(format!(
+                    "{user}: {}",
+                    if found { "found" } else { "not found" }
+                )),
+            );
+        }
+        line("Entra admin center", self.links.entra_app.clone());
+        line(
+            "Scaleway console",
+            Some(self.links.scaleway_iam_users.clone()),
+        );
+        lines.join("\n")
+    }
+}

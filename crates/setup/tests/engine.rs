@@ -1,0 +1,996 @@
+//! The setup engine against the sandbox over real HTTP: both sides, end to end.
+//!
+//! Tests that keep secrets in the keychain need a real Secret Service: `make test` runs them in
+//! `tests/session.sh`; plain `cargo test` runs the others.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use scim_wizard_entra::auth::{
+    CancellationToken as SignInCancel, InteractiveSignIn, MemoryRefreshTokenStore,
+    RefreshTokenStore, refresh_token_key,
+};
+use scim_wizard_entra::{Cloud, Endpoints, MappingOptions, RetryPolicy as GraphRetry};
+use scim_wizard_sandbox::{FaultPlan, Sandbox, SandboxConfig, SeedKeyKind, TenantSeed};
+use scim_wizard_scaleway::credentials::Environment;
+use scim_wizard_scaleway::{ClientOptions, RetryPolicy, ScalewayClient, SecretString};
+use scim_wizard_setup::engine::{SetupEngine, SetupOptions};
+use scim_wizard_setup::journal::{EntraRecord, Journal, JournalStore, ScalewayRecord};
+use scim_wizard_setup::report::{PlanAction, PrincipalRef, RollbackRequest};
+use scim_wizard_setup::scaleway_step::{
+    CredentialInput, KeychainChoice, ScalewaySession, ScalewaySettings, scim_token_account,
+};
+use scim_wizard_setup::{
+    CancellationToken, EntraSession, EntraSettings, ErrorCode, ExposeSecret,
+    KeychainRefreshTokenStore, Phase, ProgressEvent, ProgressSink, RecordedProgress, Secret, Step,
+    Vault,
+};
+use serde_json::{Value, json};
+use url::Url;
+
+const KEYCHAIN: &str = "needs a Secret Service: run through `make test`";
+
+struct Fixture {
+    sandbox: Sandbox,
+    vault: Option<Vault>,
+    dir: tempfile::TempDir,
+    http: reqwest::Client,
+    refresh_store: Arc<dyn RefreshTokenStore>,
+}
+
+impl Fixture {
+    async fn start(config: SandboxConfig, keychain: bool) -> Self {
+        let sandbox = Sandbox::start(config).await.unwrap();
+        let vault = keychain.then(|| {
+            let port = sandbox
+                .urls()
+                .base
+                .rsplit(':')
+                .next()
+                .unwrap_or("0")
+                .to_owned();
+            Vault::open_native_with_service(&format!("scim-wizard-engine-test-{port}"))
+                .expect("a Secret Service must run: use tests/session.sh")
+        });
+        let refresh_store: Arc<dyn RefreshTokenStore> = match &vault {
+            Some(vault) => Arc::new(KeychainRefreshTokenStore::new(vault.clone())),
+            None => Arc::new(MemoryRefreshTokenStore::new()),
+        };
+        let dir = match std::env::var_os("SCIM_WIZARD_TEST_TMPDIR") {
+            Some(base) => tempfile::tempdir_in(base).unwrap(),
+            None => tempfile::tempdir().unwrap(),
+        };
+        Self {
+            sandbox,
+            vault,
+            dir,
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .no_proxy()
+                .build()
+                .unwrap(),
+            refresh_store,
+        }
+    }
+
+    fn control(&self, path: &str) -> String {
+        format!("{}/{path}", self.sandbox.urls().control)
+    }
+
+    async fn get(&self, path: &str) -> Value {
+        self.http
+            .get(self.control(path))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    async fn post(&self, path: &str, body: Value) -> Value {
+        let response = self
+            .http
+            .post(self.control(path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_success(),
+            "{path}: {}",
+            response.status()
+        );
+        response.json().await.unwrap_or(Value::Null)
+    }
+
+    fn org(&self) -> String {
+        self.sandbox.seed_data().organization_id.clone()
+    }
+
+    fn tenant(&self) -> TenantSeed {
+        self.sandbox.seed_data().tenant.clone()
+    }
+
+    fn upn(&self, local: &str) -> String {
+        format!("{local}@{}", self.tenant().domain)
+    }
+
+    fn journal(&self) -> JournalStore {
+        JournalStore::at(self.dir.path().join("data"))
+    }
+
+    fn scaleway_settings(&self) -> ScalewaySettings {
+        ScalewaySettings {
+            api_base: Url::parse(&self.sandbox.urls().scaleway_api).unwrap(),
+            scim_base_pattern: Some(self.sandbox.urls().scim_base_url_pattern.clone()),
+            client_options: ClientOptions::default().with_retry(RetryPolicy::quick()),
+            probe_timeout: Duration::from_secs(5),
+            probe_retry: RetryPolicy::quick(),
+        }
+    }
+
+    fn entra_settings(&self) -> EntraSettings {
+        let endpoints = Endpoints::for_cloud(Cloud::Global)
+            .with_login(&Url::parse(&self.sandbox.urls().login).unwrap())
+            .with_graph(&Url::parse(&self.sandbox.urls().graph).unwrap());
+        EntraSettings {
+            endpoints,
+            graph_retry: GraphRetry::fast(),
+            replication_window: Duration::from_secs(30),
+            proof_timeout: Duration::from_secs(20),
+            poll_interval: Duration::from_millis(200),
+            ..EntraSettings::default()
+        }
+    }
+
+    fn secret_key(&self) -> String {
+        self.sandbox
+            .seed_data()
+            .key(SeedKeyKind::IamManagerApplication)
+            .unwrap()
+            .secret_key
+            .clone()
+    }
+
+    async fn connect(&self) -> ScalewaySession {
+        let (session, _) = ScalewaySession::connect(
+            self.scaleway_settings(),
+            CredentialInput::Typed {
+                secret_key: Secret::from(self.secret_key()),
+                organization_id: Some(self.org()),
+                access_key: None,
+            },
+            self.vault.clone(),
+            self.journal(),
+            &Environment::from_pairs(Vec::<(String, String)>::new()),
+            None,
+        )
+        .await
+        .unwrap();
+        session
+    }
+
+    /// The system-browser sign-in, with reqwest as the browser (no redirects followed by it).
+    async fn sign_in(&self) -> EntraSession {
+        let settings = self.entra_settings();
+        let config = settings.sign_in_config().unwrap();
+        let pending = InteractiveSignIn::start(&config).await.unwrap();
+        let authorize = pending.authorize_url().clone();
+        let waiter = tokio::spawn(async move { pending.wait(&SignInCancel::new()).await });
+        let response = self.http.get(authorize).send().await.unwrap();
+        assert!(response.status().is_redirection(), "{}", response.status());
+        let location = response.headers()[reqwest::header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        self.http.get(location).send().await.unwrap();
+        let tokens = tokio::time::timeout(Duration::from_secs(30), waiter)
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        EntraSession::establish(settings, tokens, Arc::clone(&self.refresh_store)).unwrap()
+    }
+
+    fn options(&self, users: &[&str]) -> SetupOptions {
+        SetupOptions {
+            principals: users
+                .iter()
+                .map(|local| PrincipalRef::User(self.upn(local)))
+                .collect(),
+            keychain: if self.vault.is_some() {
+                KeychainChoice::Store
+            } else {
+                KeychainChoice::DoNotStore
+            },
+            ..SetupOptions::default()
+        }
+    }
+
+    async fn engine(&self, options: SetupOptions) -> SetupEngine {
+        let scaleway = self.connect().await;
+        let entra = self.sign_in().await;
+        SetupEngine::new(scaleway, entra, options).unwrap()
+    }
+
+    async fn requests(&self) -> Vec<Value> {
+        let log = self.get("requests").await;
+        log.as_array()
+            .cloned()
+            .or_else(|| log["requests"].as_array().cloned())
+            .unwrap_or_default()
+    }
+
+    /// The parts of both worlds a setup touches, without what moves by itself (clocks, counters,
+    /// job run status).
+    async fn snapshot(&self) -> Value {
+        let scaleway = self.get("state").await;
+        let graph = self.get("graph/state").await;
+        let live_tokens: Vec<Value> = scaleway["scim_tokens"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| !t["deleted"].as_bool().unwrap_or(false))
+            .map(|t| t["id"].clone())
+            .collect();
+        let jobs: Vec<Value> = graph["jobs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|j| json!({"sp": j["servicePrincipalId"], "id": j["job"]["id"], "schema": j["schema"]}))
+            .collect();
+        json!({
+            "scim": scaleway["scim"],
+            "tokens": live_tokens,
+            "iam_users": scaleway["iam_users"],
+            "applications": graph["applications"],
+            "servicePrincipals": graph["servicePrincipals"],
+            "assignments": graph["assignments"],
+            "secrets": graph["secrets"],
+            "jobs": jobs,
+        })
+    }
+
+    fn cleanup(&self) {
+        if let Some(vault) = &self.vault {
+            let org = self.org();
+            let _ = vault.delete(&scim_token_account(&org));
+            let _ = vault.delete(&scim_wizard_setup::scaleway_step::scaleway_key_account(
+                &org,
+            ));
+            let _ = vault.delete(&scim_wizard_setup::staging_token_account(&org));
+            let tenant = self.tenant().tenant_id;
+            let _ = vault.delete(&refresh_token_key(
+                &tenant,
+                scim_wizard_entra::auth::DEFAULT_CLIENT_ID,
+            ));
+        }
+    }
+
+    fn owner_client(&self) -> ScalewayClient {
+        ScalewayClient::with_options(
+            Url::parse(&self.sandbox.urls().scaleway_api).unwrap(),
+            SecretString::from(
+                self.sandbox
+                    .seed_data()
+                    .key(SeedKeyKind::Owner)
+                    .unwrap()
+                    .secret_key
+                    .clone(),
+            ),
+            ClientOptions::default().with_retry(RetryPolicy::quick()),
+        )
+        .unwrap()
+    }
+}
+
+fn count(snapshot: &Value, key: &str) -> usize {
+    snapshot[key].as_array().map_or(0, Vec::len)
+}
+
+fn assert_one_of_each(snapshot: &Value, assignments: usize) {
+    assert_eq!(count(snapshot, "scim"), 1, "{snapshot:#}");
+    assert_eq!(count(snapshot, "tokens"), 1, "{snapshot:#}");
+    assert_eq!(count(snapshot, "applications"), 1, "{snapshot:#}");
+    assert_eq!(count(snapshot, "servicePrincipals"), 1, "{snapshot:#}");
+    assert_eq!(count(snapshot, "jobs"), 1, "{snapshot:#}");
+    assert_eq!(count(snapshot, "assignments"), assignments, "{snapshot:#}");
+}
+
+/// Routes that change something; none may appear where nothing must change.
+const WRITING_ROUTES: &[&str] = &[
+    "scaleway.enable_scim",
+    "scaleway.delete_scim",
+    "scaleway.create_scim_token",
+    "scaleway.delete_scim_token",
+    "graph.instantiate",
+    "graph.delete_application",
+    "graph.assign",
+    "graph.unassign",
+    "graph.create_job",
+    "graph.delete_job",
+    "graph.put_secrets",
+    "graph.put_schema",
+    "graph.patch_schema",
+    "graph.start_job",
+    "graph.pause_job",
+    "graph.restart_job",
+    "graph.provision_on_demand",
+];
+
+fn writes(entries: &[Value]) -> Vec<String> {
+    entries
+        .iter()
+        .filter_map(|e| e["route"].as_str())
+        .filter(|route| WRITING_ROUTES.contains(route))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                files.extend(walk(&path));
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+/// The longest chain of requests that each started after the previous one ended: the number
+/// of sequential round trips. (Concurrent requests overlap, so at most one of them is in a
+/// chain; a request nested inside another — Entra calling SCIM during validateCredentials —
+/// is contained in it and cannot lengthen the chain.) Greedy by end time gives the maximum.
+fn critical_path(entries: &[Value]) -> Vec<(String, i64, i64)> {
+    let mut spans: Vec<(String, i64, i64)> = entries
+        .iter()
+        .filter(|e| {
+            // The simulated provisioning service is not the wizard.
+            !e["headers"]["user-agent"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("Microsoft Entra provisioning")
+        })
+        .map(|e| {
+            let start = chrono::DateTime::parse_from_rfc3339(e["time"].as_str().unwrap())
+                .unwrap()
+                .timestamp_micros();
+            let end = start + e["duration_ms"].as_i64().unwrap() * 1000;
+            (e["route"].as_str().unwrap_or("?").to_owned(), start, end)
+        })
+        .collect();
+    spans.sort_by_key(|(_, _, end)| *end);
+    let mut chain: Vec<(String, i64, i64)> = Vec::new();
+    for span in spans {
+        if chain.last().is_none_or(|last| span.1 >= last.2) {
+            chain.push(span);
+        }
+    }
+    chain
+}
+
+struct CancelAfter {
+    step: Step,
+    cancel: CancellationToken,
+}
+
+impl ProgressSink for CancelAfter {
+    fn event(&self, event: ProgressEvent) {
+        if event.step == self.step && matches!(event.phase, Phase::Finished | Phase::Skipped) {
+            self.cancel.cancel();
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+async fn the_whole_flow_provisions_the_user_as_the_upn_local_part() {
+    let _ = KEYCHAIN;
+    let fx = Fixture::start(SandboxConfig::default(), true).await;
+    let mut engine = fx.engine(fx.options(&["adele.vance"])).await;
+    let progress = Arc::new(RecordedProgress::new());
+    engine.set_progress(progress.clone());
+
+    let report = engine.apply_all(&CancellationToken::new()).await.unwrap();
+
+    let proof = report.proof.clone().unwrap();
+    assert!(proof.verified, "{proof:?}");
+    assert_eq!(proof.expected_username.as_deref(), Some("adele.vance"));
+    assert_eq!(proof.on_demand_result.as_deref(), Some("Success"));
+    assert!(report.app.created && report.job_created && report.started_now);
+    assert_eq!(
+        report.mapping_changes.len(),
+        3,
+        "{:?}",
+        report.mapping_changes
+    );
+    let state = fx.get("state").await;
+    let users: Vec<&str> = state["scim_users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|u| u["userName"].as_str())
+        .collect();
+    assert_eq!(users, vec!["adele.vance"]);
+    // name.formatted is never sent, and no group is pushed while groups are off.
+    let bodies = serde_json::to_string(&state["scim_request_bodies"]).unwrap();
+    assert!(bodies.contains("adele.vance"), "{bodies}");
+    assert!(!bodies.contains("\"formatted\""), "{bodies}");
+    let provisioning = fx.get("graph/provisioning").await;
+    let exchanges = serde_json::to_string(&provisioning["exchanges"]).unwrap();
+    assert!(!exchanges.contains("/Groups"), "{exchanges}");
+    assert!(!exchanges.contains("name.formatted"), "{exchanges}");
+    assert_one_of_each(&fx.snapshot().await, 1);
+
+    // Every step reported, in plain words, and none failed.
+    let events = progress.events();
+    for step in Step::SETUP {
+        assert!(
+            events
+                .iter()
+                .any(|e| e.step == step && matches!(e.phase, Phase::Finished | Phase::Skipped)),
+            "{step:?} not finished: {events:#?}"
+        );
+    }
+    assert!(
+        events.iter().all(|e| e.phase != Phase::Failed),
+        "{events:#?}"
+    );
+
+    // The summary names what exists and links to both consoles.
+    let summary = engine.summary().unwrap();
+    assert!(summary.app_created_by_wizard);
+    assert!(
+        summary
+            .links
+            .entra_app
+            .as_deref()
+            .unwrap()
+            .contains(&report.app.service_principal_id)
+    );
+    assert!(summary.to_text().contains(&report.app.app_id));
+
+    // No secret in any file the run wrote: SCIM token, Scaleway key, Entra tokens.
+    let vault = fx.vault.as_ref().unwrap();
+    let scim_token = vault.read(&scim_token_account(&fx.org())).unwrap().unwrap();
+    let refresh = vault
+        .read(engine.entra().token_session().store_key())
+        .unwrap()
+        .unwrap();
+    let access = engine.entra().token_session().access_token().await.unwrap();
+    let secrets = [
+        scim_token.expose_secret().to_owned(),
+        fx.secret_key(),
+        refresh.expose_secret().to_owned(),
+        access.secret().expose_secret().to_owned(),
+    ];
+    let files = walk(fx.dir.path());
+    assert!(!files.is_empty());
+    for file in files {
+        let text = String::from_utf8_lossy(&std::fs::read(&file).unwrap()).into_owned();
+        for secret in &secrets {
+            assert!(!text.contains(secret.as_str()), "{file:?} holds a secret");
+        }
+    }
+    let json = serde_json::to_string(&report).unwrap();
+    for secret in &secrets {
+        assert!(!json.contains(secret.as_str()), "the report holds a secret");
+    }
+    fx.cleanup();
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+async fn critical_path_is_at_most_seven_round_trips() {
+    let fx = Fixture::start(
+        SandboxConfig::default().with_latency(Duration::from_millis(100)),
+        true,
+    )
+    .await;
+    let mut engine = fx.engine(fx.options(&["adele.vance", "alex.wilber"])).await;
+    // "Both signed in": everything logged from here on is the engine's.
+    let before = fx.requests().await.len();
+    let began = std::time::Instant::now();
+    engine.apply_all(&CancellationToken::new()).await.unwrap();
+    let entries = fx.requests().await;
+    let run = &entries[before..];
+    let start_index = run
+        .iter()
+        .position(|e| e["route"] == "graph.start_job")
+        .expect("the job was started");
+    let start_end = {
+        let e = &run[start_index];
+        chrono::DateTime::parse_from_rfc3339(e["time"].as_str().unwrap())
+            .unwrap()
+            .timestamp_micros()
+            + e["duration_ms"].as_i64().unwrap() * 1000
+    };
+    let until_start: Vec<Value> = run
+        .iter()
+        .filter(|e| {
+            chrono::DateTime::parse_from_rfc3339(e["time"].as_str().unwrap())
+                .unwrap()
+                .timestamp_micros()
+                < start_end
+        })
+        .cloned()
+        .collect();
+    let chain = critical_path(&until_start);
+    let routes: Vec<&str> = chain.iter().map(|(route, _, _)| route.as_str()).collect();
+    eprintln!(
+        "critical path: {} round trips of {} requests ({:?}), {:?} in all: {routes:?}",
+        chain.len(),
+        until_start.len(),
+        routes,
+        began.elapsed()
+    );
+    assert!(chain.len() <= 7, "{} round trips: {routes:?}", chain.len());
+    assert_eq!(routes.last(), Some(&"graph.start_job"));
+    // A naive sequence would need at least as many round trips as requests (about 14).
+    assert!(until_start.len() >= 14, "{}", until_start.len());
+    fx.cleanup();
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+async fn replication_lag_throttling_and_a_lying_instantiate_still_give_one_of_each() {
+    let faults: FaultPlan = "graph.create_job:status=429,retry_after=1,nth=1;\
+         graph.put_secrets:status=503,nth=1;\
+         graph.get_schema:status=503,nth=1;\
+         graph.assign:status=429,retry_after=1,nth=1;\
+         scaleway.create_scim_token:status=429,retry_after=1,nth=1"
+        .parse()
+        .unwrap();
+    let fx = Fixture::start(
+        SandboxConfig::default()
+            .with_replication_lag(Duration::from_secs(10))
+            .with_faults(faults),
+        true,
+    )
+    .await;
+    // Graph creates the app but answers 404 (reference §B2): found again by its unique name.
+    fx.post("graph/quirks", json!({"instantiate_lies": 1}))
+        .await;
+    let mut engine = fx.engine(fx.options(&["adele.vance"])).await;
+    let began = std::time::Instant::now();
+    let report = engine.apply_all(&CancellationToken::new()).await.unwrap();
+    assert!(report.proof.unwrap().verified);
+    assert!(
+        began.elapsed() < Duration::from_secs(45),
+        "{:?}",
+        began.elapsed()
+    );
+    assert_one_of_each(&fx.snapshot().await, 1);
+    // The app found after the lost answer is ours: rollback may delete it.
+    assert!(engine.summary().unwrap().app_created_by_wizard);
+    fx.cleanup();
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+async fn plan_writes_nothing_and_a_second_apply_changes_nothing() {
+    let fx = Fixture::start(SandboxConfig::default(), true).await;
+    let mut engine = fx.engine(fx.options(&["adele.vance"])).await;
+
+    let before = fx.snapshot().await;
+    let logged = fx.requests().await.len();
+    let plan = engine.plan().await.unwrap();
+    assert!(!plan.up_to_date);
+    assert!(
+        plan.items
+            .iter()
+            .any(|i| i.step == Step::EntraApp && i.action == PlanAction::Create)
+    );
+    assert!(
+        plan.items
+            .iter()
+            .any(|i| i.step == Step::ScimEnabled && i.action == PlanAction::Create)
+    );
+    assert_eq!(fx.snapshot().await, before);
+    assert_eq!(writes(&fx.requests().await[logged..]), Vec::<String>::new());
+    assert!(!engine.journal().path().exists(), "plan wrote the journal");
+
+    engine.apply_all(&CancellationToken::new()).await.unwrap();
+    let after_first = fx.snapshot().await;
+
+    // A new run (the app restarted): reads, checks, writes nothing.
+    drop(engine);
+    let mut engine = fx.engine(fx.options(&["adele.vance"])).await;
+    let logged = fx.requests().await.len();
+    let report = engine.apply_all(&CancellationToken::new()).await.unwrap();
+    assert_eq!(writes(&fx.requests().await[logged..]), Vec::<String>::new());
+    assert_eq!(fx.snapshot().await, after_first);
+    assert!(!report.app.created && !report.job_created && !report.started_now);
+    assert!(!report.connection_saved_now);
+    assert!(report.mapping_changes.is_empty());
+    assert!(report.assignments.iter().all(|a| !a.created));
+    assert!(report.proof.unwrap().verified);
+
+    let plan = engine.plan().await.unwrap();
+    assert!(plan.up_to_date, "{plan:#?}");
+    fx.cleanup();
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+async fn an_interruption_at_any_step_boundary_resumes_without_duplicates() {
+    for step in [
+        Step::Preflight,
+        Step::ScimEnabled,
+        Step::ScimToken,
+        Step::EntraApp,
+        Step::ProvisioningJob,
+        Step::Connection,
+        Step::Mappings,
+        Step::Assignments,
+        Step::Start,
+    ] {
+        let fx = Fixture::start(SandboxConfig::default(), true).await;
+        let mut engine = fx.engine(fx.options(&["adele.vance", "alex.wilber"])).await;
+        let cancel = CancellationToken::new();
+        engine.set_progress(Arc::new(CancelAfter {
+            step,
+            cancel: cancel.clone(),
+        }));
+        let first = engine.apply_all(&cancel).await;
+        let error = first.expect_err("cancelled");
+        assert_eq!(
+            error.code(),
+            ErrorCode::Cancelled,
+            "after {step:?}: {error:?}"
+        );
+        // The app "restarts": new sessions, same journal and keychain.
+        drop(engine);
+        let mut engine = fx.engine(fx.options(&["adele.vance", "alex.wilber"])).await;
+        let report = engine
+            .apply_all(&CancellationToken::new())
+            .await
+            .unwrap_or_else(|e| panic!("resume after {step:?}: {:?}", e.to_ui()));
+        assert!(report.proof.unwrap().verified, "after {step:?}");
+        let snapshot = fx.snapshot().await;
+        assert_one_of_each(&snapshot, 2);
+        fx.cleanup();
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+async fn rollback_leaves_both_worlds_as_they_were() {
+    let fx = Fixture::start(SandboxConfig::default(), true).await;
+    let mut engine = fx.engine(fx.options(&["adele.vance"])).await;
+    let before = fx.snapshot().await;
+    engine.apply_all(&CancellationToken::new()).await.unwrap();
+
+    let plan = engine.plan_rollback().unwrap();
+    let steps: Vec<Step> = plan.remove.iter().map(|i| i.step).collect();
+    assert_eq!(
+        steps,
+        vec![
+            Step::Assignments,
+            Step::ProvisioningJob,
+            Step::EntraApp,
+            Step::ScimToken,
+            Step::ScimEnabled
+        ]
+    );
+    let refused = engine
+        .rollback(RollbackRequest::default(), &CancellationToken::new())
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::ConfirmationRequired);
+    assert_eq!(count(&fx.snapshot().await, "applications"), 1);
+
+    let report = engine
+        .rollback(
+            RollbackRequest {
+                confirmed: true,
+                forget_entra_sign_in: false,
+            },
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.undone.len(), 5);
+    let mut after = fx.snapshot().await;
+    // Users Entra provisioned stay in Scaleway by design (as when an Entra app is deleted).
+    let provisioned: Vec<Value> = after["iam_users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["provisioned_by_scim"] == true)
+        .cloned()
+        .collect();
+    assert_eq!(provisioned.len(), 1);
+    after["iam_users"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|u| u["provisioned_by_scim"] != true);
+    assert_eq!(after, before);
+    assert!(!engine.journal().path().exists());
+    let vault = fx.vault.as_ref().unwrap();
+    assert!(
+        vault
+            .read(&scim_token_account(&fx.org()))
+            .unwrap()
+            .is_none()
+    );
+    // The Entra sign-in is kept unless asked.
+    assert!(
+        vault
+            .read(engine.entra().token_session().store_key())
+            .unwrap()
+            .is_some()
+    );
+    fx.cleanup();
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+async fn rotate_token_switches_entra_to_the_new_token_then_deletes_the_old() {
+    let fx = Fixture::start(SandboxConfig::default(), true).await;
+    let mut engine = fx.engine(fx.options(&["adele.vance"])).await;
+    engine.apply_all(&CancellationToken::new()).await.unwrap();
+    let old_id = engine.summary().unwrap().token_id.unwrap();
+    let vault = fx.vault.clone().unwrap();
+    let old_value = vault.read(&scim_token_account(&fx.org())).unwrap().unwrap();
+
+    let report = engine
+        .rotate_token(&CancellationToken::new())
+        .await
+        .unwrap();
+    assert_ne!(report.new_token.id, old_id);
+    assert_eq!(report.old_token_deleted.as_deref(), Some(old_id.as_str()));
+    let new_value = vault.read(&scim_token_account(&fx.org())).unwrap().unwrap();
+    assert_ne!(new_value.expose_secret(), old_value.expose_secret());
+    let snapshot = fx.snapshot().await;
+    assert_eq!(snapshot["tokens"], json!([report.new_token.id]));
+    assert_eq!(
+        engine.summary().unwrap().token_id,
+        Some(report.new_token.id.clone())
+    );
+    // Entra works with the new token (the saved credentials are tested), and status agrees.
+    let test = engine.test_connection().await.unwrap();
+    assert!(test.ok, "{test:?}");
+    let status = engine.status().await.unwrap();
+    assert!(status.scaleway.tokens.iter().all(|t| t.token.ours));
+
+    // At Scaleway's cap of two tokens, rotation refuses before minting anything.
+    let scim_id = engine.summary().unwrap().scim_id.unwrap();
+    fx.owner_client().create_scim_token(&scim_id).await.unwrap();
+    let error = engine
+        .rotate_token(&CancellationToken::new())
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::ScalewayTokenLimit);
+    assert_eq!(count(&fx.snapshot().await, "tokens"), 2);
+    fx.cleanup();
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+async fn status_reports_both_sides() {
+    let fx = Fixture::start(SandboxConfig::default(), true).await;
+    let mut engine = fx.engine(fx.options(&["adele.vance"])).await;
+    engine.apply_all(&CancellationToken::new()).await.unwrap();
+    let status = engine.status().await.unwrap();
+    assert!(status.scaleway.scim_enabled);
+    assert_eq!(status.scaleway.tokens.len(), 1);
+    assert!(status.scaleway.tokens[0].token.ours);
+    assert!(status.scaleway.tokens[0].expires_in_days.is_some());
+    assert!(status.entra.app_exists);
+    assert_eq!(status.entra.assignments, 1);
+    let job = status.entra.job.unwrap();
+    assert_eq!(job.schedule_state.as_deref(), Some("Active"));
+    assert!(job.quarantine.is_none());
+    assert!(job.last_cycle.is_some());
+    assert!(status.warnings.is_empty(), "{:?}", status.warnings);
+    fx.cleanup();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Without a keychain (plain `cargo test`): the token only goes to Entra.
+
+#[tokio::test]
+async fn a_journal_from_another_tenant_is_refused() {
+    let fx = Fixture::start(SandboxConfig::default(), false).await;
+    let mut journal = Journal::new(chrono::Utc::now());
+    journal.scaleway = Some(ScalewayRecord {
+        organization_id: fx.org(),
+        ..ScalewayRecord::default()
+    });
+    journal.entra = Some(EntraRecord {
+        tenant_id: "00000000-0000-4000-8000-000000000000".into(),
+        app_display_name: "Scaleway SCIM (other)".into(),
+        ..EntraRecord::default()
+    });
+    fx.journal().save(&journal).unwrap();
+    let scaleway = fx.connect().await;
+    let entra = fx.sign_in().await;
+    let error = SetupEngine::new(scaleway, entra, fx.options(&[])).unwrap_err();
+    let ui = error.to_ui();
+    assert_eq!(ui.code, ErrorCode::JournalMismatch);
+    assert!(
+        ui.message.contains("00000000-0000-4000-8000-000000000000"),
+        "{ui:?}"
+    );
+}
+
+#[tokio::test]
+async fn nothing_changes_in_entra_before_the_preflight_passes() {
+    let fx = Fixture::start(SandboxConfig::default(), false).await;
+    fx.post(
+        "login/behaviour",
+        json!({"sign_in_as": fx.tenant().plain_user_upn}),
+    )
+    .await;
+    let mut engine = fx.engine(fx.options(&["adele.vance"])).await;
+    let error = engine
+        .apply_all(&CancellationToken::new())
+        .await
+        .unwrap_err();
+    let ui = error.to_ui();
+    assert_eq!(ui.code, ErrorCode::EntraMissingRole, "{ui:?}");
+    assert!(ui.message.contains("Application Administrator"), "{ui:?}");
+    let snapshot = fx.snapshot().await;
+    assert_eq!(count(&snapshot, "applications"), 0);
+    assert_eq!(
+        count(&snapshot, "tokens"),
+        0,
+        "no token is minted for nothing"
+    );
+}
+
+#[tokio::test]
+async fn step_by_step_with_a_refused_token_saves_nothing_in_entra() {
+    let fx = Fixture::start(SandboxConfig::default(), false).await;
+    let mut engine = fx.engine(fx.options(&[])).await;
+    let mint = engine.ensure_scim().await.unwrap();
+    assert!(mint.base_url.is_some());
+    let app = engine.ensure_app(None).await.unwrap();
+    assert!(app.created);
+    assert_eq!(
+        app.display_name,
+        scim_wizard_setup::app_display_name(&fx.org())
+    );
+    let (_job, created) = engine.ensure_job().await.unwrap();
+    assert!(created);
+    let preview = engine.preview_mappings().await.unwrap();
+    assert_eq!(preview.changes.len(), 3);
+    assert!(!preview.already_applied);
+
+    let people = engine.search_people("ad").await.unwrap();
+    assert!(
+        people
+            .users
+            .iter()
+            .any(|u| u.user_principal_name.as_deref() == Some(fx.upn("adele.vance").as_str()))
+    );
+
+    // Someone deletes the token in the Scaleway console: Test connection says so, in words.
+    fx.owner_client()
+        .delete_scim_token(&mint.token.id)
+        .await
+        .unwrap();
+    let test = engine.test_connection().await.unwrap();
+    assert!(!test.ok);
+    assert!(
+        test.message.starts_with("Scaleway refused the token"),
+        "{test:?}"
+    );
+    let saved = engine.save_connection().await.unwrap();
+    assert!(!saved.ok);
+    let graph = fx.get("graph/state").await;
+    assert_eq!(
+        graph["secrets"],
+        json!({}),
+        "nothing saved before Test connection passes"
+    );
+}
+
+#[tokio::test]
+async fn mapping_options_keep_the_full_upn_and_push_groups_when_asked() {
+    let fx = Fixture::start(SandboxConfig::default(), false).await;
+    let mut options = fx.options(&["alex.wilber"]);
+    options.mapping = MappingOptions {
+        keep_full_upn: true,
+        provision_groups: true,
+        scim_compat_flag: false,
+    };
+    let mut engine = fx.engine(options).await;
+    let report = engine.apply_all(&CancellationToken::new()).await.unwrap();
+    let proof = report.proof.unwrap();
+    assert!(proof.verified);
+    assert_eq!(proof.expected_username, Some(fx.upn("alex.wilber")));
+    let state = fx.get("state").await;
+    assert!(
+        state["scim_users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["userName"] == fx.upn("alex.wilber"))
+    );
+}
+
+#[tokio::test]
+async fn rollback_keeps_an_app_that_was_not_ours_but_puts_its_mappings_back() {
+    let fx = Fixture::start(SandboxConfig::default(), false).await;
+    // The admin made the app (and its job) by hand earlier, with the name the wizard uses.
+    let issued = fx
+        .post(
+            "login/token-for",
+            json!({
+                "upn": fx.tenant().admin_upn,
+                "scopes": ["Application.ReadWrite.All", "Synchronization.ReadWrite.All"],
+            }),
+        )
+        .await;
+    let token = issued["access_token"].as_str().unwrap().to_owned();
+    let graph = scim_wizard_entra::GraphClient::new(
+        &fx.sandbox.urls().graph,
+        scim_wizard_entra::graph::StaticToken(SecretString::from(token)),
+    )
+    .unwrap();
+    let name = scim_wizard_setup::app_display_name(&fx.org());
+    let template = Endpoints::for_cloud(Cloud::Global).non_gallery_template_id;
+    let app = graph
+        .instantiate_non_gallery(&template, &name)
+        .await
+        .unwrap();
+    let job = graph
+        .create_scim_job(&app.service_principal_id)
+        .await
+        .unwrap();
+    let original = graph
+        .get_schema(&app.service_principal_id, &job.id)
+        .await
+        .unwrap();
+
+    let mut engine = fx.engine(fx.options(&["adele.vance"])).await;
+    let report = engine.apply_all(&CancellationToken::new()).await.unwrap();
+    assert!(!report.app.created && !report.job_created);
+    assert_eq!(report.app.service_principal_id, app.service_principal_id);
+    assert_eq!(report.mapping_changes.len(), 3);
+
+    let plan = engine.plan_rollback().unwrap();
+    let steps: Vec<Step> = plan.remove.iter().map(|i| i.step).collect();
+    assert_eq!(
+        steps,
+        vec![
+            Step::Assignments,
+            Step::Mappings,
+            Step::ScimToken,
+            Step::ScimEnabled
+        ],
+        "{plan:#?}"
+    );
+    engine
+        .rollback(
+            RollbackRequest {
+                confirmed: true,
+                forget_entra_sign_in: true,
+            },
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+    let snapshot = fx.snapshot().await;
+    assert_eq!(count(&snapshot, "applications"), 1, "the admin's app stays");
+    assert_eq!(count(&snapshot, "assignments"), 0);
+    let schema = &snapshot["jobs"][0]["schema"];
+    let mut expected = original.clone();
+    if let Some(object) = expected.as_object_mut() {
+        object.retain(|key, _| !key.starts_with("@odata."));
+    }
+    assert_eq!(schema, &expected, "the mappings are back as they were");
+}
