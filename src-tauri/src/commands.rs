@@ -124,7 +124,9 @@ pub async fn scaleway_connect(
         home.as_deref(),
     )
     .await?;
+    session.engine = None;
     session.scaleway = Some(scaleway);
+    session.assemble_engine()?;
     Ok(report)
 }
 

@@ -4,6 +4,7 @@
 mod clipboard;
 mod commands;
 mod state;
+mod wizard;
 
 use tauri::Manager;
 
@@ -28,6 +29,24 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::scim_use_existing,
             commands::copy_to_clipboard,
             commands::reveal_scim_token,
+            wizard::entra_sign_in,
+            wizard::cancel_operation,
+            wizard::entra_sign_out,
+            wizard::setup_create_app,
+            wizard::setup_connect,
+            wizard::setup_preview_mappings,
+            wizard::setup_apply_mappings,
+            wizard::setup_search_people,
+            wizard::setup_assign,
+            wizard::setup_start_and_verify,
+            wizard::setup_summary,
+            wizard::setup_export_report,
+            wizard::setup_plan_rollback,
+            wizard::setup_rollback,
+        ])
+        .events(tauri_specta::collect_events![
+            wizard::SignInPrompt,
+            wizard::SetupProgress
         ])
         .typ::<scim_wizard_setup::UiError>()
 }
@@ -59,6 +78,7 @@ pub fn run() {
         }))
         .manage(state::AppState::default())
         .manage(clipboard::SecureClipboard::default())
+        .plugin(tauri_plugin_opener::init())
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             ipc.mount_events(app);

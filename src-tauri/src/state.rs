@@ -5,7 +5,10 @@
 use scim_wizard_sandbox::{Sandbox, SandboxConfig, SeedKeyKind};
 use scim_wizard_setup::journal::JournalStore;
 use scim_wizard_setup::scaleway_step::{Environment, ScalewaySession, ScalewaySettings};
-use scim_wizard_setup::{ErrorCode, Secret, UiError, Vault};
+use scim_wizard_setup::{
+    CancellationToken, EntraSession, EntraSettings, ErrorCode, Secret, SetupEngine, SetupOptions,
+    UiError, Vault,
+};
 
 /// Keychain service of the practice mode, so practice never touches real entries.
 const PRACTICE_KEYCHAIN_SERVICE: &str = "scim-wizard-practice";
@@ -13,13 +16,45 @@ const PRACTICE_KEYCHAIN_SERVICE: &str = "scim-wizard-practice";
 #[derive(Debug, Default)]
 pub struct AppState {
     pub inner: tokio::sync::Mutex<Session>,
+    /// Cancels the running sign-in or long step. Kept outside `inner`, which the running
+    /// operation may hold.
+    pub cancel: std::sync::Mutex<Option<CancellationToken>>,
+}
+
+impl AppState {
+    /// A fresh token for a new long operation (any earlier one is cancelled first).
+    pub fn begin_cancellable(&self) -> CancellationToken {
+        let token = CancellationToken::new();
+        let mut slot = self
+            .cancel
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(previous) = slot.replace(token.clone()) {
+            previous.cancel();
+        }
+        token
+    }
+
+    pub fn cancel_running(&self) {
+        let slot = self
+            .cancel
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(token) = slot.as_ref() {
+            token.cancel();
+        }
+    }
 }
 
 #[derive(Debug, Default)]
 pub struct Session {
     pub practice: Option<Practice>,
     pub vault: Option<Vault>,
+    /// Step 1 before Entra is signed in; moved into `engine` once both sides are connected.
     pub scaleway: Option<ScalewaySession>,
+    /// Step 2 before Scaleway is connected (or the reverse order); moved into `engine` likewise.
+    pub entra: Option<EntraSession>,
+    pub engine: Option<SetupEngine>,
 }
 
 /// The in-process sandbox of the practice mode, and its demo key (never sent to the page).
@@ -61,6 +96,8 @@ impl Session {
             });
             self.vault = None;
             self.scaleway = None;
+            self.entra = None;
+            self.engine = None;
         }
         self.practice.as_ref().ok_or_else(internal)
     }
@@ -70,6 +107,8 @@ impl Session {
         if self.practice.take().is_some() {
             self.vault = None;
             self.scaleway = None;
+            self.entra = None;
+            self.engine = None;
         }
     }
 
@@ -128,7 +167,48 @@ impl Session {
         ))
     }
 
+    pub fn entra_settings(&self) -> Result<EntraSettings, UiError> {
+        match &self.practice {
+            Some(practice) => EntraSettings::for_cloud(scim_wizard_entra::Cloud::Global)
+                .with_login_url(&practice.sandbox.urls().login)
+                .and_then(|s| s.with_graph_url(&practice.sandbox.urls().graph))
+                .map_err(|error| error.to_ui()),
+            None => EntraSettings::from_environment(&Environment::from_process())
+                .map_err(|error| error.to_ui()),
+        }
+    }
+
+    /// Builds the engine as soon as both sides are connected.
+    pub fn assemble_engine(&mut self) -> Result<(), UiError> {
+        if self.engine.is_some() {
+            return Ok(());
+        }
+        if let (Some(_), Some(_)) = (&self.scaleway, &self.entra)
+            && let (Some(scaleway), Some(entra)) = (self.scaleway.take(), self.entra.take())
+        {
+            self.engine = Some(
+                SetupEngine::new(scaleway, entra, SetupOptions::default())
+                    .map_err(|error| error.to_ui())?,
+            );
+        }
+        Ok(())
+    }
+
+    pub fn engine_mut(&mut self) -> Result<&mut SetupEngine, UiError> {
+        self.engine.as_mut().ok_or_else(|| {
+            UiError::new(
+                ErrorCode::NotReady,
+                "Both accounts must be connected first.",
+                "Finish the Scaleway and Microsoft Entra steps, then try again.",
+                false,
+            )
+        })
+    }
+
     pub fn scaleway_mut(&mut self) -> Result<&mut ScalewaySession, UiError> {
+        if let Some(engine) = self.engine.as_mut() {
+            return Ok(engine.scaleway_mut());
+        }
         self.scaleway.as_mut().ok_or_else(|| {
             UiError::new(
                 ErrorCode::NotReady,

@@ -132,7 +132,47 @@ export type ErrorCode =
 /**  The SCIM endpoint refused the token. */
 "scim_token_refused" | 
 /**  A minted token was lost before it could be saved (a crash at the worst moment). */
-"scim_token_lost";
+"scim_token_lost" | 
+/**  Not signed in to Microsoft Entra ID, or the saved sign-in expired: sign in again. */
+"entra_sign_in_required" | 
+/**  The wizard's Graph permissions were not granted (consent declined or admin consent needed). */
+"entra_consent_required" | 
+/**  The signed-in Entra account lacks a role that can create and provision the app. */
+"entra_missing_role" | 
+/**  Microsoft's sign-in service refused or failed (the message says why). */
+"entra_sign_in_failed" | 
+/**  Microsoft Graph refused a call with 403 after the replication window. */
+"graph_forbidden" | 
+/**  Microsoft Graph kept throttling after the retries. */
+"graph_throttled" | 
+/**  Microsoft Graph (or the sign-in service) could not be reached or had a server error. */
+"graph_unavailable" | 
+/**  Test connection: Scaleway refused the token or the Base URL (Scaleway's message included). */
+"graph_credentials_rejected" | 
+/**  The new Entra application did not become visible within the replication window. */
+"graph_replication_timeout" | 
+/**  A Graph create got no answer and the object could not be found afterwards. */
+"graph_outcome_unknown" | 
+/**  An Entra object the setup relies on is gone (deleted outside the wizard). */
+"graph_not_found" | 
+/**  Microsoft Graph rejected a request (400/409) for a reason the admin can act on. */
+"graph_rejected" | 
+/**  Microsoft Graph answered something the app does not understand. */
+"graph_unexpected" | 
+/**  The attribute mappings could not be edited, or did not read back as written. */
+"mappings_not_applied" | 
+/**  A user or group named for assignment does not exist in the tenant. */
+"principal_not_found" | 
+/**  The provisioning job is in quarantine (the reason is in the message). */
+"provisioning_quarantined" | 
+/**  Provisioning the test user failed (Entra's or Scaleway's message included). */
+"provisioning_failed" | 
+/**  The test user did not appear in Scaleway within the time allowed. */
+"proof_user_not_found" | 
+/**  The operation was cancelled between two steps; run it again to resume. */
+"cancelled" | 
+/**  A destructive operation (rollback) was asked for without the admin's confirmation. */
+"confirmation_required";
 
 /**  What minting (or resuming) produced. */
 export type MintOutcome = MintOutcome_Serialize | MintOutcome_Deserialize;

@@ -1,0 +1,420 @@
+//! Steps 2–4 and what follows, as IPC commands: sign in to Entra (system browser with PKCE, or a
+//! device code), then one command per wizard screen over the engine. Long operations report
+//! progress as events and can be cancelled.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::{AppHandle, Manager, State};
+use tauri_plugin_opener::OpenerExt;
+use tauri_specta::Event;
+
+use scim_wizard_entra::auth::{DeviceCodeSignIn, InteractiveSignIn, Tokens};
+use scim_wizard_entra::schema::MappingOptions;
+use scim_wizard_setup::report::{
+    AppOutcome, AssignmentOutcome, ConnectionTest, MappingPreview, PeopleSearch, PrincipalRef,
+    ProofReport, RollbackPlan, RollbackReport, RollbackRequest, SetupSummary,
+};
+use scim_wizard_setup::{
+    EntraSession, ErrorCode, KeychainRefreshTokenStore, ProgressEvent, ProgressSink, SetupError,
+    UiError,
+};
+
+use crate::MAIN_WINDOW;
+use crate::state::AppState;
+
+/// Shown while the admin signs in: the link to open (and copy), or the device code to type.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+pub struct SignInPrompt {
+    /// `browser` or `device_code`.
+    pub kind: String,
+    pub url: String,
+    pub user_code: Option<String>,
+    /// True when the practice sandbox answers for the admin (no browser needed).
+    pub automatic: bool,
+}
+
+/// A step of a long operation, in plain words.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+pub struct SetupProgress {
+    pub step: String,
+    pub phase: String,
+    pub message: String,
+    pub elapsed_ms: u64,
+}
+
+/// Forwards engine progress to the window.
+struct WindowProgress(AppHandle);
+
+impl ProgressSink for WindowProgress {
+    fn event(&self, event: ProgressEvent) {
+        let value = serde_json::to_value(&event).unwrap_or_default();
+        let text = |key: &str| value[key].as_str().unwrap_or_default().to_owned();
+        let _ = SetupProgress {
+            step: text("step"),
+            phase: text("phase"),
+            message: event.message.clone(),
+            elapsed_ms: event.elapsed_ms,
+        }
+        .emit(&self.0);
+    }
+}
+
+/// Who signed in, and whether they can do the rest.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct EntraAccount {
+    pub display_name: Option<String>,
+    pub user_principal_name: Option<String>,
+    pub tenant_id: String,
+    pub tenant_name: Option<String>,
+    /// The directory role that qualifies, if any.
+    pub role: Option<String>,
+    pub ready: bool,
+    pub missing_roles: Vec<String>,
+    pub missing_permissions: Vec<String>,
+    /// Who can fix what is missing, in plain sentences.
+    pub fixes: Vec<String>,
+    pub admin_consent_url: Option<String>,
+}
+
+/// Signs the admin in to Microsoft Entra ID and checks at once what the account may do.
+#[tauri::command]
+#[specta::specta]
+pub async fn entra_sign_in(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    device_code: bool,
+    tenant: Option<String>,
+) -> Result<EntraAccount, UiError> {
+    let (settings, vault, practice) = {
+        let mut session = state.inner.lock().await;
+        let mut settings = session.entra_settings()?;
+        if let Some(tenant) = tenant.filter(|t| !t.trim().is_empty()) {
+            settings.tenant = Some(tenant.trim().to_owned());
+        }
+        (settings, session.vault()?, session.practice.is_some())
+    };
+    let config = settings.sign_in_config().map_err(|e| e.to_ui())?;
+    let cancel = state.begin_cancellable();
+    let tokens: Tokens = if device_code {
+        let pending = DeviceCodeSignIn::start(&config)
+            .await
+            .map_err(|e| SetupError::from(e).to_ui())?;
+        let challenge = pending.challenge().clone();
+        let _ = SignInPrompt {
+            kind: "device_code".into(),
+            url: challenge.verification_uri.to_string(),
+            user_code: Some(challenge.user_code.clone()),
+            automatic: practice,
+        }
+        .emit(&app);
+        pending
+            .wait(&cancel)
+            .await
+            .map_err(|e| SetupError::from(e).to_ui())?
+    } else {
+        let pending = InteractiveSignIn::start(&config)
+            .await
+            .map_err(|e| SetupError::from(e).to_ui())?;
+        let url = pending.authorize_url().clone();
+        let _ = SignInPrompt {
+            kind: "browser".into(),
+            url: url.to_string(),
+            user_code: None,
+            automatic: practice,
+        }
+        .emit(&app);
+        if practice {
+            // The sandbox consents by itself; the app plays the admin's browser.
+            tauri::async_runtime::spawn(follow_sandbox_sign_in(url));
+        } else if let Err(error) = app.opener().open_url(url.as_str(), None::<&str>) {
+            // The prompt event carries the link: the admin can open it by hand.
+            tracing::warn!(%error, "could not open the system browser");
+        }
+        pending
+            .wait(&cancel)
+            .await
+            .map_err(|e| SetupError::from(e).to_ui())?
+    };
+    bring_to_front(&app);
+
+    let store = Arc::new(KeychainRefreshTokenStore::new(vault));
+    let entra = EntraSession::establish(settings, tokens, store).map_err(|e| e.to_ui())?;
+    let report = entra.preflight().await.map_err(|e| e.to_ui())?;
+    let account = EntraAccount {
+        display_name: report.account.display_name.clone(),
+        user_principal_name: report.account.user_principal_name.clone(),
+        tenant_id: entra.tenant_id().to_owned(),
+        tenant_name: report.organization.display_name.clone(),
+        role: report
+            .qualifying_role
+            .as_ref()
+            .map(|r| r.display_name.clone()),
+        ready: report.ok(),
+        missing_roles: report.missing_roles.clone(),
+        missing_permissions: report.missing_scopes.clone(),
+        fixes: report.fixes.clone(),
+        admin_consent_url: report.admin_consent_url.as_ref().map(|u| u.to_string()),
+    };
+    let mut session = state.inner.lock().await;
+    session.engine = None;
+    session.entra = Some(entra);
+    session.assemble_engine()?;
+    if let Some(engine) = session.engine.as_mut() {
+        engine.set_progress(Arc::new(WindowProgress(app.clone())));
+    }
+    Ok(account)
+}
+
+/// The practice mode's stand-in for the admin's browser: open the sign-in link and follow the
+/// redirect back to the app's loopback listener, as a browser would.
+async fn follow_sandbox_sign_in(url: url::Url) {
+    let Ok(http) = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+    else {
+        return;
+    };
+    if let Ok(response) = http.get(url).send().await
+        && let Some(location) = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|l| l.to_str().ok())
+    {
+        let _ = http.get(location).send().await;
+    }
+}
+
+fn bring_to_front(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+/// Stops the sign-in or the long step that is running.
+#[tauri::command]
+#[specta::specta]
+pub fn cancel_operation(state: State<'_, AppState>) {
+    state.cancel_running();
+}
+
+/// Signs out of Entra: the refresh token leaves the keychain.
+#[tauri::command]
+#[specta::specta]
+pub async fn entra_sign_out(state: State<'_, AppState>) -> Result<(), UiError> {
+    let mut session = state.inner.lock().await;
+    if let Some(engine) = session.engine.take() {
+        engine.entra().sign_out().await.map_err(|e| e.to_ui())?;
+    } else if let Some(entra) = session.entra.take() {
+        entra.sign_out().await.map_err(|e| e.to_ui())?;
+    }
+    Ok(())
+}
+
+/// Step 2: creates the enterprise app (or finds the one this setup made) and its provisioning job.
+#[tauri::command]
+#[specta::specta]
+pub async fn setup_create_app(
+    state: State<'_, AppState>,
+    name: Option<String>,
+) -> Result<AppOutcome, UiError> {
+    let mut session = state.inner.lock().await;
+    let engine = session.engine_mut()?;
+    engine.preflight().await.map_err(|e| e.to_ui())?;
+    let app = engine
+        .ensure_app(name.as_deref().filter(|n| !n.trim().is_empty()))
+        .await
+        .map_err(|e| e.to_ui())?;
+    engine.ensure_job().await.map_err(|e| e.to_ui())?;
+    Ok(app)
+}
+
+/// Step 3: Test connection first; only when it passes are the credentials saved in Entra.
+#[tauri::command]
+#[specta::specta]
+pub async fn setup_connect(state: State<'_, AppState>) -> Result<ConnectionTest, UiError> {
+    let mut session = state.inner.lock().await;
+    let engine = session.engine_mut()?;
+    let test = engine.test_connection().await.map_err(|e| e.to_ui())?;
+    if !test.ok {
+        return Ok(test);
+    }
+    engine.save_connection().await.map_err(|e| e.to_ui())
+}
+
+/// The admin's mapping choices.
+#[derive(Debug, Clone, Copy, Deserialize, Type)]
+pub struct MappingChoices {
+    pub provision_groups: bool,
+    pub keep_full_upn: bool,
+    pub scim_compat_flag: bool,
+}
+
+fn apply_choices(engine: &mut scim_wizard_setup::SetupEngine, choices: MappingChoices) {
+    let mut options = engine.options().clone();
+    options.mapping = MappingOptions {
+        provision_groups: choices.provision_groups,
+        keep_full_upn: choices.keep_full_upn,
+        scim_compat_flag: choices.scim_compat_flag,
+    };
+    engine.set_options(options);
+}
+
+/// Step 4, preview: the plain before/after list, nothing written.
+#[tauri::command]
+#[specta::specta]
+pub async fn setup_preview_mappings(
+    state: State<'_, AppState>,
+    choices: MappingChoices,
+) -> Result<MappingPreview, UiError> {
+    let mut session = state.inner.lock().await;
+    let engine = session.engine_mut()?;
+    apply_choices(engine, choices);
+    engine.preview_mappings().await.map_err(|e| e.to_ui())
+}
+
+/// Step 4: saves the mappings (the original is kept for a rollback) and checks them.
+#[tauri::command]
+#[specta::specta]
+pub async fn setup_apply_mappings(
+    state: State<'_, AppState>,
+    choices: MappingChoices,
+) -> Result<MappingPreview, UiError> {
+    let mut session = state.inner.lock().await;
+    let engine = session.engine_mut()?;
+    apply_choices(engine, choices);
+    engine.apply_mappings().await.map_err(|e| e.to_ui())
+}
+
+/// The picker: users and groups matching what the admin typed.
+#[tauri::command]
+#[specta::specta]
+pub async fn setup_search_people(
+    state: State<'_, AppState>,
+    query: String,
+) -> Result<PeopleSearch, UiError> {
+    let mut session = state.inner.lock().await;
+    session
+        .engine_mut()?
+        .search_people(&query)
+        .await
+        .map_err(|e| e.to_ui())
+}
+
+/// Assigns the chosen users and groups to the app (once each).
+#[tauri::command]
+#[specta::specta]
+pub async fn setup_assign(
+    state: State<'_, AppState>,
+    principals: Vec<PrincipalRef>,
+) -> Result<Vec<AssignmentOutcome>, UiError> {
+    let mut session = state.inner.lock().await;
+    let engine = session.engine_mut()?;
+    let mut options = engine.options().clone();
+    for principal in &principals {
+        if !options.principals.contains(principal) {
+            options.principals.push(principal.clone());
+        }
+    }
+    engine.set_options(options);
+    engine.assign(&principals).await.map_err(|e| e.to_ui())
+}
+
+/// Starts provisioning and proves it: one assigned user provisioned on demand and found in
+/// Scaleway. Progress arrives as `SetupProgress` events; `cancel_operation` stops it.
+#[tauri::command]
+#[specta::specta]
+pub async fn setup_start_and_verify(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<ProofReport, UiError> {
+    let cancel = state.begin_cancellable();
+    let mut session = state.inner.lock().await;
+    let engine = session.engine_mut()?;
+    engine.set_progress(Arc::new(WindowProgress(app)));
+    engine
+        .start_and_verify(&cancel)
+        .await
+        .map_err(|e| e.to_ui())
+}
+
+/// What was created, with links to both consoles (no secrets).
+#[tauri::command]
+#[specta::specta]
+pub async fn setup_summary(state: State<'_, AppState>) -> Result<SetupSummary, UiError> {
+    let mut session = state.inner.lock().await;
+    session.engine_mut()?.summary().map_err(|e| e.to_ui())
+}
+
+/// Saves the setup report (no secrets) as a text file in the Downloads folder; returns its path.
+#[tauri::command]
+#[specta::specta]
+pub async fn setup_export_report(state: State<'_, AppState>) -> Result<String, UiError> {
+    let mut session = state.inner.lock().await;
+    let text = session
+        .engine_mut()?
+        .summary()
+        .map_err(|e| e.to_ui())?
+        .to_text();
+    let dir = directories::UserDirs::new()
+        .and_then(|dirs| dirs.download_dir().map(std::path::Path::to_path_buf))
+        .or_else(|| std::env::var_os("HOME").map(std::path::PathBuf::from))
+        .ok_or_else(|| {
+            UiError::new(
+                ErrorCode::Internal,
+                "No folder was found to save the report in.",
+                "Copy the summary shown on screen instead.",
+                false,
+            )
+        })?;
+    let path = dir.join(format!("scim-wizard-report-{}.txt", chrono_like_stamp()));
+    std::fs::write(&path, text).map_err(|error| {
+        UiError::new(
+            ErrorCode::Internal,
+            format!("The report could not be saved: {error}."),
+            "Check that your Downloads folder is writable, then try again.",
+            true,
+        )
+    })?;
+    Ok(path.display().to_string())
+}
+
+fn chrono_like_stamp() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
+}
+
+/// What a rollback would remove (only what this setup created).
+#[tauri::command]
+#[specta::specta]
+pub async fn setup_plan_rollback(state: State<'_, AppState>) -> Result<RollbackPlan, UiError> {
+    let mut session = state.inner.lock().await;
+    session.engine_mut()?.plan_rollback().map_err(|e| e.to_ui())
+}
+
+/// Removes, in reverse order, what this setup created — after the admin confirmed.
+#[tauri::command]
+#[specta::specta]
+pub async fn setup_rollback(
+    state: State<'_, AppState>,
+    confirmed: bool,
+) -> Result<RollbackReport, UiError> {
+    let cancel = state.begin_cancellable();
+    let mut session = state.inner.lock().await;
+    let engine = session.engine_mut()?;
+    engine
+        .rollback(
+            RollbackRequest {
+                confirmed,
+                forget_entra_sign_in: false,
+            },
+            &cancel,
+        )
+        .await
+        .map_err(|e| e.to_ui())
+}
