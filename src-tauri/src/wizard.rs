@@ -41,7 +41,7 @@ pub struct SetupProgress {
     pub step: String,
     pub phase: String,
     pub message: String,
-    pub elapsed_ms: u64,
+    pub elapsed_ms: u32,
 }
 
 /// Forwards engine progress to the window.
@@ -55,7 +55,7 @@ impl ProgressSink for WindowProgress {
             step: text("step"),
             phase: text("phase"),
             message: event.message.clone(),
-            elapsed_ms: event.elapsed_ms,
+            elapsed_ms: u32::try_from(event.elapsed_ms).unwrap_or(u32::MAX),
         }
         .emit(&self.0);
     }

@@ -90,6 +90,8 @@ pub struct ProgressEvent {
     /// Plain words, e.g. "Created the enterprise application \"Scaleway SCIM (1a2b3c4d)\"".
     pub message: String,
     /// Milliseconds since the operation (apply, rollback, …) began.
+    // Far below 2^53: a plain number in TypeScript is exact.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub elapsed_ms: u64,
 }
 

@@ -163,6 +163,8 @@ pub struct CycleSummary {
     pub state: Option<String>,
     pub began: Option<String>,
     pub ended: Option<String>,
+    // Far below 2^53: a plain number in TypeScript is exact.
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
     pub exported: Option<i64>,
     /// The cycle's error in plain words (with Scaleway's message when it gave one).
     pub error: Option<String>,
@@ -322,6 +324,8 @@ pub struct ApplyReport {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TokenStatus {
     pub token: TokenSummary,
+    // Far below 2^53: a plain number in TypeScript is exact.
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
     pub expires_in_days: Option<i64>,
     /// Set when it expires within 30 days (or has expired).
     pub warning: Option<String>,
@@ -348,6 +352,8 @@ pub struct EntraStatus {
     pub app_exists: bool,
     pub service_principal_id: Option<String>,
     pub job: Option<JobHealth>,
+    // Far below 2^53: a plain number in TypeScript is exact.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub assignments: usize,
 }
 
