@@ -43,6 +43,8 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             wizard::setup_export_report,
             wizard::setup_plan_rollback,
             wizard::setup_rollback,
+            wizard::resume_info,
+            wizard::resume_setup,
         ])
         .events(tauri_specta::collect_events![
             wizard::SignInPrompt,

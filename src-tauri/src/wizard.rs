@@ -418,3 +418,118 @@ pub async fn setup_rollback(
         .await
         .map_err(|e| e.to_ui())
 }
+
+/// An unfinished setup found on this computer, for the resume banner.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct ResumeInfo {
+    pub organization_id: String,
+    pub organization_name: Option<String>,
+    pub tenant_id: Option<String>,
+    pub app_display_name: Option<String>,
+    /// The screen to continue on: `scaleway`, `entra`, `connection`, `mappings`, `users`,
+    /// `verify` or `done`.
+    pub next_screen: String,
+    pub updated_at: String,
+}
+
+/// The unfinished setup of the real accounts, if there is one (practice setups never resume:
+/// their sandbox lives only as long as the app).
+#[tauri::command]
+#[specta::specta]
+pub async fn resume_info(state: State<'_, AppState>) -> Result<Option<ResumeInfo>, UiError> {
+    let session = state.inner.lock().await;
+    if session.practice.is_some() {
+        return Ok(None);
+    }
+    let journal = session
+        .journal()?
+        .load()
+        .map_err(|e| SetupError::from(e).to_ui())?;
+    let Some(journal) = journal else {
+        return Ok(None);
+    };
+    let Some(scaleway) = journal.scaleway.as_ref() else {
+        return Ok(None);
+    };
+    if scaleway.organization_id.is_empty() {
+        return Ok(None);
+    }
+    let entra = journal.entra.as_ref();
+    let next_screen = match entra {
+        _ if scaleway.token.is_none() || scaleway.base_url.is_none() => "scaleway",
+        None => "entra",
+        Some(e) if e.app.is_none() => "entra",
+        Some(e) if e.secrets_saved.is_none() => "connection",
+        Some(e) if e.schema_applied_at.is_none() => "mappings",
+        Some(e) if e.assignments.is_empty() => "users",
+        Some(e) if e.proof.is_none() => "verify",
+        Some(_) => "done",
+    };
+    Ok(Some(ResumeInfo {
+        organization_id: scaleway.organization_id.clone(),
+        organization_name: scaleway.organization_name.clone(),
+        tenant_id: entra.map(|e| e.tenant_id.clone()).filter(|t| !t.is_empty()),
+        app_display_name: entra
+            .map(|e| e.app_display_name.clone())
+            .filter(|n| !n.is_empty()),
+        next_screen: next_screen.to_owned(),
+        updated_at: journal.updated_at.to_rfc3339(),
+    }))
+}
+
+/// Continues an unfinished setup: reconnects Scaleway with the key remembered in the keychain
+/// and, when the journal has a tenant, Entra with the saved sign-in (no browser). Returns the
+/// screen to continue on.
+#[tauri::command]
+#[specta::specta]
+pub async fn resume_setup(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<ResumeInfo, UiError> {
+    let info = resume_info(state.clone()).await?.ok_or_else(|| {
+        UiError::new(
+            ErrorCode::NotReady,
+            "There is no unfinished setup to continue.",
+            "Start a new setup from the welcome screen.",
+            false,
+        )
+    })?;
+    let mut session = state.inner.lock().await;
+    let settings = session.scaleway_settings()?;
+    let vault = session.vault()?;
+    let journal = session.journal()?;
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+    let (scaleway, _) = scim_wizard_setup::scaleway_step::ScalewaySession::connect(
+        settings,
+        scim_wizard_setup::scaleway_step::CredentialInput::Remembered {
+            organization_id: info.organization_id.clone(),
+        },
+        Some(vault.clone()),
+        journal,
+        &scim_wizard_setup::scaleway_step::Environment::from_process(),
+        home.as_deref(),
+    )
+    .await
+    .map_err(|e| e.to_ui())?;
+    session.engine = None;
+    session.scaleway = Some(scaleway);
+    if let Some(tenant_id) = &info.tenant_id {
+        let settings = session.entra_settings()?;
+        let store = Arc::new(KeychainRefreshTokenStore::new(vault));
+        match EntraSession::resume(settings, tenant_id, store).await {
+            Ok(entra) => session.entra = Some(entra),
+            // The saved sign-in is gone or expired: the admin signs in again on the Entra screen.
+            Err(error) if error.code() == ErrorCode::EntraSignInRequired => {
+                let mut info = info.clone();
+                info.next_screen = "entra".into();
+                return Ok(info);
+            }
+            Err(error) => return Err(error.to_ui()),
+        }
+    }
+    session.assemble_engine()?;
+    if let Some(engine) = session.engine.as_mut() {
+        engine.set_progress(Arc::new(WindowProgress(app)));
+    }
+    Ok(info)
+}

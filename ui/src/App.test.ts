@@ -6,6 +6,7 @@ import App from "./App.svelte";
 import { i18n } from "$lib/i18n/locale.svelte";
 import { STORAGE_KEY } from "$lib/i18n/locale.svelte";
 import type { AppInfo } from "$lib/bindings";
+import { settings } from "$lib/settings.svelte";
 
 const info: AppInfo = { name: "Scaleway SCIM Wizard", version: "0.1.0-test.7", identifier: "com.example.test" };
 
@@ -13,12 +14,15 @@ function answerAppInfo(calls: string[] = []) {
   mockIPC((cmd) => {
     calls.push(cmd);
     if (cmd === "app_info") return info;
+    if (cmd === "start_real") return null;
+    if (cmd === "start_practice") return { organization_name: "Acme Practice", organization_id: "org-1" };
     throw new Error(`unexpected command ${cmd}`);
   });
 }
 
 beforeEach(() => {
   localStorage.clear();
+  settings.reload();
   i18n.set("en");
 });
 
@@ -67,17 +71,19 @@ describe("Welcome screen", () => {
     expect(screen.queryByRole("alert")).toBeNull();
   });
 
-  it("'Connect my accounts' goes to the Scaleway step, and Back returns", async () => {
-    answerAppInfo();
+  it("'Connect my accounts' switches Rust to real accounts, goes to the Scaleway step, and Back returns", async () => {
+    const calls: string[] = [];
+    answerAppInfo(calls);
     render(App);
     const connect = screen.getByTestId("connect-accounts");
     expect(connect.tagName).toBe("BUTTON");
     await fireEvent.click(connect);
 
-    const step = screen.getByTestId("screen-scaleway");
+    const step = await screen.findByTestId("screen-scaleway");
+    expect(calls).toContain("start_real");
     expect(screen.queryByTestId("screen-welcome")).toBeNull();
     expect(screen.queryByTestId("sandbox-badge")).toBeNull();
-    expect(step.textContent).toContain("later version");
+    expect(step.textContent).toContain("Type my API key");
     const current = document.querySelector('[aria-current="step"]');
     expect(current?.textContent).toContain("Scaleway");
     expect(screen.getByTestId("progress").textContent).toContain("Step 1 of 4");
@@ -87,12 +93,42 @@ describe("Welcome screen", () => {
     expect(screen.getByTestId("screen-welcome")).toBeTruthy();
   });
 
-  it("'Practice in the sandbox' goes to the Scaleway step in sandbox mode", async () => {
-    answerAppInfo();
+  it("'Practice in the sandbox' starts the sandbox, saying so, then goes to the Scaleway step", async () => {
+    let started: () => void = () => {};
+    mockIPC((cmd) => {
+      if (cmd === "app_info") return info;
+      if (cmd === "start_practice") {
+        return new Promise((resolve) => {
+          started = () => resolve({ organization_name: "Acme Practice", organization_id: "org-1" });
+        });
+      }
+      throw new Error(`unexpected command ${cmd}`);
+    });
     render(App);
-    await fireEvent.click(screen.getByTestId("practice-sandbox"));
-    expect(screen.getByTestId("screen-scaleway")).toBeTruthy();
+    const practice = screen.getByTestId("practice-sandbox") as HTMLButtonElement;
+    await fireEvent.click(practice);
+    expect(screen.getByTestId("start-status").textContent).toContain("Starting the practice sandbox…");
+    expect(practice.getAttribute("aria-busy")).toBe("true");
+    expect(practice.disabled).toBe(true);
+    expect((screen.getByTestId("connect-accounts") as HTMLButtonElement).disabled).toBe(true);
+
+    started();
+    expect(await screen.findByTestId("screen-scaleway")).toBeTruthy();
     expect(screen.getByTestId("sandbox-badge")).toBeTruthy();
+    expect(screen.getByTestId("use-practice-key")).toBeTruthy();
+  });
+
+  it("shows a start failure without a raw exception text", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "app_info") return info;
+      throw new Error("TypeError: something internal");
+    });
+    render(App);
+    await fireEvent.click(screen.getByTestId("connect-accounts"));
+    const banner = await screen.findByTestId("error-banner");
+    expect(banner.textContent).toContain("Something unexpected happened inside the app.");
+    expect(banner.textContent).not.toContain("TypeError");
+    expect(screen.getByTestId("screen-welcome")).toBeTruthy();
   });
 
   it("switches to French, updates <html lang> and remembers the choice", async () => {
@@ -106,5 +142,62 @@ describe("Welcome screen", () => {
     expect(screen.getByTestId("connect-accounts").textContent?.trim()).toBe("Connecter mes comptes");
     expect(screen.getByTestId("step-list").textContent).toContain("trousseau");
     expect((await screen.findByTestId("app-version")).textContent).toContain("0.1.0-test.7");
+  });
+});
+
+describe("Settings", () => {
+  it("opens from the header as a modal dialog, traps focus and closes with Escape", async () => {
+    answerAppInfo();
+    render(App);
+    const gear = screen.getByTestId("open-settings");
+    expect(gear.getAttribute("aria-label")).toBe("Settings");
+    await fireEvent.click(gear);
+
+    const dialog = screen.getByTestId("settings-dialog");
+    expect(dialog.getAttribute("role")).toBe("dialog");
+    expect(dialog.getAttribute("aria-modal")).toBe("true");
+    expect(dialog.textContent).toContain("arrive with the Entra step");
+    const delay = screen.getByTestId("settings-clear-delay") as HTMLInputElement;
+    expect(document.activeElement).toBe(delay);
+    expect(delay.value).toBe("30");
+
+    // Tab from the last control wraps to the first, Shift+Tab from the first to the last.
+    const close = screen.getByTestId("close-settings");
+    close.focus();
+    await fireEvent.keyDown(window, { key: "Tab" });
+    expect(document.activeElement).toBe(delay);
+    await fireEvent.keyDown(window, { key: "Tab", shiftKey: true });
+    expect(document.activeElement).toBe(close);
+
+    await fireEvent.keyDown(window, { key: "Escape" });
+    expect(screen.queryByTestId("settings-dialog")).toBeNull();
+    expect(document.activeElement).toBe(gear);
+  });
+
+  it("keeps a valid clipboard delay in localStorage and refuses an invalid one", async () => {
+    answerAppInfo();
+    render(App);
+    await fireEvent.click(screen.getByTestId("open-settings"));
+    const delay = screen.getByTestId("settings-clear-delay") as HTMLInputElement;
+
+    await fireEvent.input(delay, { target: { value: "2" } });
+    expect(delay.getAttribute("aria-invalid")).toBe("true");
+    expect(screen.getByTestId("settings-clear-delay-error").textContent).toContain("from 5 to 600");
+    expect(localStorage.getItem("scim-wizard.clipboard-clear-seconds")).toBeNull();
+
+    await fireEvent.input(delay, { target: { value: "90" } });
+    expect(delay.getAttribute("aria-invalid")).toBe("false");
+    expect(localStorage.getItem("scim-wizard.clipboard-clear-seconds")).toBe("90");
+    await fireEvent.click(screen.getByTestId("close-settings"));
+    expect(screen.queryByTestId("settings-dialog")).toBeNull();
+  });
+
+  it("changes the language", async () => {
+    answerAppInfo();
+    render(App);
+    await fireEvent.click(screen.getByTestId("open-settings"));
+    await fireEvent.change(screen.getByTestId("settings-language"), { target: { value: "fr" } });
+    expect(screen.getByTestId("settings-dialog").textContent).toContain("Réglages");
+    expect(screen.getByTestId("connect-accounts").textContent?.trim()).toBe("Connecter mes comptes");
   });
 });

@@ -441,9 +441,10 @@ impl ScalewaySession {
             "SCIM is not enabled on this Organization yet",
         ))?;
         if keychain == KeychainChoice::Store && self.vault.is_none() {
-            return Err(SetupError::NotReady(
-                "no keychain is available; choose \"don't store the token\" to go on without one",
-            ));
+            // Say what the admin can act on: no keychain (the UI then offers "don't store it").
+            return Err(SetupError::Vault(crate::vault::VaultError::Unavailable {
+                detail: "no keychain could be opened when connecting".to_owned(),
+            }));
         }
         // Used at most once, and only by this call: a later mint lists afresh.
         let listed = self.listed_tokens.take();

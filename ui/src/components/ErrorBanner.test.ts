@@ -30,10 +30,24 @@ describe("ErrorBanner", () => {
     expect(screen.getByTestId("error-dismiss")).toBeTruthy();
   });
 
-  it("shows the localized fallback when the message is empty", () => {
+  it("shows the localized sentence and hint when the message is empty", () => {
     i18n.set("fr");
     render(ErrorBanner, { error: { code: "keychain_unavailable", message: "", hint: "", retryable: false } });
     expect(screen.getByTestId("error-message").textContent).toContain("trousseau");
-    expect(screen.queryByTestId("error-hint")).toBeNull();
+    expect(screen.getByTestId("error-hint").textContent).toContain("KWallet");
+    expect(screen.queryByTestId("error-details")).toBeNull();
+  });
+
+  it("in French, shows French words first and the server's English under Details", () => {
+    i18n.set("fr");
+    render(ErrorBanner, { error: retryable, onRetry: vi.fn() });
+    expect(screen.getByTestId("error-message").textContent).toBe(
+      "Le trousseau de votre ordinateur est verrouillé, ou son accès a été refusé.",
+    );
+    const details = screen.getByTestId("error-details");
+    expect(details.tagName).toBe("DETAILS");
+    expect(details.textContent).toContain("Your keychain is locked.");
+    expect(details.querySelector("[lang='en']")).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Réessayer" })).toBeTruthy();
   });
 });

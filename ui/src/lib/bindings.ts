@@ -67,6 +67,17 @@ export const commands = {
 	setupPlanRollback: () => typedError<RollbackPlan_Serialize, UiError>(__TAURI_INVOKE("setup_plan_rollback")),
 	/**  Removes, in reverse order, what this setup created — after the admin confirmed. */
 	setupRollback: (confirmed: boolean) => typedError<RollbackReport_Serialize, UiError>(__TAURI_INVOKE("setup_rollback", { confirmed })),
+	/**
+	 *  The unfinished setup of the real accounts, if there is one (practice setups never resume:
+	 *  their sandbox lives only as long as the app).
+	 */
+	resumeInfo: () => typedError<ResumeInfo_Serialize | null, UiError>(__TAURI_INVOKE("resume_info")),
+	/**
+	 *  Continues an unfinished setup: reconnects Scaleway with the key remembered in the keychain
+	 *  and, when the journal has a tenant, Entra with the saved sign-in (no browser). Returns the
+	 *  screen to continue on.
+	 */
+	resumeSetup: () => typedError<ResumeInfo_Serialize, UiError>(__TAURI_INVOKE("resume_setup")),
 };
 
 /** Events */
@@ -558,6 +569,37 @@ export type QuarantineExplained_Serialize = {
 	/**  Plain words, with Scaleway's own message when there is one. */
 	explanation: string,
 	next_attempt: string | null,
+};
+
+/**  An unfinished setup found on this computer, for the resume banner. */
+export type ResumeInfo = ResumeInfo_Serialize | ResumeInfo_Deserialize;
+
+/**  An unfinished setup found on this computer, for the resume banner. */
+export type ResumeInfo_Deserialize = {
+	organization_id: string,
+	organization_name?: string | null,
+	tenant_id?: string | null,
+	app_display_name?: string | null,
+	/**
+	 *  The screen to continue on: `scaleway`, `entra`, `connection`, `mappings`, `users`,
+	 *  `verify` or `done`.
+	 */
+	next_screen: string,
+	updated_at: string,
+};
+
+/**  An unfinished setup found on this computer, for the resume banner. */
+export type ResumeInfo_Serialize = {
+	organization_id: string,
+	organization_name: string | null,
+	tenant_id: string | null,
+	app_display_name: string | null,
+	/**
+	 *  The screen to continue on: `scaleway`, `entra`, `connection`, `mappings`, `users`,
+	 *  `verify` or `done`.
+	 */
+	next_screen: string,
+	updated_at: string,
 };
 
 /**  One thing rollback would remove or restore. */

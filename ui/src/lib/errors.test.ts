@@ -1,17 +1,61 @@
 import { describe, expect, it } from "vitest";
-import type { UiError } from "./bindings";
-import { fallbackKey, isUiError, presentError, toUiError } from "./errors";
+import type { ErrorCode, UiError } from "./bindings";
+import { ERROR_SENTENCES, fallbackKey, isUiError, presentError, sentenceFor, toUiError } from "./errors";
 import { translate } from "./i18n";
-
-const tEn = translate.bind(null, "en");
-const tFr = translate.bind(null, "fr");
+import { en } from "./i18n/en";
+import { fr } from "./i18n/fr";
+import bindingsSource from "./bindings.ts?raw";
 
 function err(partial: Partial<UiError>): UiError {
   return { code: "internal", message: "", hint: "", retryable: false, ...partial };
 }
 
-describe("presentError", () => {
-  it("shows the server's plain message and hint as they are", () => {
+/** Every ErrorCode, read from the generated bindings themselves (not from our own map). */
+function codesInBindings(): string[] {
+  const code = bindingsSource.replace(/\/\*[\s\S]*?\*\//g, "");
+  const union = code.match(/export type ErrorCode =([\s\S]*?);/)?.[1] ?? "";
+  return [...union.matchAll(/"([a-z_]+)"/g)].map((m) => m[1] ?? "");
+}
+
+describe("error sentences", () => {
+  const codes = codesInBindings();
+
+  it("reads the codes from bindings.ts", () => {
+    expect(codes.length).toBeGreaterThanOrEqual(24);
+    expect(codes).toContain("scaleway_token_limit");
+  });
+
+  it("has a sentence and a hint for every ErrorCode in bindings.ts, and nothing else", () => {
+    expect(Object.keys(ERROR_SENTENCES).sort()).toEqual([...codes].sort());
+    for (const code of codes) {
+      const sentence = sentenceFor(code);
+      expect(sentence.message, code).toBe(`error.message.${code}`);
+      expect(sentence.hint, code).toBe(`error.hint.${code}`);
+    }
+  });
+
+  it.each([
+    ["en", en],
+    ["fr", fr],
+  ] as const)("every sentence and hint exists and is not empty in %s", (_locale, catalogue) => {
+    for (const code of codes) {
+      const { message, hint } = sentenceFor(code);
+      expect(catalogue[message]?.trim(), message).toBeTruthy();
+      expect(catalogue[hint]?.trim(), hint).toBeTruthy();
+    }
+  });
+
+  it("French sentences are translations, not copies of the English", () => {
+    for (const code of codes) {
+      const { message, hint } = sentenceFor(code);
+      expect(fr[message], message).not.toBe(en[message]);
+      expect(fr[hint], hint).not.toBe(en[hint]);
+    }
+  });
+});
+
+describe("presentError in English", () => {
+  it("shows the server's plain message and hint as they are, with no details", () => {
     const view = presentError(
       err({
         code: "keychain_locked",
@@ -19,12 +63,14 @@ describe("presentError", () => {
         hint: "Unlock it from your session, then try again.",
         retryable: true,
       }),
-      tEn,
+      "en",
     );
     expect(view).toEqual({
       title: "Something went wrong",
       message: "Your keychain is locked.",
       hint: "Unlock it from your session, then try again.",
+      details: null,
+      detailsLabel: "Details",
       canRetry: true,
       retryLabel: "Try again",
       dismissLabel: "Dismiss",
@@ -32,34 +78,55 @@ describe("presentError", () => {
   });
 
   it("offers Try again only when the error is retryable", () => {
-    expect(presentError(err({ message: "x", retryable: false }), tEn).canRetry).toBe(false);
-    expect(presentError(err({ message: "x", retryable: true }), tEn).canRetry).toBe(true);
+    expect(presentError(err({ message: "x", retryable: false }), "en").canRetry).toBe(false);
+    expect(presentError(err({ message: "x", retryable: true }), "en").canRetry).toBe(true);
   });
 
-  it("has a localized sentence for every code it knows", () => {
-    for (const code of ["internal", "invalid_input", "keychain_unavailable", "keychain_locked", "keychain_failed", "sandbox_unavailable"]) {
-      expect(fallbackKey(code), code).toBe(`error.fallback.${code}`);
-    }
+  it("fills an empty message and hint with the sentence for the code", () => {
+    const view = presentError(err({ code: "keychain_unavailable" }), "en");
+    expect(view.message).toBe(en["error.message.keychain_unavailable"]);
+    expect(view.hint).toBe(en["error.hint.keychain_unavailable"]);
   });
 
-  it("uses a localized sentence per known code when the message is empty", () => {
-    expect(presentError(err({ code: "keychain_unavailable" }), tEn).message).toBe(
-      tEn("error.fallback.keychain_unavailable"),
-    );
-    expect(presentError(err({ code: "keychain_locked", message: "  " }), tFr).message).toBe(
-      "Le trousseau de votre ordinateur est verrouillé, ou son accès a été refusé. Déverrouillez-le, puis réessayez.",
-    );
-    expect(presentError(err({ code: "internal" }), tFr).title).toBe("Un problème est survenu");
+  it("adds no guessed hint to a server message that has none", () => {
+    expect(presentError(err({ message: "m", hint: " " }), "en").hint).toBeNull();
   });
 
   it("falls back to a generic sentence for a code it does not know", () => {
     const unknown = { ...err({}), code: "some_new_code" } as unknown as UiError;
-    expect(presentError(unknown, tEn).message).toBe(tEn("error.fallback.generic"));
-    expect(fallbackKey("toString")).toBe("error.fallback.generic");
+    expect(presentError(unknown, "en").message).toBe(en["error.message.generic"]);
+    expect(fallbackKey("toString")).toBe("error.message.generic");
+    expect(fallbackKey("__proto__")).toBe("error.message.generic");
+  });
+});
+
+describe("presentError in French", () => {
+  const fromRust = err({
+    code: "scaleway_permission_denied",
+    message: "This key cannot manage SCIM (missing: write iam).",
+    hint: "Use a key of the Organization Owner.",
   });
 
-  it("hides an empty hint", () => {
-    expect(presentError(err({ message: "m", hint: " " }), tEn).hint).toBeNull();
+  it("shows the French sentence and hint, and keeps the English text under Details", () => {
+    const view = presentError(fromRust, "fr");
+    expect(view.title).toBe("Un problème est survenu");
+    expect(view.message).toBe(fr["error.message.scaleway_permission_denied"]);
+    expect(view.hint).toBe(fr["error.hint.scaleway_permission_denied"]);
+    expect(view.details).toBe("This key cannot manage SCIM (missing: write iam). Use a key of the Organization Owner.");
+    expect(view.detailsLabel).toBe(fr["error.details"]);
+  });
+
+  it("has no Details when the server sent no text", () => {
+    const view = presentError(err({ code: "keychain_locked", message: "  " }), "fr");
+    expect(view.message).toBe("Le trousseau de votre ordinateur est verrouillé, ou son accès a été refusé.");
+    expect(view.details).toBeNull();
+  });
+
+  it("uses the generic French sentence for an unknown code", () => {
+    const unknown = { ...err({ message: "New thing." }), code: "some_new_code" } as unknown as UiError;
+    const view = presentError(unknown, "fr");
+    expect(view.message).toBe(translate("fr", "error.message.generic"));
+    expect(view.details).toBe("New thing.");
   });
 });
 
@@ -76,3 +143,7 @@ describe("toUiError", () => {
     }
   });
 });
+
+// Compile-time: the map is keyed by every ErrorCode (a missing one fails `npm run check`).
+const _complete: Record<ErrorCode, unknown> = ERROR_SENTENCES;
+void _complete;

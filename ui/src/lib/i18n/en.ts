@@ -40,7 +40,7 @@ export const en = {
 
   "screen.scaleway.title": "Turn on provisioning in Scaleway",
   "screen.scaleway.description":
-    "Here you will give the app a Scaleway API key; it turns on automatic user provisioning (SCIM) for your Organization and keeps its secret token in your computer’s keychain.",
+    "The app checks your Scaleway API key, turns on automatic user provisioning (SCIM) for your Organization and creates its secret token, kept in your computer’s keychain.",
   "screen.entra.title": "Create the app in Microsoft Entra ID",
   "screen.entra.description":
     "Here you will sign in to Microsoft in your browser, and the app creates an application for Scaleway in your Entra ID.",
@@ -61,22 +61,304 @@ export const en = {
     "Here you will find a summary of what was set up, and how to undo it if you ever need to.",
   "screen.later": "This step arrives in a later version of the app.",
 
+  "start.practiceBusy": "Starting the practice sandbox…",
+  "start.realBusy": "Getting ready…",
+
+  "header.settings": "Settings",
+
+  "settings.title": "Settings",
+  "settings.clearDelay.label": "Clear copied values from the clipboard after",
+  "settings.clearDelay.unit": "seconds",
+  "settings.clearDelay.help": "From {min} to {max} seconds. The default is {default}.",
+  "settings.clearDelay.invalid": "Enter a whole number of seconds from {min} to {max}.",
+  "settings.language.help": "The app remembers your choice.",
+  "settings.later":
+    "Settings for the Microsoft cloud, your own Entra client ID and custom service addresses arrive with the Entra step.",
+  "settings.close": "Close",
+
+  "common.show": "Show",
+  "common.hide": "Hide",
+  "common.optional": "optional",
+  "common.cancel": "Cancel",
+  "common.urlPlaceholder": "https://…",
+  "common.unknownDate": "date unknown",
+
+  "scaleway.credentials.title": "How do you want to give your Scaleway key?",
+  "scaleway.method.typed": "Type my API key",
+  "scaleway.method.typedNote": "Paste the secret key of an API key that can manage IAM.",
+  "scaleway.method.imported": "Use my Scaleway CLI settings",
+  "scaleway.method.importedNote": "If the Scaleway command-line tool (scw) is set up on this computer.",
+  "scaleway.method.existing": "I already have a token and Base URL",
+  "scaleway.method.existingNote": "You created the SCIM token in the Scaleway console yourself.",
+  "scaleway.secretKey.label": "Secret key",
+  "scaleway.secretKey.help":
+    "In the Scaleway console: IAM → API keys. The secret key is shown only once, when the key is created.",
+  "scaleway.secretKey.required": "Enter the secret key.",
+  "scaleway.secretKey.show": "Show the secret key",
+  "scaleway.secretKey.cleared": "For your safety, the app doesn’t keep the secret key: paste it again to retry.",
+  "scaleway.orgId.label": "Organization ID",
+  "scaleway.orgId.help": "In the Scaleway console: Organization settings, where the Organization ID is shown.",
+  "scaleway.orgId.required": "Enter the Organization ID, or use the access key instead.",
+  "scaleway.orgId.useAccessKey": "I only have the access key",
+  "scaleway.accessKey.label": "Access key",
+  "scaleway.accessKey.help":
+    "Shown next to the secret key in IAM → API keys; it starts with SCW. The app finds your Organization from it.",
+  "scaleway.accessKey.required": "Enter the access key, or use the Organization ID instead.",
+  "scaleway.profile.label": "Profile name",
+  "scaleway.profile.help":
+    "Leave it empty to use your default profile. The app reads ~/.config/scw/config.yaml, or the SCW_* environment variables when they are set.",
+  "scaleway.existing.help":
+    "The Scaleway console shows both once, when the token is created: Organization security → Automatic user provisioning.",
+  "scaleway.existingToken.label": "SCIM token",
+  "scaleway.existingToken.required": "Paste the SCIM token.",
+  "scaleway.existingToken.show": "Show the SCIM token",
+  "scaleway.existingBaseUrl.label": "Base URL",
+  "scaleway.existingBaseUrl.required": "Paste the Base URL.",
+  "scaleway.existingOrgId.help":
+    "Keeps this token apart from other Organizations’ tokens in your keychain.",
+  "scaleway.checkKey": "Check my key",
+  "scaleway.checkingKey": "Checking your key with Scaleway…",
+  "scaleway.checkExisting": "Check the token and Base URL",
+  "scaleway.checkingExisting": "Checking the token and Base URL…",
+  "scaleway.practice.text":
+    "In the sandbox, a practice key is ready for you. It opens the demo Organization “{name}”.",
+  "scaleway.practice.textNoName": "In the sandbox, a practice key is ready for you.",
+  "scaleway.practice.use": "Use the practice key",
+  "scaleway.connected.title": "Key checked",
+  "scaleway.connected.summary": "Key OK — organization “{name}” — this key can manage SCIM",
+
+  "scaleway.enable.title": "Turn on SCIM for your Organization",
+  "scaleway.enable.off": "Automatic user provisioning (SCIM) is off for this Organization.",
+  "scaleway.enable.explain":
+    "Scaleway will accept user provisioning from an identity provider for this Organization. Nothing changes for existing users until Entra sends them.",
+  "scaleway.enable.confirm": "I understand",
+  "scaleway.enable.button": "Turn on SCIM",
+  "scaleway.enable.busy": "Turning on SCIM…",
+
+  "scaleway.token.title": "Create the SCIM token",
+  "scaleway.token.explain":
+    "Entra uses this secret token to send your users to Scaleway. It stays valid for one year. The app keeps it in your computer’s keychain, not on screen.",
+  "scaleway.token.oneExists":
+    "This Organization already has one SCIM token, perhaps used by another tool. Scaleway allows two, so the app creates a second one; the first keeps working.",
+  "scaleway.token.loading": "Reading the SCIM tokens…",
+  "scaleway.token.mint": "Create the SCIM token",
+  "scaleway.token.minting": "Creating the token and finding the Base URL…",
+  "scaleway.token.noKeychain": "Don’t keep it in my keychain (it will only be sent to Entra)",
+  "scaleway.token.noKeychainNote":
+    "Without the keychain the token lives only while this app is open. If you close it before step 3 is done, you will need a new token.",
+  "scaleway.limit.title": "Scaleway already has two SCIM tokens",
+  "scaleway.limit.explain":
+    "Scaleway allows two SCIM tokens per Organization. To create a new one, one of them must be deleted first.",
+  "scaleway.limit.listLabel": "SCIM tokens of this Organization",
+  "scaleway.limit.tokenName": "Token {n}",
+  "scaleway.limit.created": "Created",
+  "scaleway.limit.expires": "Expires",
+  "scaleway.limit.ours": "Created by this app",
+  "scaleway.limit.older": "Older",
+  "scaleway.limit.delete": "Delete the older token…",
+  "scaleway.delete.title": "Delete the older SCIM token?",
+  "scaleway.delete.which": "This deletes the token created on {date}.",
+  "scaleway.delete.warning":
+    "Entra may still be using it; provisioning that uses it stops at once. This can’t be undone.",
+  "scaleway.delete.confirm": "Delete the token",
+  "scaleway.delete.busy": "Deleting…",
+
+  "scaleway.created.new": "Token created — kept in your keychain",
+  "scaleway.created.notStored": "Token created — not kept on this computer; it will only be sent to Entra",
+  "scaleway.created.resumed": "Using the token created earlier — no new token was needed",
+  "scaleway.created.manual": "Token and Base URL checked — the token is kept in your keychain",
+  "scaleway.expiry": "Valid until {date}",
+  "scaleway.expiryUnknown": "Valid for one year",
+
+  "scaleway.baseUrl.title": "Paste the Base URL",
+  "scaleway.baseUrl.explain":
+    "The app could not find your SCIM Base URL by itself. In the Scaleway console, open Organization security → Automatic user provisioning and copy the Base URL shown there.",
+  "scaleway.baseUrl.label": "Paste the Base URL shown in the Scaleway console",
+  "scaleway.baseUrl.required": "Paste the Base URL first.",
+  "scaleway.baseUrl.check": "Check the Base URL",
+  "scaleway.baseUrl.checking": "Checking the Base URL with your token…",
+
+  "scaleway.ready.baseUrl": "Base URL",
+  "scaleway.ready.token": "SCIM token",
+  "scaleway.ready.explain":
+    "You don’t need to paste them anywhere: in step 3 the app gives them to Entra itself. Copy them only if you want to keep a record, and keep the token secret.",
+  "scaleway.ready.manualToken": "You already have this token; the app gives it to Entra in step 3.",
+  "scaleway.copy.token": "Copy token",
+  "scaleway.copy.baseUrl": "Copy Base URL",
+  "scaleway.copy.countdown": "Copied — clears in {seconds} s",
+  "scaleway.copy.announceToken": "Token copied. The clipboard clears in {seconds} seconds.",
+  "scaleway.copy.announceBaseUrl": "Base URL copied. The clipboard clears in {seconds} seconds.",
+  "scaleway.copy.cleared": "The clipboard was cleared.",
+  "scaleway.reveal.button": "Hold to reveal",
+  "scaleway.reveal.help": "The token shows only while you hold the button down (or hold Space).",
+  "scaleway.reveal.hidden": "Hidden",
+
+  "scaleway.next": "Next: Entra ID",
+  "scaleway.useAnotherKey": "Use another key",
+
   "nav.back": "Back",
   "nav.startOver": "Start over",
 
   "error.title": "Something went wrong",
   "error.retry": "Try again",
   "error.dismiss": "Dismiss",
-  "error.fallback.generic": "The operation could not be completed.",
-  "error.fallback.internal": "Something unexpected happened inside the app.",
-  "error.fallback.invalid_input": "Some of the information entered isn’t valid. Check it, then try again.",
-  "error.fallback.keychain_unavailable":
+  "error.details": "Details",
+  "error.message.generic": "The operation could not be completed.",
+  "error.hint.generic": "Try again. If it keeps happening, restart the app.",
+  "error.message.internal": "Something unexpected happened inside the app.",
+  "error.hint.internal": "Please report this problem. Your accounts were not changed by this error.",
+  "error.message.invalid_input": "Some of the information entered isn’t valid.",
+  "error.hint.invalid_input": "Check the value, correct it, then try again.",
+  "error.message.not_ready": "This can’t be done yet: an earlier part of the setup isn’t finished.",
+  "error.hint.not_ready": "Go back to the previous part and finish it first.",
+  "error.message.keychain_unavailable":
     "Your computer’s keychain can’t be reached, so the secret token can’t be stored safely.",
-  "error.fallback.keychain_locked":
-    "Your computer’s keychain is locked, or access to it was refused. Unlock it, then try again.",
-  "error.fallback.keychain_failed":
+  "error.hint.keychain_unavailable":
+    "Start your system’s keychain (for example GNOME Keyring or KWallet), then try again. You can also choose not to keep the token: it will then only be sent to Entra.",
+  "error.message.keychain_locked": "Your computer’s keychain is locked, or access to it was refused.",
+  "error.hint.keychain_locked":
+    "Unlock it (your session password usually does), allow the app when you are asked, then try again.",
+  "error.message.keychain_failed":
     "Your computer’s keychain reported an error while reading or saving the secret token.",
-  "error.fallback.sandbox_unavailable": "The practice sandbox could not start.",
+  "error.hint.keychain_failed": "Try again. If it keeps failing, restart your session.",
+  "error.message.sandbox_unavailable": "The practice sandbox could not start.",
+  "error.hint.sandbox_unavailable": "Try again. If it keeps failing, restart the app.",
+  "error.message.journal_failed": "The app could not keep track of the setup on this computer.",
+  "error.hint.journal_failed":
+    "Check that your disk isn’t full and that your home folder can be written to, then try again.",
+  "error.message.journal_mismatch":
+    "An unfinished setup for another Scaleway Organization is on this computer.",
+  "error.hint.journal_mismatch":
+    "Finish or undo that setup first, or connect with that Organization’s key.",
+  "error.message.scaleway_credentials_not_found": "No Scaleway CLI settings were found on this computer.",
+  "error.hint.scaleway_credentials_not_found":
+    "Type your secret key and Organization ID instead, or set up the Scaleway CLI first (command scw init).",
+  "error.message.scaleway_credentials_invalid": "The Scaleway CLI settings on this computer can’t be read.",
+  "error.hint.scaleway_credentials_invalid":
+    "Repair them with the command scw init, or type your secret key and Organization ID instead.",
+  "error.message.scaleway_profile_unknown": "The Scaleway CLI settings have no profile with this name.",
+  "error.hint.scaleway_profile_unknown":
+    "Check the profile name, or leave it empty to use the default profile.",
+  "error.message.scaleway_key_refused": "Scaleway does not recognise this secret key.",
+  "error.hint.scaleway_key_refused":
+    "Check that you pasted the secret key (not the access key) in full. If the key was deleted, create a new one in the Scaleway console: IAM → API keys.",
+  "error.message.scaleway_key_expired": "This Scaleway API key has expired.",
+  "error.hint.scaleway_key_expired":
+    "Create a new API key in the Scaleway console (IAM → API keys) and use its secret key.",
+  "error.message.scaleway_permission_denied":
+    "This key isn’t allowed to manage automatic user provisioning (SCIM).",
+  "error.hint.scaleway_permission_denied":
+    "Use a key of the Organization Owner, or give the key’s user or application the IAMManager permission set (Scaleway console → IAM → Policies), then try again.",
+  "error.message.scaleway_organization_not_found":
+    "Scaleway found no Organization with this ID for this key.",
+  "error.hint.scaleway_organization_not_found":
+    "Copy the Organization ID from the Scaleway console (Organization settings), and check that the key belongs to that Organization.",
+  "error.message.scaleway_token_limit":
+    "Scaleway allows two SCIM tokens per Organization, and yours already has two.",
+  "error.hint.scaleway_token_limit":
+    "Delete the older token — only if nothing uses it any more, as Entra may still be using it — then try again.",
+  "error.message.scaleway_rate_limited": "Scaleway asked the app to slow down.",
+  "error.hint.scaleway_rate_limited": "Wait a minute, then try again.",
+  "error.message.scaleway_unavailable": "Scaleway could not be reached, or had a problem.",
+  "error.hint.scaleway_unavailable":
+    "Check your internet connection and try again in a moment. Nothing was lost.",
+  "error.message.scaleway_outcome_unknown":
+    "The connection to Scaleway broke while a change was being made, so the app doesn’t know whether it happened.",
+  "error.hint.scaleway_outcome_unknown":
+    "Try again: the app checks what exists first and won’t create anything twice.",
+  "error.message.scaleway_unexpected": "Scaleway answered in a way the app did not expect.",
+  "error.hint.scaleway_unexpected": "Try again. If it keeps happening, please report it.",
+  "error.message.scim_base_url_not_found": "This address could not be confirmed as your SCIM Base URL.",
+  "error.hint.scim_base_url_not_found":
+    "Copy the Base URL exactly as the Scaleway console shows it (Organization security → Automatic user provisioning), then paste it here.",
+  "error.message.scim_token_refused": "Scaleway’s SCIM service refused this token.",
+  "error.hint.scim_token_refused":
+    "The token may have been deleted or may have expired: create a new one, or paste a current one.",
+  "error.message.scim_token_lost":
+    "A SCIM token was created, but the app stopped before it could save it, and Scaleway never shows a token twice.",
+  "error.hint.scim_token_lost":
+    "Delete the unusable token in the Scaleway console (Organization security → Automatic user provisioning), then create a new one here.",
+
+  "error.message.entra_sign_in_required":
+    "You are not signed in to Microsoft Entra ID, or your sign-in has expired.",
+  "error.hint.entra_sign_in_required":
+    "Sign in to Microsoft again, then try again.",
+  "error.message.entra_consent_required":
+    "The app hasn’t been given the Microsoft permissions it needs.",
+  "error.hint.entra_consent_required":
+    "Sign in again and accept the permissions. If your organization requires it, ask a Global Administrator to grant admin consent.",
+  "error.message.entra_missing_role":
+    "Your Microsoft account doesn’t have a role that can create and set up the app.",
+  "error.hint.entra_missing_role":
+    "Sign in with an account that has the Application Administrator or Cloud Application Administrator role, or ask an administrator to give you one.",
+  "error.message.entra_sign_in_failed":
+    "Signing in to Microsoft did not succeed.",
+  "error.hint.entra_sign_in_failed":
+    "Try signing in again. If it keeps failing, ask your Microsoft administrator.",
+  "error.message.graph_forbidden":
+    "Microsoft Entra ID refused this change for your account.",
+  "error.hint.graph_forbidden":
+    "Check that your account has the Application Administrator or Cloud Application Administrator role, then try again.",
+  "error.message.graph_throttled":
+    "Microsoft Entra ID asked the app to slow down.",
+  "error.hint.graph_throttled":
+    "Wait a few minutes, then try again.",
+  "error.message.graph_unavailable":
+    "Microsoft Entra ID could not be reached, or had a problem.",
+  "error.hint.graph_unavailable":
+    "Check your internet connection and try again in a moment. Nothing was lost.",
+  "error.message.graph_credentials_rejected":
+    "Entra’s connection test failed: Scaleway refused the token or the Base URL.",
+  "error.hint.graph_credentials_rejected":
+    "Go back to step 1 to check the token and the Base URL, then test again.",
+  "error.message.graph_replication_timeout":
+    "The new app is taking longer than usual to appear in Microsoft Entra ID.",
+  "error.hint.graph_replication_timeout":
+    "Wait a few minutes, then try again: the app picks up where it left off and won’t create a second one.",
+  "error.message.graph_outcome_unknown":
+    "The connection to Microsoft broke while something was being created, and it can’t be found.",
+  "error.hint.graph_outcome_unknown":
+    "Try again: the app checks what exists first and won’t create anything twice.",
+  "error.message.graph_not_found":
+    "Something this setup relies on no longer exists in Microsoft Entra ID.",
+  "error.hint.graph_not_found":
+    "It may have been deleted outside this app. Go back to the Entra step to create it again.",
+  "error.message.graph_rejected":
+    "Microsoft Entra ID refused the request.",
+  "error.hint.graph_rejected":
+    "Correct what the message points to, then try again.",
+  "error.message.graph_unexpected":
+    "Microsoft Entra ID answered in a way the app did not expect.",
+  "error.hint.graph_unexpected":
+    "Try again. If it keeps happening, please report it.",
+  "error.message.mappings_not_applied":
+    "The user details sent to Scaleway could not be changed as planned.",
+  "error.hint.mappings_not_applied":
+    "Try again. If it keeps failing, please report it.",
+  "error.message.principal_not_found":
+    "A user or group you chose doesn’t exist in Microsoft Entra ID.",
+  "error.hint.principal_not_found":
+    "Check the name, or pick the person or group again from the list.",
+  "error.message.provisioning_quarantined":
+    "Entra has paused provisioning to Scaleway (quarantine) after repeated errors.",
+  "error.hint.provisioning_quarantined":
+    "Fix the cause described in the message, then start provisioning again.",
+  "error.message.provisioning_failed":
+    "Sending the test user to Scaleway failed.",
+  "error.hint.provisioning_failed":
+    "Fix the cause given by Entra or Scaleway, then try again.",
+  "error.message.proof_user_not_found":
+    "The test user did not appear in Scaleway in the time allowed.",
+  "error.hint.proof_user_not_found":
+    "It can take a while. Check again in a few minutes.",
+  "error.message.cancelled":
+    "The operation was stopped before it finished.",
+  "error.hint.cancelled":
+    "Run it again: the app picks up where it left off.",
+  "error.message.confirmation_required":
+    "This change needs your explicit confirmation.",
+  "error.hint.confirmation_required":
+    "Confirm it when you are asked, then try again.",
 
   "footer.version": "Version {version}",
 } as const satisfies Record<string, string>;

@@ -43,7 +43,7 @@ export const fr: Messages = {
 
   "screen.scaleway.title": "Activer l’approvisionnement dans Scaleway",
   "screen.scaleway.description":
-    "Vous confierez ici une clé d’API Scaleway à l’application\u00a0; elle activera l’approvisionnement automatique des utilisateurs (SCIM) pour votre Organisation et conservera son jeton secret dans le trousseau de votre ordinateur.",
+    "L’application vérifie votre clé d’API Scaleway, active l’approvisionnement automatique des utilisateurs (SCIM) pour votre Organisation et crée son jeton secret, conservé dans le trousseau de votre ordinateur.",
   "screen.entra.title": "Créer l’application dans Microsoft Entra ID",
   "screen.entra.description":
     "Vous vous connecterez ici à Microsoft dans votre navigateur, et l’application créera une application pour Scaleway dans votre Entra ID.",
@@ -64,23 +64,323 @@ export const fr: Messages = {
     "Vous trouverez ici un récapitulatif de ce qui a été configuré, et la marche à suivre pour l’annuler si besoin.",
   "screen.later": "Cette étape arrivera dans une prochaine version de l’application.",
 
+  "start.practiceBusy": "Démarrage du bac à sable…",
+  "start.realBusy": "Préparation…",
+
+  "header.settings": "Réglages",
+
+  "settings.title": "Réglages",
+  "settings.clearDelay.label": "Effacer les valeurs copiées du presse-papiers après",
+  "settings.clearDelay.unit": "secondes",
+  "settings.clearDelay.help": "De {min} à {max}\u00a0secondes. Par défaut\u00a0: {default}.",
+  "settings.clearDelay.invalid": "Saisissez un nombre entier de secondes, de {min} à {max}.",
+  "settings.language.help": "L’application retient votre choix.",
+  "settings.later":
+    "Les réglages du cloud Microsoft, de votre propre ID client Entra et des adresses de service personnalisées arriveront avec l’étape Entra.",
+  "settings.close": "Fermer",
+
+  "common.show": "Afficher",
+  "common.hide": "Masquer",
+  "common.optional": "facultatif",
+  "common.cancel": "Annuler",
+  "common.urlPlaceholder": "https://…",
+  "common.unknownDate": "date inconnue",
+
+  "scaleway.credentials.title": "Comment voulez-vous fournir votre clé Scaleway\u202f?",
+  "scaleway.method.typed": "Saisir ma clé d’API",
+  "scaleway.method.typedNote": "Collez la clé secrète d’une clé d’API autorisée à gérer l’IAM.",
+  "scaleway.method.imported": "Utiliser les réglages de ma CLI Scaleway",
+  "scaleway.method.importedNote":
+    "Si l’outil en ligne de commande Scaleway (scw) est configuré sur cet ordinateur.",
+  "scaleway.method.existing": "J’ai déjà un jeton et une URL de base",
+  "scaleway.method.existingNote": "Vous avez créé vous-même le jeton SCIM dans la console Scaleway.",
+  "scaleway.secretKey.label": "Clé secrète",
+  "scaleway.secretKey.help":
+    "Dans la console Scaleway\u00a0: IAM → API keys. La clé secrète n’est affichée qu’une fois, à la création de la clé.",
+  "scaleway.secretKey.required": "Saisissez la clé secrète.",
+  "scaleway.secretKey.show": "Afficher la clé secrète",
+  "scaleway.secretKey.cleared":
+    "Par sécurité, l’application ne conserve pas la clé secrète\u00a0: collez-la de nouveau pour réessayer.",
+  "scaleway.orgId.label": "ID de l’Organisation",
+  "scaleway.orgId.help":
+    "Dans la console Scaleway\u00a0: Organization settings, où l’ID de l’Organisation est affiché.",
+  "scaleway.orgId.required": "Saisissez l’ID de l’Organisation, ou utilisez plutôt la clé d’accès.",
+  "scaleway.orgId.useAccessKey": "Je n’ai que la clé d’accès",
+  "scaleway.accessKey.label": "Clé d’accès",
+  "scaleway.accessKey.help":
+    "Affichée à côté de la clé secrète dans IAM → API keys\u00a0; elle commence par SCW. L’application en déduit votre Organisation.",
+  "scaleway.accessKey.required": "Saisissez la clé d’accès, ou utilisez plutôt l’ID de l’Organisation.",
+  "scaleway.profile.label": "Nom du profil",
+  "scaleway.profile.help":
+    "Laissez vide pour utiliser votre profil par défaut. L’application lit ~/.config/scw/config.yaml, ou les variables d’environnement SCW_* quand elles sont définies.",
+  "scaleway.existing.help":
+    "La console Scaleway les affiche une seule fois, à la création du jeton\u00a0: Organization security → Automatic user provisioning.",
+  "scaleway.existingToken.label": "Jeton SCIM",
+  "scaleway.existingToken.required": "Collez le jeton SCIM.",
+  "scaleway.existingToken.show": "Afficher le jeton SCIM",
+  "scaleway.existingBaseUrl.label": "URL de base (Base URL)",
+  "scaleway.existingBaseUrl.required": "Collez l’URL de base.",
+  "scaleway.existingOrgId.help":
+    "Permet de distinguer ce jeton de ceux d’autres Organisations dans votre trousseau.",
+  "scaleway.checkKey": "Vérifier ma clé",
+  "scaleway.checkingKey": "Vérification de votre clé auprès de Scaleway…",
+  "scaleway.checkExisting": "Vérifier le jeton et l’URL de base",
+  "scaleway.checkingExisting": "Vérification du jeton et de l’URL de base…",
+  "scaleway.practice.text":
+    "Dans le bac à sable, une clé d’entraînement est prête pour vous. Elle ouvre l’Organisation de démonstration «\u00a0{name}\u00a0».",
+  "scaleway.practice.textNoName": "Dans le bac à sable, une clé d’entraînement est prête pour vous.",
+  "scaleway.practice.use": "Utiliser la clé d’entraînement",
+  "scaleway.connected.title": "Clé vérifiée",
+  "scaleway.connected.summary":
+    "Clé valide — Organisation «\u00a0{name}\u00a0» — cette clé peut gérer SCIM",
+
+  "scaleway.enable.title": "Activer SCIM pour votre Organisation",
+  "scaleway.enable.off":
+    "L’approvisionnement automatique des utilisateurs (SCIM) est désactivé pour cette Organisation.",
+  "scaleway.enable.explain":
+    "Scaleway acceptera l’approvisionnement des utilisateurs par un fournisseur d’identité pour cette Organisation. Rien ne change pour les utilisateurs existants tant qu’Entra ne les envoie pas.",
+  "scaleway.enable.confirm": "J’ai compris",
+  "scaleway.enable.button": "Activer SCIM",
+  "scaleway.enable.busy": "Activation de SCIM…",
+
+  "scaleway.token.title": "Créer le jeton SCIM",
+  "scaleway.token.explain":
+    "Entra utilise ce jeton secret pour envoyer vos utilisateurs à Scaleway. Il reste valable un an. L’application le conserve dans le trousseau de votre ordinateur, pas à l’écran.",
+  "scaleway.token.oneExists":
+    "Cette Organisation a déjà un jeton SCIM, peut-être utilisé par un autre outil. Scaleway en autorise deux\u00a0: l’application en crée un second, et le premier continue de fonctionner.",
+  "scaleway.token.loading": "Lecture des jetons SCIM…",
+  "scaleway.token.mint": "Créer le jeton SCIM",
+  "scaleway.token.minting": "Création du jeton et recherche de l’URL de base…",
+  "scaleway.token.noKeychain":
+    "Ne pas le conserver dans mon trousseau (il sera seulement transmis à Entra)",
+  "scaleway.token.noKeychainNote":
+    "Sans trousseau, le jeton n’existe que tant que l’application reste ouverte. Si vous la fermez avant la fin de l’étape 3, il faudra un nouveau jeton.",
+  "scaleway.limit.title": "Scaleway a déjà deux jetons SCIM",
+  "scaleway.limit.explain":
+    "Scaleway autorise deux jetons SCIM par Organisation. Pour en créer un nouveau, il faut d’abord en supprimer un.",
+  "scaleway.limit.listLabel": "Jetons SCIM de cette Organisation",
+  "scaleway.limit.tokenName": "Jeton {n}",
+  "scaleway.limit.created": "Créé le",
+  "scaleway.limit.expires": "Expire le",
+  "scaleway.limit.ours": "Créé par cette application",
+  "scaleway.limit.older": "Le plus ancien",
+  "scaleway.limit.delete": "Supprimer le plus ancien…",
+  "scaleway.delete.title": "Supprimer le plus ancien jeton SCIM\u202f?",
+  "scaleway.delete.which": "Le jeton créé le {date} sera supprimé.",
+  "scaleway.delete.warning":
+    "Entra l’utilise peut-être encore\u00a0; l’approvisionnement qui s’en sert s’arrête aussitôt. Cette action est irréversible.",
+  "scaleway.delete.confirm": "Supprimer le jeton",
+  "scaleway.delete.busy": "Suppression…",
+
+  "scaleway.created.new": "Jeton créé — conservé dans votre trousseau",
+  "scaleway.created.notStored":
+    "Jeton créé — non conservé sur cet ordinateur\u00a0; il sera seulement transmis à Entra",
+  "scaleway.created.resumed": "Utilisation du jeton créé précédemment — aucun nouveau jeton n’a été nécessaire",
+  "scaleway.created.manual": "Jeton et URL de base vérifiés — le jeton est conservé dans votre trousseau",
+  "scaleway.expiry": "Valable jusqu’au {date}",
+  "scaleway.expiryUnknown": "Valable un an",
+
+  "scaleway.baseUrl.title": "Collez l’URL de base",
+  "scaleway.baseUrl.explain":
+    "L’application n’a pas pu trouver seule votre URL de base SCIM. Dans la console Scaleway, ouvrez Organization security → Automatic user provisioning et copiez la Base URL affichée.",
+  "scaleway.baseUrl.label": "Collez l’URL de base affichée dans la console Scaleway",
+  "scaleway.baseUrl.required": "Collez d’abord l’URL de base.",
+  "scaleway.baseUrl.check": "Vérifier l’URL de base",
+  "scaleway.baseUrl.checking": "Vérification de l’URL de base avec votre jeton…",
+
+  "scaleway.ready.baseUrl": "URL de base",
+  "scaleway.ready.token": "Jeton SCIM",
+  "scaleway.ready.explain":
+    "Vous n’avez à les coller nulle part\u00a0: à l’étape 3, l’application les transmet elle-même à Entra. Ne les copiez que pour en garder une trace, et gardez le jeton secret.",
+  "scaleway.ready.manualToken":
+    "Vous avez déjà ce jeton\u00a0; l’application le transmet à Entra à l’étape 3.",
+  "scaleway.copy.token": "Copier le jeton",
+  "scaleway.copy.baseUrl": "Copier l’URL de base",
+  "scaleway.copy.countdown": "Copié — effacé dans {seconds}\u00a0s",
+  "scaleway.copy.announceToken":
+    "Jeton copié. Le presse-papiers sera effacé dans {seconds}\u00a0secondes.",
+  "scaleway.copy.announceBaseUrl":
+    "URL de base copiée. Le presse-papiers sera effacé dans {seconds}\u00a0secondes.",
+  "scaleway.copy.cleared": "Le presse-papiers a été effacé.",
+  "scaleway.reveal.button": "Maintenir pour afficher",
+  "scaleway.reveal.help":
+    "Le jeton ne s’affiche que tant que vous maintenez le bouton enfoncé (ou la touche Espace).",
+  "scaleway.reveal.hidden": "Masqué",
+
+  "scaleway.next": "Suivant\u00a0: Entra ID",
+  "scaleway.useAnotherKey": "Utiliser une autre clé",
+
   "nav.back": "Retour",
   "nav.startOver": "Recommencer",
 
   "error.title": "Un problème est survenu",
   "error.retry": "Réessayer",
   "error.dismiss": "Fermer",
-  "error.fallback.generic": "L’opération n’a pas pu aboutir.",
-  "error.fallback.internal": "Un incident inattendu s’est produit dans l’application.",
-  "error.fallback.invalid_input":
-    "Certaines informations saisies ne sont pas valides. Vérifiez-les, puis réessayez.",
-  "error.fallback.keychain_unavailable":
+  "error.details": "Détails (en anglais)",
+  "error.message.generic": "L’opération n’a pas pu aboutir.",
+  "error.hint.generic": "Réessayez. Si le problème persiste, redémarrez l’application.",
+  "error.message.internal": "Un incident inattendu s’est produit dans l’application.",
+  "error.hint.internal":
+    "Merci de signaler ce problème. Vos comptes n’ont pas été modifiés par cette erreur.",
+  "error.message.invalid_input": "Certaines informations saisies ne sont pas valides.",
+  "error.hint.invalid_input": "Vérifiez la valeur, corrigez-la, puis réessayez.",
+  "error.message.not_ready":
+    "Ce n’est pas encore possible\u00a0: une partie précédente de la configuration n’est pas terminée.",
+  "error.hint.not_ready": "Revenez à la partie précédente et terminez-la d’abord.",
+  "error.message.keychain_unavailable":
     "Le trousseau de votre ordinateur est inaccessible\u00a0: le jeton secret ne peut pas être conservé en sécurité.",
-  "error.fallback.keychain_locked":
-    "Le trousseau de votre ordinateur est verrouillé, ou son accès a été refusé. Déverrouillez-le, puis réessayez.",
-  "error.fallback.keychain_failed":
+  "error.hint.keychain_unavailable":
+    "Démarrez le trousseau de votre système (par exemple GNOME Keyring ou KWallet), puis réessayez. Vous pouvez aussi choisir de ne pas conserver le jeton\u00a0: il sera alors seulement transmis à Entra.",
+  "error.message.keychain_locked":
+    "Le trousseau de votre ordinateur est verrouillé, ou son accès a été refusé.",
+  "error.hint.keychain_locked":
+    "Déverrouillez-le (le mot de passe de votre session suffit en général), autorisez l’application si on vous le demande, puis réessayez.",
+  "error.message.keychain_failed":
     "Le trousseau de votre ordinateur a signalé une erreur lors de la lecture ou de l’enregistrement du jeton secret.",
-  "error.fallback.sandbox_unavailable": "Le bac à sable d’entraînement n’a pas pu démarrer.",
+  "error.hint.keychain_failed": "Réessayez. Si l’erreur persiste, redémarrez votre session.",
+  "error.message.sandbox_unavailable": "Le bac à sable d’entraînement n’a pas pu démarrer.",
+  "error.hint.sandbox_unavailable": "Réessayez. Si l’erreur persiste, redémarrez l’application.",
+  "error.message.journal_failed":
+    "L’application n’a pas pu enregistrer l’avancement de la configuration sur cet ordinateur.",
+  "error.hint.journal_failed":
+    "Vérifiez que votre disque n’est pas plein et que votre dossier personnel est accessible en écriture, puis réessayez.",
+  "error.message.journal_mismatch":
+    "Une configuration inachevée pour une autre Organisation Scaleway se trouve sur cet ordinateur.",
+  "error.hint.journal_mismatch":
+    "Terminez ou annulez d’abord cette configuration, ou connectez-vous avec la clé de cette Organisation.",
+  "error.message.scaleway_credentials_not_found":
+    "Aucun réglage de la CLI Scaleway n’a été trouvé sur cet ordinateur.",
+  "error.hint.scaleway_credentials_not_found":
+    "Saisissez plutôt votre clé secrète et l’ID de votre Organisation, ou configurez d’abord la CLI Scaleway (commande scw init).",
+  "error.message.scaleway_credentials_invalid":
+    "Les réglages de la CLI Scaleway de cet ordinateur sont illisibles.",
+  "error.hint.scaleway_credentials_invalid":
+    "Réparez-les avec la commande scw init, ou saisissez plutôt votre clé secrète et l’ID de votre Organisation.",
+  "error.message.scaleway_profile_unknown":
+    "Les réglages de la CLI Scaleway ne contiennent aucun profil de ce nom.",
+  "error.hint.scaleway_profile_unknown":
+    "Vérifiez le nom du profil, ou laissez-le vide pour utiliser le profil par défaut.",
+  "error.message.scaleway_key_refused": "Scaleway ne reconnaît pas cette clé secrète.",
+  "error.hint.scaleway_key_refused":
+    "Vérifiez que vous avez collé la clé secrète en entier (et non la clé d’accès). Si la clé a été supprimée, créez-en une nouvelle dans la console Scaleway\u00a0: IAM → API keys.",
+  "error.message.scaleway_key_expired": "Cette clé d’API Scaleway a expiré.",
+  "error.hint.scaleway_key_expired":
+    "Créez une nouvelle clé d’API dans la console Scaleway (IAM → API keys) et utilisez sa clé secrète.",
+  "error.message.scaleway_permission_denied":
+    "Cette clé n’a pas le droit de gérer l’approvisionnement automatique des utilisateurs (SCIM).",
+  "error.hint.scaleway_permission_denied":
+    "Utilisez une clé du propriétaire de l’Organisation, ou donnez à l’utilisateur ou à l’application de la clé l’ensemble de permissions IAMManager (console Scaleway → IAM → Policies), puis réessayez.",
+  "error.message.scaleway_organization_not_found":
+    "Scaleway ne trouve aucune Organisation avec cet ID pour cette clé.",
+  "error.hint.scaleway_organization_not_found":
+    "Copiez l’ID de l’Organisation depuis la console Scaleway (Organization settings), et vérifiez que la clé appartient bien à cette Organisation.",
+  "error.message.scaleway_token_limit":
+    "Scaleway autorise deux jetons SCIM par Organisation, et la vôtre en a déjà deux.",
+  "error.hint.scaleway_token_limit":
+    "Supprimez le plus ancien — seulement si plus rien ne l’utilise, car Entra s’en sert peut-être encore — puis réessayez.",
+  "error.message.scaleway_rate_limited": "Scaleway demande à l’application de ralentir.",
+  "error.hint.scaleway_rate_limited": "Patientez une minute, puis réessayez.",
+  "error.message.scaleway_unavailable": "Scaleway est injoignable, ou a rencontré un problème.",
+  "error.hint.scaleway_unavailable":
+    "Vérifiez votre connexion internet et réessayez dans un instant. Rien n’a été perdu.",
+  "error.message.scaleway_outcome_unknown":
+    "La connexion à Scaleway a été coupée pendant une modification\u00a0: l’application ne sait pas si celle-ci a été faite.",
+  "error.hint.scaleway_outcome_unknown":
+    "Réessayez\u00a0: l’application vérifie d’abord ce qui existe et ne créera rien en double.",
+  "error.message.scaleway_unexpected": "Scaleway a répondu d’une manière inattendue.",
+  "error.hint.scaleway_unexpected": "Réessayez. Si cela se reproduit, merci de le signaler.",
+  "error.message.scim_base_url_not_found":
+    "Cette adresse n’a pas pu être confirmée comme votre URL de base SCIM.",
+  "error.hint.scim_base_url_not_found":
+    "Copiez l’URL de base exactement comme la console Scaleway l’affiche (Organization security → Automatic user provisioning), puis collez-la ici.",
+  "error.message.scim_token_refused": "Le service SCIM de Scaleway a refusé ce jeton.",
+  "error.hint.scim_token_refused":
+    "Le jeton a peut-être été supprimé ou a expiré\u00a0: créez-en un nouveau, ou collez un jeton valide.",
+  "error.message.scim_token_lost":
+    "Un jeton SCIM a été créé, mais l’application s’est arrêtée avant de pouvoir l’enregistrer, et Scaleway n’affiche jamais un jeton deux fois.",
+  "error.hint.scim_token_lost":
+    "Supprimez le jeton inutilisable dans la console Scaleway (Organization security → Automatic user provisioning), puis créez-en un nouveau ici.",
+
+  "error.message.entra_sign_in_required":
+    "Vous n’êtes pas connecté à Microsoft Entra ID, ou votre connexion a expiré.",
+  "error.hint.entra_sign_in_required":
+    "Reconnectez-vous à Microsoft, puis réessayez.",
+  "error.message.entra_consent_required":
+    "L’application n’a pas reçu les autorisations Microsoft dont elle a besoin.",
+  "error.hint.entra_consent_required":
+    "Reconnectez-vous et acceptez les autorisations. Si votre organisation l’exige, demandez à un administrateur général d’accorder le consentement administrateur.",
+  "error.message.entra_missing_role":
+    "Votre compte Microsoft n’a pas de rôle permettant de créer et de configurer l’application.",
+  "error.hint.entra_missing_role":
+    "Connectez-vous avec un compte doté du rôle Administrateur d’application ou Administrateur d’applications cloud, ou demandez ce rôle à un administrateur.",
+  "error.message.entra_sign_in_failed":
+    "La connexion à Microsoft n’a pas abouti.",
+  "error.hint.entra_sign_in_failed":
+    "Essayez de vous reconnecter. Si l’échec persiste, adressez-vous à votre administrateur Microsoft.",
+  "error.message.graph_forbidden":
+    "Microsoft Entra ID a refusé cette modification pour votre compte.",
+  "error.hint.graph_forbidden":
+    "Vérifiez que votre compte a le rôle Administrateur d’application ou Administrateur d’applications cloud, puis réessayez.",
+  "error.message.graph_throttled":
+    "Microsoft Entra ID demande à l’application de ralentir.",
+  "error.hint.graph_throttled":
+    "Patientez quelques minutes, puis réessayez.",
+  "error.message.graph_unavailable":
+    "Microsoft Entra ID est injoignable, ou a rencontré un problème.",
+  "error.hint.graph_unavailable":
+    "Vérifiez votre connexion internet et réessayez dans un instant. Rien n’a été perdu.",
+  "error.message.graph_credentials_rejected":
+    "Le test de connexion d’Entra a échoué\u00a0: Scaleway a refusé le jeton ou l’URL de base.",
+  "error.hint.graph_credentials_rejected":
+    "Revenez à l’étape 1 pour vérifier le jeton et l’URL de base, puis relancez le test.",
+  "error.message.graph_replication_timeout":
+    "La nouvelle application met plus de temps que d’habitude à apparaître dans Microsoft Entra ID.",
+  "error.hint.graph_replication_timeout":
+    "Patientez quelques minutes, puis réessayez\u00a0: l’application reprend là où elle s’était arrêtée et n’en créera pas une seconde.",
+  "error.message.graph_outcome_unknown":
+    "La connexion à Microsoft a été coupée pendant une création, et l’élément est introuvable.",
+  "error.hint.graph_outcome_unknown":
+    "Réessayez\u00a0: l’application vérifie d’abord ce qui existe et ne créera rien en double.",
+  "error.message.graph_not_found":
+    "Un élément dont dépend cette configuration n’existe plus dans Microsoft Entra ID.",
+  "error.hint.graph_not_found":
+    "Il a peut-être été supprimé en dehors de cette application. Revenez à l’étape Entra pour le recréer.",
+  "error.message.graph_rejected":
+    "Microsoft Entra ID a refusé la requête.",
+  "error.hint.graph_rejected":
+    "Corrigez ce qu’indiquent les détails, puis réessayez.",
+  "error.message.graph_unexpected":
+    "Microsoft Entra ID a répondu d’une manière inattendue.",
+  "error.hint.graph_unexpected":
+    "Réessayez. Si cela se reproduit, merci de le signaler.",
+  "error.message.mappings_not_applied":
+    "Les informations utilisateur envoyées à Scaleway n’ont pas pu être modifiées comme prévu.",
+  "error.hint.mappings_not_applied":
+    "Réessayez. Si l’échec persiste, merci de le signaler.",
+  "error.message.principal_not_found":
+    "Un utilisateur ou un groupe que vous avez choisi n’existe pas dans Microsoft Entra ID.",
+  "error.hint.principal_not_found":
+    "Vérifiez le nom, ou choisissez de nouveau la personne ou le groupe dans la liste.",
+  "error.message.provisioning_quarantined":
+    "Entra a suspendu l’approvisionnement vers Scaleway (quarantaine) après des erreurs répétées.",
+  "error.hint.provisioning_quarantined":
+    "Corrigez la cause indiquée dans les détails, puis relancez l’approvisionnement.",
+  "error.message.provisioning_failed":
+    "L’envoi de l’utilisateur de test à Scaleway a échoué.",
+  "error.hint.provisioning_failed":
+    "Corrigez la cause indiquée par Entra ou Scaleway dans les détails, puis réessayez.",
+  "error.message.proof_user_not_found":
+    "L’utilisateur de test n’est pas apparu dans Scaleway dans le délai prévu.",
+  "error.hint.proof_user_not_found":
+    "Cela peut prendre un moment. Vérifiez de nouveau dans quelques minutes.",
+  "error.message.cancelled":
+    "L’opération a été interrompue avant la fin.",
+  "error.hint.cancelled":
+    "Relancez-la\u00a0: l’application reprend là où elle s’était arrêtée.",
+  "error.message.confirmation_required":
+    "Cette modification nécessite votre confirmation explicite.",
+  "error.hint.confirmation_required":
+    "Confirmez-la quand on vous le demande, puis réessayez.",
 
   "footer.version": "Version {version}",
 };
