@@ -17,7 +17,7 @@ FEATURES := --features scim-wizard/custom-protocol
 APP := $(CARGO_TARGET_DIR)/debug/scim-wizard
 UI_STAMP := ui/node_modules/.installed
 
-.PHONY: run test deps test-deps ui app bindings lint ui-check rust-test e2e bench bench-deps clean help
+.PHONY: run test deps test-deps ui app bindings lint ui-check rust-test e2e bench bench-deps bench-cli clean help
 
 help:
 	@echo "make run   - install what is missing, build, and open the app"
@@ -63,10 +63,13 @@ lint:
 # the desktop app over WebDriver), inside a throw-away D-Bus session with an unlocked keyring and
 # an Xvfb display.
 rust-test: app
-	@SCIM_WIZARD_APP="$(APP)" tests/session.sh cargo test --quiet --workspace $(FEATURES) -- --include-ignored
+	@cargo build --quiet -p scim-wizard-cli
+	@SCIM_WIZARD_APP="$(APP)" SCIM_WIZARD_CLI="$(CARGO_TARGET_DIR)/debug/scim-wizard-cli" \
+	  tests/session.sh cargo test --quiet --workspace $(FEATURES) -- --include-ignored
 
 e2e: app
-	@SCIM_WIZARD_APP="$(APP)" tests/session.sh cargo test --quiet -p scim-wizard-tests --test desktop_smoke -- --include-ignored
+	@SCIM_WIZARD_APP="$(APP)" tests/session.sh cargo test --quiet -p scim-wizard-tests \
+	  --test desktop_smoke --test desktop_practice --test desktop_real -- --include-ignored
 
 # Speed and size: the desktop app against a hello-world Tauri app built in the same run.
 bench-deps: test-deps
@@ -77,6 +80,10 @@ bench: bench-deps ui
 	@cargo build --quiet --release -p scim-wizard $(FEATURES)
 	@cargo build --quiet --release --manifest-path tests/bench/hello/Cargo.toml
 	@tests/session.sh tests/bench/app.sh "$(CARGO_TARGET_DIR)/release/scim-wizard" "$(CARGO_TARGET_DIR)/release/hello-tauri" 3
+
+# The engine's apply against the sandbox with 50 ms latency per call: round trips and wall time.
+bench-cli: test-deps
+	@tests/session.sh cargo bench --quiet -p scim-wizard-cli --bench apply
 
 bindings:
 	@UPDATE_BINDINGS=1 cargo test --quiet -p scim-wizard $(FEATURES) --test ipc_contract committed_bindings_are_up_to_date

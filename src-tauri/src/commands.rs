@@ -5,8 +5,8 @@ use specta::Type;
 use tauri::State;
 
 use scim_wizard_setup::scaleway_step::{
-    ConnectReport, CredentialInput, Environment, KeychainChoice, MintOutcome, ScalewaySession,
-    ScimState, use_existing_token,
+    ConnectReport, CredentialInput, KeychainChoice, MintOutcome, ScalewaySession, ScimState,
+    use_existing_token,
 };
 use scim_wizard_setup::{ErrorCode, ExposeSecret, Secret, UiError};
 
@@ -120,7 +120,7 @@ pub async fn scaleway_connect(
         input,
         vault,
         journal,
-        &Environment::from_process(),
+        &scim_wizard_setup::scaleway_step::process_environment(),
         home.as_deref(),
     )
     .await?;

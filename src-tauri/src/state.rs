@@ -4,7 +4,7 @@
 
 use scim_wizard_sandbox::{Sandbox, SandboxConfig, SeedKeyKind};
 use scim_wizard_setup::journal::JournalStore;
-use scim_wizard_setup::scaleway_step::{Environment, ScalewaySession, ScalewaySettings};
+use scim_wizard_setup::scaleway_step::{ScalewaySession, ScalewaySettings, process_environment};
 use scim_wizard_setup::{
     CancellationToken, EntraSession, EntraSettings, ErrorCode, Secret, SetupEngine, SetupOptions,
     UiError, Vault,
@@ -142,7 +142,7 @@ impl Session {
                     s.with_scim_base_pattern(&practice.sandbox.urls().scim_base_url_pattern)
                 })
                 .map_err(|error| error.to_ui()),
-            None => ScalewaySettings::from_environment(&Environment::from_process())
+            None => ScalewaySettings::from_environment(&process_environment())
                 .map_err(|error| error.to_ui()),
         }
     }
@@ -173,7 +173,7 @@ impl Session {
                 .with_login_url(&practice.sandbox.urls().login)
                 .and_then(|s| s.with_graph_url(&practice.sandbox.urls().graph))
                 .map_err(|error| error.to_ui()),
-            None => EntraSettings::from_environment(&Environment::from_process())
+            None => EntraSettings::from_environment(&process_environment())
                 .map_err(|error| error.to_ui()),
         }
     }

@@ -506,7 +506,7 @@ pub async fn resume_setup(
         },
         Some(vault.clone()),
         journal,
-        &scim_wizard_setup::scaleway_step::Environment::from_process(),
+        &scim_wizard_setup::scaleway_step::process_environment(),
         home.as_deref(),
     )
     .await

@@ -1,6 +1,7 @@
 //! Helpers shared by the end-to-end suites: a small W3C WebDriver client for driving the real
 //! desktop app through tauri-driver, and process guards that never leave a stray process.
 
+pub mod desktop;
 pub mod process;
 pub mod webdriver;
 

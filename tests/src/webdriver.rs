@@ -166,6 +166,91 @@ impl Session {
         Ok(())
     }
 
+    /// Types `text` into the element (W3C "Element Send Keys"), as a user would.
+    pub fn send_keys(&self, element: &Element, text: &str) -> Result<()> {
+        call(
+            self.http
+                .post(self.url(&format!("/element/{}/value", element.0)))
+                .json(&json!({ "text": text })),
+        )?;
+        Ok(())
+    }
+
+    /// Empties an input (W3C "Element Clear").
+    pub fn clear(&self, element: &Element) -> Result<()> {
+        call(
+            self.http
+                .post(self.url(&format!("/element/{}/clear", element.0)))
+                .json(&json!({})),
+        )?;
+        Ok(())
+    }
+
+    /// An attribute of the element, or `None` when it has none.
+    pub fn attribute(&self, element: &Element, name: &str) -> Result<Option<String>> {
+        let value = call(
+            self.http
+                .get(self.url(&format!("/element/{}/attribute/{name}", element.0))),
+        )?;
+        Ok(value.as_str().map(str::to_owned))
+    }
+
+    /// A DOM property of the element (e.g. `value` of an input, `checked` of a checkbox).
+    pub fn property(&self, element: &Element, name: &str) -> Result<Value> {
+        call(
+            self.http
+                .get(self.url(&format!("/element/{}/property/{name}", element.0))),
+        )
+    }
+
+    pub fn is_enabled(&self, element: &Element) -> Result<bool> {
+        let value = call(
+            self.http
+                .get(self.url(&format!("/element/{}/enabled", element.0))),
+        )?;
+        Ok(value.as_bool().unwrap_or(false))
+    }
+
+    pub fn is_selected(&self, element: &Element) -> Result<bool> {
+        let value = call(
+            self.http
+                .get(self.url(&format!("/element/{}/selected", element.0))),
+        )?;
+        Ok(value.as_bool().unwrap_or(false))
+    }
+
+    /// Polls until the element exists and is enabled, for buttons that wait on an IPC answer.
+    pub fn wait_enabled(&self, css: &str, within: Duration) -> Result<Element> {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Ok(element) = self.find(css)
+                && self.is_enabled(&element).unwrap_or(false)
+            {
+                return Ok(element);
+            }
+            if Instant::now() > deadline {
+                return Err(WebDriverError::Timeout(within, format!("{css} enabled")));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Polls until one of `css` selectors matches, returning its index and element.
+    pub fn wait_for_any(&self, css: &[&str], within: Duration) -> Result<(usize, Element)> {
+        let deadline = Instant::now() + within;
+        loop {
+            for (i, selector) in css.iter().enumerate() {
+                if let Ok(element) = self.find(selector) {
+                    return Ok((i, element));
+                }
+            }
+            if Instant::now() > deadline {
+                return Err(WebDriverError::Timeout(within, css.join(" | ")));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     pub fn execute(&self, script: &str, args: Value) -> Result<Value> {
         let body = json!({ "script": script, "args": args });
         call(self.http.post(self.url("/execute/sync")).json(&body))

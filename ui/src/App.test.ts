@@ -48,7 +48,8 @@ describe("Welcome screen", () => {
 
     const version = await screen.findByTestId("app-version");
     expect(version.textContent).toContain("0.1.0-test.7");
-    expect(calls).toEqual(["app_info"]);
+    // The version, and whether an unfinished setup can be resumed.
+    expect(calls).toEqual(["app_info", "resume_info"]);
     expect(document.querySelector("main")).toBeTruthy();
   });
 
@@ -156,7 +157,7 @@ describe("Settings", () => {
     const dialog = screen.getByTestId("settings-dialog");
     expect(dialog.getAttribute("role")).toBe("dialog");
     expect(dialog.getAttribute("aria-modal")).toBe("true");
-    expect(dialog.textContent).toContain("arrive with the Entra step");
+    expect(dialog.textContent).toContain("come in a later version");
     const delay = screen.getByTestId("settings-clear-delay") as HTMLInputElement;
     expect(document.activeElement).toBe(delay);
     expect(delay.value).toBe("30");

@@ -1,54 +1,29 @@
 //! `scim-wizard-cli`: the headless front of the setup engine.
+//!
+//! `plan`, `apply`, `status`, `rollback`, `rotate-token` drive `scim_wizard_setup::SetupEngine`;
+//! `sandbox` runs the loopback simulator. Exit codes are in [`exit`]; `--help` lists them.
+
+mod args;
+mod commands;
+mod exit;
+mod failure;
+mod output;
+mod sessions;
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
-use scim_wizard_sandbox::{FAULT_SPEC_HELP, FaultPlan, Sandbox, SandboxConfig};
+use clap::Parser;
+use scim_wizard_sandbox::{FaultPlan, Sandbox, SandboxConfig};
+use scim_wizard_setup::CancellationToken;
+use serde_json::{Value, json};
 
-/// Exit codes, documented in `--help` and the README.
-mod exit {
-    pub const DONE: u8 = 0;
-    pub const BAD_USAGE: u8 = 2;
-    pub const REMOTE_REFUSED: u8 = 4;
-}
-
-const EXIT_CODES_HELP: &str = "\
-Exit codes:
-  0  done
-  2  bad usage (a flag or a value is wrong; nothing was changed)
-  3  needs admin action (a permission or a consent is missing)
-  4  remote refused (Scaleway or Microsoft said no)
-  5  interrupted; run the same command again to resume";
-
-#[derive(Debug, Parser)]
-#[command(name = "scim-wizard-cli", version, about = "Connect Microsoft Entra ID provisioning to a Scaleway Organization over SCIM.", after_help = EXIT_CODES_HELP)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Debug, Subcommand)]
-enum Command {
-    /// Run the loopback simulator of Microsoft login, Graph, Scaleway IAM and SCIM, for practice
-    /// and tests. Prints one JSON line with its URLs, then serves until interrupted.
-    #[command(after_help = FAULT_SPEC_HELP)]
-    Sandbox {
-        /// Port on 127.0.0.1 (0 picks a free one).
-        #[arg(long, default_value_t = 0)]
-        port: u16,
-        /// Latency added to every request, in milliseconds.
-        #[arg(long, default_value_t = 0)]
-        latency_ms: u64,
-        /// Faults to inject (see below).
-        #[arg(long, value_name = "SPEC")]
-        faults: Option<String>,
-        /// Seed for generated ids, keys and fault draws.
-        #[arg(long)]
-        seed: Option<u64>,
-    },
-}
+use crate::args::{Cli, Command};
+use crate::failure::Failure;
+use crate::output::Output;
+use crate::sessions::Ctx;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -70,14 +45,116 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::REMOTE_REFUSED);
         }
     };
-    match cli.command {
+    let name = cli.command.name();
+    let (common, run) = match cli.command {
         Command::Sandbox {
             port,
             latency_ms,
             faults,
             seed,
-        } => runtime.block_on(run_sandbox(port, latency_ms, faults, seed)),
+        } => return runtime.block_on(run_sandbox(port, latency_ms, faults, seed)),
+        Command::Plan { common, setup } => (common, Run::Plan(setup)),
+        Command::Apply {
+            common,
+            setup,
+            scim_token_stdin,
+            no_verify,
+        } => (
+            common,
+            Run::Apply {
+                setup,
+                scim_token_stdin,
+                no_verify,
+            },
+        ),
+        Command::Status { common } => (common, Run::Status),
+        Command::Rollback {
+            common,
+            forget_sign_in,
+        } => (common, Run::Rollback { forget_sign_in }),
+        Command::RotateToken { common } => (common, Run::RotateToken),
+    };
+    let out = Arc::new(Output::new(common.json));
+    let ctx = Ctx {
+        common,
+        out: Arc::clone(&out),
+        cancel: CancellationToken::new(),
+    };
+    let code = runtime.block_on(async {
+        tokio::spawn(watch_signals(ctx.cancel.clone(), Arc::clone(&out)));
+        let result = match &run {
+            Run::Plan(setup) => commands::plan(&ctx, setup).await,
+            Run::Apply {
+                setup,
+                scim_token_stdin,
+                no_verify,
+            } => commands::apply(&ctx, setup, *scim_token_stdin, *no_verify).await,
+            Run::Status => commands::status(&ctx).await,
+            Run::Rollback { forget_sign_in } => commands::rollback(&ctx, *forget_sign_in).await,
+            Run::RotateToken => commands::rotate_token(&ctx).await,
+        };
+        finish(&out, name, result)
+    });
+    // Nothing may keep the process alive now (a blocked prompt, a spinner's ticker).
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    ExitCode::from(code)
+}
+
+#[derive(Debug)]
+enum Run {
+    Plan(args::SetupArgs),
+    Apply {
+        setup: args::SetupArgs,
+        scim_token_stdin: bool,
+        no_verify: bool,
+    },
+    Status,
+    Rollback {
+        forget_sign_in: bool,
+    },
+    RotateToken,
+}
+
+/// Prints the final summary (`--json`) or the error, and picks the exit code.
+fn finish(out: &Output, command: &str, result: Result<Value, Failure>) -> u8 {
+    match result {
+        Ok(summary) => {
+            out.event(&summary);
+            exit::DONE
+        }
+        Err(failure) => {
+            let ui = failure.ui();
+            let code = failure.exit_code();
+            out.finish_bars();
+            out.event(&json!({
+                "event": "summary",
+                "command": command,
+                "ok": false,
+                "exit_code": code,
+                "error": ui,
+            }));
+            if !out.is_json() {
+                eprintln!("error: {}", ui.message);
+                if !ui.hint.is_empty() {
+                    eprintln!("  {}", ui.hint);
+                }
+                eprintln!("  (code {}, exit {code})", ui.code.as_str());
+            }
+            code
+        }
     }
+}
+
+/// Ctrl-C or SIGTERM: stop at the next safe point (the journal then resumes the run); a second
+/// one quits at once.
+async fn watch_signals(cancel: CancellationToken, out: Arc<Output>) {
+    wait_for_shutdown_signal().await;
+    cancel.cancel();
+    out.note("Stopping at the next safe point… (again to quit at once; run the same command again to resume)");
+    wait_for_shutdown_signal().await;
+    out.finish_bars();
+    eprintln!("Interrupted: run the same command again to resume.");
+    std::process::exit(i32::from(exit::INTERRUPTED));
 }
 
 async fn run_sandbox(

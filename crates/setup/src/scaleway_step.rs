@@ -65,6 +65,32 @@ impl Default for ScalewaySettings {
     }
 }
 
+/// The process environment as the engine reads it: the Scaleway CLI's variables plus this
+/// app's own `SCIM_WIZARD_*` overrides (endpoints, cloud, client id, tenant).
+pub fn process_environment() -> Environment {
+    let mut pairs: Vec<(String, String)> = std::env::vars()
+        .filter(|(name, _)| name.starts_with("SCIM_WIZARD_"))
+        .collect();
+    let scaleway = Environment::from_process();
+    for name in [
+        "SCW_CONFIG_PATH",
+        "SCW_PROFILE",
+        "SCW_ACCESS_KEY",
+        "SCW_SECRET_KEY",
+        "SCW_DEFAULT_ORGANIZATION_ID",
+        "SCW_DEFAULT_PROJECT_ID",
+        "SCW_API_URL",
+        "XDG_CONFIG_HOME",
+        "HOME",
+        "USERPROFILE",
+    ] {
+        if let Some(value) = scaleway.get(name) {
+            pairs.push((name.to_owned(), value.to_owned()));
+        }
+    }
+    Environment::from_pairs(pairs)
+}
+
 /// Environment variable overriding the Scaleway API root.
 pub const SCALEWAY_URL_ENV: &str = "SCIM_WIZARD_SCALEWAY_URL";
 /// Environment variable overriding the SCIM Base URL pattern.

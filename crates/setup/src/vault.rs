@@ -116,7 +116,9 @@ impl Vault {
     /// Writes a throw-away entry and removes it, so a locked or missing keychain is found before
     /// anything precious (a freshly minted token) depends on it.
     pub fn probe(&self) -> Result<(), VaultError> {
-        let account = "probe";
+        // One probe entry per process: two setups running side by side must not read each
+        // other's probe as missing.
+        let account = &format!("probe-{}", std::process::id());
         self.store(account, &Secret::from("probe".to_owned()))?;
         match self.read(account)? {
             Some(value) if value.expose_secret() == "probe" => {}

@@ -41,6 +41,8 @@ export type FlowState = {
   readonly manual: boolean;
   /** The keychain answered `keychain_unavailable`: offer to go on without storing the token. */
   readonly keychainUnavailable: boolean;
+  /** Step 1 was finished in an earlier session: the setup was resumed past it. */
+  readonly earlier: boolean;
 };
 
 export function initialFlow(practice: boolean): FlowState {
@@ -55,7 +57,16 @@ export function initialFlow(practice: boolean): FlowState {
     baseUrl: null,
     manual: false,
     keychainUnavailable: false,
+    earlier: false,
   };
+}
+
+/**
+ * Step 1 as a resumed setup finds it: finished earlier, the token in the keychain and the Base URL
+ * in the journal (Rust copies and reveals both; the page only learns the Base URL if it asks).
+ */
+export function finishedEarlier(): FlowState {
+  return { ...initialFlow(false), view: "ready", resumed: true, storedInKeychain: true, earlier: true };
 }
 
 /** The key was checked: turn SCIM on if it is off, else go straight to the token. */
@@ -134,6 +145,7 @@ export function olderToken(scim: ScimState | null): TokenSummary | null {
 
 /** "Next" to the Entra step: a token exists and its Base URL was verified. */
 export function canContinue(state: FlowState): boolean {
+  if (state.view === "ready" && state.earlier) return true;
   return state.view === "ready" && state.baseUrl !== null && (state.token !== null || state.manual);
 }
 

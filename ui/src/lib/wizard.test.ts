@@ -6,25 +6,35 @@ import {
   back,
   canGoBack,
   canGoNext,
+  canRollBack,
   clearError,
   fail,
   initialState,
+  isScreen,
+  markCreated,
   next,
   reset,
+  resume,
+  rolledBack,
   start,
   stepNumber,
+  type Screen,
   type WizardState,
 } from "./wizard";
 
 const error: UiError = { code: "internal", message: "Boom", hint: "", retryable: true };
 
+function at(screen: Screen, partial: Partial<WizardState> = {}): WizardState {
+  return { ...initialState(), screen, mode: "real", ...partial };
+}
+
 describe("wizard state machine", () => {
-  it("starts on the Welcome screen with no mode and no error", () => {
-    expect(initialState()).toEqual({ screen: "welcome", mode: null, error: null });
+  it("starts on the Welcome screen with no mode, no error, nothing created", () => {
+    expect(initialState()).toEqual({ screen: "welcome", mode: null, error: null, created: false, rolledBack: false });
   });
 
   it.each(["real", "sandbox"] as const)("start(%s) goes to the Scaleway screen in that mode", (mode) => {
-    expect(start(initialState(), mode)).toEqual({ screen: "scaleway", mode, error: null });
+    expect(start(initialState(), mode)).toEqual({ ...initialState(), screen: "scaleway", mode });
   });
 
   it("start only works from Welcome", () => {
@@ -50,10 +60,20 @@ describe("wizard state machine", () => {
     expect(next(s)).toBe(s);
   });
 
-  it("back returns to the previous screen and keeps the mode", () => {
-    const s = next(start(initialState(), "real"));
-    expect(s.screen).toBe("entra");
-    expect(back(s)).toEqual({ screen: "scaleway", mode: "real", error: null });
+  it("back returns to the previous screen and keeps the mode and what was created", () => {
+    const s = markCreated(at("connection"));
+    expect(back(s)).toEqual({ ...s, screen: "entra" });
+    expect(back(next(start(initialState(), "real")))).toEqual({ ...initialState(), screen: "scaleway", mode: "real" });
+  });
+
+  it("back walks every screen from verify to Welcome", () => {
+    let s: WizardState = at("verify");
+    const seen = [s.screen];
+    while (canGoBack(s)) {
+      s = back(s);
+      seen.push(s.screen);
+    }
+    expect(seen).toEqual(["verify", "users", "mappings", "connection", "entra", "scaleway", "welcome"]);
   });
 
   it("back from the first step returns to Welcome and forgets the mode", () => {
@@ -67,7 +87,7 @@ describe("wizard state machine", () => {
     expect(canGoBack(welcome)).toBe(false);
     expect(back(welcome)).toBe(welcome);
 
-    const done: WizardState = { screen: "done", mode: "real", error: null };
+    const done = at("done");
     expect(canGoBack(done)).toBe(false);
     expect(back(done)).toBe(done);
   });
@@ -91,6 +111,7 @@ describe("wizard state machine", () => {
     expect(() => next(s)).not.toThrow();
     expect(() => back(s)).not.toThrow();
     expect(() => fail(s, error)).not.toThrow();
+    expect(() => markCreated(s)).not.toThrow();
     expect(s.screen).toBe("scaleway");
   });
 
@@ -101,5 +122,80 @@ describe("wizard state machine", () => {
   it("maps screens to the guide's four steps", () => {
     expect(TOTAL_STEPS).toBe(4);
     expect(SCREENS.map(stepNumber)).toEqual([null, 1, 2, 3, 4, 4, 4, null]);
+  });
+
+  it("knows its screen names", () => {
+    expect(SCREENS.every(isScreen)).toBe(true);
+    expect(isScreen("nowhere")).toBe(false);
+    expect(isScreen(3)).toBe(false);
+  });
+});
+
+describe("resume", () => {
+  it.each([
+    ["scaleway", false],
+    ["entra", false],
+    ["connection", true],
+    ["mappings", true],
+    ["users", true],
+    ["verify", true],
+    ["done", true],
+  ] as const)("resume(%s) opens that screen with real accounts (created: %s)", (screen, created) => {
+    expect(resume(initialState(), screen)).toEqual({ ...initialState(), screen, mode: "real", created });
+  });
+
+  it("an unknown screen name, or welcome, continues at step 1", () => {
+    expect(resume(initialState(), "somewhere-new").screen).toBe("scaleway");
+    expect(resume(initialState(), "welcome").screen).toBe("scaleway");
+  });
+
+  it("only resumes from Welcome, and clears a Welcome error", () => {
+    const s = at("users");
+    expect(resume(s, "verify")).toBe(s);
+    expect(resume(fail(initialState(), error), "entra").error).toBeNull();
+  });
+
+  it("a resumed setup continues forward and can go back to step 1", () => {
+    const s = resume(initialState(), "entra");
+    expect(next(s).screen).toBe("connection");
+    expect(back(s).screen).toBe("scaleway");
+  });
+});
+
+describe("failure → rollback", () => {
+  it("offers Roll back only once the Entra app exists", () => {
+    expect(canRollBack(at("scaleway"))).toBe(false);
+    expect(canRollBack(at("entra"))).toBe(false);
+    const created = markCreated(at("entra"));
+    expect(canRollBack(created)).toBe(true);
+    expect(canRollBack(next(created))).toBe(true);
+    expect(markCreated(created)).toBe(created);
+  });
+
+  it("a failure on any later screen keeps Roll back available", () => {
+    for (const screen of ["connection", "mappings", "users", "verify", "done"] as const) {
+      const failed = fail(markCreated(at(screen)), error);
+      expect(canRollBack(failed), screen).toBe(true);
+    }
+  });
+
+  it("rolledBack returns to Welcome, says so, and forgets mode, error and what was created", () => {
+    const failed = fail(markCreated(at("verify")), error);
+    const after = rolledBack(failed);
+    expect(after).toEqual({ ...initialState(), rolledBack: true });
+    expect(canRollBack(after)).toBe(false);
+    // The notice goes away with the next start.
+    expect(start(after, "sandbox").rolledBack).toBe(false);
+  });
+
+  it("rolledBack does nothing when nothing can be rolled back", () => {
+    const s = at("mappings");
+    expect(rolledBack(s)).toBe(s);
+  });
+
+  it("rollback from Done, after a resume", () => {
+    const done = resume(initialState(), "done");
+    expect(canRollBack(done)).toBe(true);
+    expect(rolledBack(done).screen).toBe("welcome");
   });
 });

@@ -1,5 +1,10 @@
 // The wizard's screens as a small, pure state machine.
 // Every function returns a new state and never mutates its input.
+//
+//   welcome ──start(mode)──► scaleway ─► entra ─► connection ─► mappings ─► users ─► verify ─► done
+//      │                        ▲  next / back (no back from done)                              │
+//      ├──resume(next_screen)───┴── straight to the screen an unfinished setup continues on     │
+//      ◄──rolledBack()── from any screen once something was created (failure banner or Done) ◄──┘
 
 import type { UiError } from "./bindings";
 
@@ -23,6 +28,13 @@ export type WizardState = {
   readonly mode: Mode | null;
   /** The last failure to show, cleared by any move. */
   readonly error: UiError | null;
+  /**
+   * True once the Entra app exists (created now or found by a resumed setup): from then on
+   * "Roll back" can undo what the setup created, from Done and from any failure.
+   */
+  readonly created: boolean;
+  /** True on the Welcome screen right after a rollback, to say that it is done. */
+  readonly rolledBack: boolean;
 };
 
 /** The four steps of Scaleway's guide, as shown in the progress indicator. */
@@ -40,13 +52,28 @@ const STEP_OF: Readonly<Record<Screen, number | null>> = {
 };
 
 export function initialState(): WizardState {
-  return { screen: "welcome", mode: null, error: null };
+  return { screen: "welcome", mode: null, error: null, created: false, rolledBack: false };
+}
+
+export function isScreen(value: unknown): value is Screen {
+  return typeof value === "string" && (SCREENS as readonly string[]).includes(value);
 }
 
 /** Leaves the Welcome screen in the chosen mode. */
 export function start(state: WizardState, mode: Mode): WizardState {
   if (state.screen !== "welcome") return state;
-  return { screen: "scaleway", mode, error: null };
+  return { ...initialState(), screen: "scaleway", mode };
+}
+
+/**
+ * Continues an unfinished setup (real accounts only: practice setups never resume) on the screen
+ * Rust named. An unknown name, or "welcome", starts at step 1.
+ */
+export function resume(state: WizardState, nextScreen: string): WizardState {
+  if (state.screen !== "welcome") return state;
+  const screen: Screen = isScreen(nextScreen) && nextScreen !== "welcome" ? nextScreen : "scaleway";
+  const created = SCREENS.indexOf(screen) > SCREENS.indexOf("entra");
+  return { ...initialState(), screen, mode: "real", created };
 }
 
 export function canGoNext(state: WizardState): boolean {
@@ -69,7 +96,24 @@ export function back(state: WizardState): WizardState {
   const i = SCREENS.indexOf(state.screen);
   const screen = SCREENS[i - 1] ?? "welcome";
   // Returning to Welcome means the mode can be chosen again.
-  return { screen, mode: screen === "welcome" ? null : state.mode, error: null };
+  if (screen === "welcome") return initialState();
+  return { ...state, screen, error: null };
+}
+
+/** The Entra app now exists: Roll back becomes available. */
+export function markCreated(state: WizardState): WizardState {
+  return state.created ? state : { ...state, created: true };
+}
+
+/** Whether "Roll back" is offered (on Done, and in failure banners). */
+export function canRollBack(state: WizardState): boolean {
+  return state.created && state.screen !== "welcome";
+}
+
+/** Everything the setup created was removed: back to Welcome, saying so. */
+export function rolledBack(state: WizardState): WizardState {
+  if (!canRollBack(state)) return state;
+  return { ...initialState(), rolledBack: true };
 }
 
 export function fail(state: WizardState, error: UiError): WizardState {

@@ -54,3 +54,112 @@ export function outcome(partial: Partial<MintOutcome> = {}): MintOutcome {
 export function uiError(code: UiError["code"], partial: Partial<UiError> = {}): UiError {
   return { code, message: `message for ${code}`, hint: `hint for ${code}`, retryable: false, ...partial };
 }
+
+import type {
+  AppOutcome,
+  EntraAccount_Serialize as EntraAccount,
+  MappingPreview,
+  PeopleSearch_Serialize as PeopleSearch,
+  ProofReport_Serialize as ProofReport,
+  SetupSummary_Serialize as SetupSummary,
+} from "$lib/bindings";
+
+export function account(partial: Partial<EntraAccount> = {}): EntraAccount {
+  return {
+    display_name: "Inès Admin",
+    user_principal_name: "ines.admin@contoso.onmicrosoft.com",
+    tenant_id: "tenant-1",
+    tenant_name: "Contoso",
+    role: "Cloud Application Administrator",
+    ready: true,
+    missing_roles: [],
+    missing_permissions: [],
+    fixes: [],
+    admin_consent_url: null,
+    ...partial,
+  };
+}
+
+export const APP: AppOutcome = {
+  display_name: "Scaleway SCIM (11111111)",
+  application_object_id: "app-obj-1",
+  app_id: "app-id-1",
+  service_principal_id: "sp-1",
+  created: true,
+};
+
+export const PREVIEW: MappingPreview = {
+  already_applied: false,
+  changes: [
+    { what: "group_provisioning", before: "on", after: "off", description: "Groups: on → off" },
+    { what: "name_formatted", before: "sent", after: "not sent", description: "name.formatted removed" },
+    {
+      what: "user_name",
+      before: "[userPrincipalName]",
+      after: 'Item(Split([userPrincipalName], "@"), 1)',
+      description: "userName",
+    },
+  ],
+};
+
+export const PEOPLE: PeopleSearch = {
+  users: [
+    { id: "u-adele", display_name: "Adele Vance", user_principal_name: "adele.vance@contoso.com", mail: null },
+    { id: "u-alex", display_name: "Alex Wilber", user_principal_name: "alex.wilber@contoso.com", mail: null },
+  ],
+  groups: [{ id: "g-sales", display_name: "Sales", description: "Sales team" }],
+  groups_unavailable: null,
+};
+
+export function proof(partial: Partial<ProofReport> = {}): ProofReport {
+  return {
+    verified: true,
+    user_principal_name: "adele.vance@contoso.com",
+    expected_username: "adele.vance",
+    scaleway_user_id: "scw-user-1",
+    on_demand_result: "Success",
+    job: null,
+    message: "It works.",
+    ...partial,
+  };
+}
+
+export function summary(partial: Partial<SetupSummary> = {}): SetupSummary {
+  return {
+    organization_id: ORG_ID,
+    organization_name: "Acme",
+    scim_id: "scim-1",
+    scim_enabled_by_wizard: true,
+    token_id: "tok-1",
+    token_expires_at: "2027-06-16T10:00:00Z",
+    base_url: BASE_URL,
+    tenant_id: "tenant-1",
+    app_display_name: APP.display_name,
+    application_object_id: "app-obj-1",
+    app_id: "app-id-1",
+    service_principal_id: "sp-1",
+    app_created_by_wizard: true,
+    job_id: "scim.job-1",
+    tenant_url: BASE_URL,
+    mappings_applied_at: "2026-06-16T10:05:00Z",
+    assignments: [
+      {
+        principal_id: "u-adele",
+        principal_type: "User",
+        display_name: "Adele Vance",
+        assignment_id: "as-1",
+        created_by_wizard: true,
+      },
+    ],
+    started_at: "2026-06-16T10:06:00Z",
+    proof_username: "adele.vance",
+    proof_found_in_scaleway: true,
+    links: {
+      entra_app: "https://entra.microsoft.com/#app",
+      entra_provisioning: "https://entra.microsoft.com/#prov",
+      scaleway_iam_users: "https://console.scaleway.com/iam/users",
+      scaleway_security: "https://console.scaleway.com/organization/security",
+    },
+    ...partial,
+  };
+}

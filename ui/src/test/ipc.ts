@@ -18,19 +18,23 @@ export function scriptedBackend(table: Record<string, Answer | Answer[]>) {
   for (const [cmd, answer] of Object.entries(table)) {
     queues.set(cmd, Array.isArray(answer) ? [...answer] : [answer]);
   }
-  mockIPC((cmd, payload) => {
+  // Events are mocked too: `emit` from a test (or from an answer) reaches the page's listeners.
+  mockIPC(async (cmd, payload) => {
     const args = (payload ?? {}) as Record<string, unknown>;
     calls.push({ cmd, args });
     const queue = queues.get(cmd);
     if (!queue || queue.length === 0) throw new Error(`unexpected command ${cmd}`);
     // The last answer repeats.
     const answer = queue.length > 1 ? queue.shift() : queue[0];
-    const value = typeof answer === "function" ? (answer as (a: Record<string, unknown>) => unknown)(args) : answer;
+    const value: unknown = await (typeof answer === "function"
+      ? (answer as (a: Record<string, unknown>) => unknown)(args)
+      : answer);
     if (value instanceof Fail) throw value.error;
     return value;
-  });
+  }, { shouldMockEvents: true });
   return {
     calls,
-    commands: () => calls.map((c) => c.cmd).filter((c) => c !== "app_info"),
+    // The App's reads at start (version, an unfinished setup) are left out.
+    commands: () => calls.map((c) => c.cmd).filter((c) => c !== "app_info" && c !== "resume_info"),
   };
 }

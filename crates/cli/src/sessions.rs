@@ -1,0 +1,316 @@
+//! "Both signed in": the Scaleway key checked and the Microsoft sign-in done (or resumed from the
+//! keychain), side by side, before the engine runs.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{SecondsFormat, Utc};
+use scim_wizard_entra::auth::{
+    DeviceCodeSignIn, InteractiveSignIn, MemoryRefreshTokenStore, RefreshTokenStore, Tenant,
+    open_in_browser,
+};
+use scim_wizard_scaleway::credentials::{CredentialsError, import_credentials};
+use scim_wizard_setup::journal::{Journal, JournalStore};
+use scim_wizard_setup::scaleway_step::{
+    CredentialInput, Environment, ScalewaySession, ScalewaySettings, scaleway_key_account,
+};
+use scim_wizard_setup::{
+    CancellationToken, EntraSession, EntraSettings, ErrorCode, KeychainRefreshTokenStore,
+    SetupError, Vault,
+};
+use serde_json::json;
+
+use crate::args::Common;
+use crate::failure::Failure;
+use crate::output::Output;
+
+/// What every engine command shares: the flags, the printer, the Ctrl-C token.
+#[derive(Debug)]
+pub struct Ctx {
+    pub common: Common,
+    pub out: Arc<Output>,
+    pub cancel: CancellationToken,
+}
+
+/// Both sides connected.
+#[derive(Debug)]
+pub struct Sessions {
+    pub scaleway: ScalewaySession,
+    pub entra: EntraSession,
+    /// `None` with `--no-keychain`, or when no keychain could be reached.
+    pub vault: Option<Vault>,
+}
+
+/// Where Microsoft is, from `--cloud` and the overrides. A bad value is a usage error.
+pub fn entra_settings(common: &Common) -> Result<EntraSettings, Failure> {
+    let mut settings = EntraSettings::for_cloud(common.cloud.into());
+    if let Some(login) = &common.login_url {
+        settings = settings.with_login_url(login).map_err(Failure::usage)?;
+    }
+    if let Some(graph) = &common.graph_url {
+        settings = settings.with_graph_url(graph).map_err(Failure::usage)?;
+    }
+    settings.client_id = common.client_id.clone().filter(|c| !c.trim().is_empty());
+    settings.tenant = common.tenant.clone().filter(|t| !t.trim().is_empty());
+    if let Some(ms) = common.poll_interval_ms {
+        settings.poll_interval = Duration::from_millis(ms.max(50));
+    }
+    // Checked now, so a typo is reported before the browser opens.
+    settings.sign_in_config().map_err(Failure::usage)?;
+    Ok(settings)
+}
+
+/// Where Scaleway is. `pattern`: use `--scim-base-url` as the Base URL pattern (not in the
+/// manual path, where it is the pasted token's own Base URL).
+pub fn scaleway_settings(common: &Common, pattern: bool) -> Result<ScalewaySettings, Failure> {
+    let mut settings = ScalewaySettings::default();
+    if let Some(api) = &common.scaleway_url {
+        settings = settings.with_api_base(api).map_err(Failure::usage)?;
+    }
+    if pattern && let Some(base) = &common.scim_base_url {
+        settings = settings
+            .with_scim_base_pattern(base)
+            .map_err(Failure::usage)?;
+    }
+    Ok(settings)
+}
+
+pub fn journal_store() -> Result<JournalStore, Failure> {
+    JournalStore::default_location().map_err(|e| Failure::Setup(e.into()))
+}
+
+pub fn load_journal(store: &JournalStore) -> Result<Option<Journal>, Failure> {
+    store.load().map_err(|e| Failure::Setup(e.into()))
+}
+
+/// The OS keychain, unless `--no-keychain`. `Err` keeps why it could not be opened.
+fn open_vault(common: &Common) -> Result<Option<Vault>, SetupError> {
+    if common.no_keychain {
+        return Ok(None);
+    }
+    Vault::open_native().map(Some).map_err(SetupError::from)
+}
+
+/// The Scaleway key: `SCW_*` variables or the `scw` profile; failing those, the key remembered
+/// in the keychain for the journal's Organization. Never a flag.
+fn credential_input(
+    common: &Common,
+    environment: &Environment,
+    journal: Option<&Journal>,
+    vault: Option<&Vault>,
+) -> Result<(CredentialInput, Option<String>), Failure> {
+    match import_credentials(None, environment, common.scw_profile.as_deref()) {
+        Ok(imported) => Ok((
+            CredentialInput::Typed {
+                secret_key: imported.secret_key,
+                organization_id: common
+                    .scw_organization_id
+                    .clone()
+                    .or(imported.organization_id),
+                access_key: imported.access_key,
+            },
+            imported.api_url,
+        )),
+        Err(error) => {
+            let nothing_here = common.scw_profile.is_none()
+                && matches!(
+                    error,
+                    CredentialsError::ConfigNotFound { .. }
+                        | CredentialsError::NoConfigLocation
+                        | CredentialsError::NoSecretKey { .. }
+                );
+            let organization = common.scw_organization_id.clone().or_else(|| {
+                journal
+                    .and_then(|j| j.scaleway.as_ref())
+                    .map(|s| s.organization_id.clone())
+                    .filter(|id| !id.is_empty())
+            });
+            if nothing_here
+                && let (Some(vault), Some(organization_id)) = (vault, organization)
+                && matches!(
+                    vault.read(&scaleway_key_account(&organization_id)),
+                    Ok(Some(_))
+                )
+            {
+                return Ok((CredentialInput::Remembered { organization_id }, None));
+            }
+            Err(Failure::Setup(error.into()))
+        }
+    }
+}
+
+/// Connects to Scaleway and signs in to Microsoft at the same time.
+///
+/// `needs_keychain`: this command may mint a token that must be kept (apply, rotate-token): a
+/// keychain that cannot be reached is an error unless `--no-keychain` was given.
+pub async fn open(
+    ctx: &Ctx,
+    scim_base_pattern: bool,
+    needs_keychain: bool,
+) -> Result<Sessions, Failure> {
+    let common = &ctx.common;
+    let out = &ctx.out;
+    let entra = entra_settings(common)?;
+    let mut scaleway = scaleway_settings(common, scim_base_pattern)?;
+    let journal = journal_store()?;
+    let existing = load_journal(&journal)?;
+    let vault = match open_vault(common) {
+        Ok(vault) => vault,
+        Err(error) if needs_keychain => {
+            let mut ui = error.to_ui();
+            ui.hint = format!(
+                "{} Or run again with --no-keychain: the SCIM token is then only sent to Entra.",
+                ui.hint
+            );
+            return Err(Failure::Refused(ui));
+        }
+        Err(error) => {
+            out.note(&format!(
+                "{} Your Microsoft sign-in will not be kept for the next run.",
+                error.to_ui().message
+            ));
+            None
+        }
+    };
+    let environment = Environment::from_process();
+    let (input, api_url) =
+        credential_input(common, &environment, existing.as_ref(), vault.as_ref())?;
+    if common.scaleway_url.is_none()
+        && let Some(api) = api_url
+    {
+        scaleway = scaleway.with_api_base(&api).map_err(Failure::usage)?;
+    }
+    let store: Arc<dyn RefreshTokenStore> = match &vault {
+        Some(vault) => Arc::new(KeychainRefreshTokenStore::new(vault.clone())),
+        None => Arc::new(MemoryRefreshTokenStore::new()),
+    };
+    // The tenant to resume: the journal's, else --tenant when it is an id.
+    let known_tenant = existing
+        .as_ref()
+        .and_then(|j| j.entra.as_ref())
+        .map(|e| e.tenant_id.clone())
+        .filter(|t| !t.is_empty())
+        .or_else(|| {
+            common
+                .tenant
+                .as_deref()
+                .and_then(|t| Tenant::parse(t).ok())
+                .filter(Tenant::is_id)
+                .map(|t| t.as_str().to_owned())
+        });
+
+    let connect = async {
+        ScalewaySession::connect(
+            scaleway,
+            input,
+            vault.clone(),
+            journal.clone(),
+            &environment,
+            None,
+        )
+        .await
+        .map_err(Failure::Setup)
+    };
+    let sign_in = sign_in(
+        &entra,
+        known_tenant.as_deref(),
+        store,
+        common.device_code,
+        out,
+        &ctx.cancel,
+    );
+    let both = async { tokio::try_join!(connect, sign_in) };
+    let ((scaleway, connect), entra) = tokio::select! {
+        both = both => both?,
+        () = ctx.cancel.cancelled() => return Err(Failure::Setup(SetupError::Cancelled)),
+    };
+    out.event(&json!({
+        "event": "ready",
+        "organization_id": connect.organization_id,
+        "organization_name": connect.organization_name,
+        "tenant_id": entra.tenant_id(),
+        "at": Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true),
+    }));
+    if !out.is_json() {
+        out.note(&format!(
+            "Scaleway: {}. Microsoft: signed in to tenant {}.",
+            connect.summary,
+            entra.tenant_id()
+        ));
+    }
+    Ok(Sessions {
+        scaleway,
+        entra,
+        vault,
+    })
+}
+
+/// Resumes the saved sign-in of `known_tenant` silently; otherwise (or when Microsoft refuses
+/// it: `invalid_grant`) signs in again, in the browser or with a device code.
+async fn sign_in(
+    settings: &EntraSettings,
+    known_tenant: Option<&str>,
+    store: Arc<dyn RefreshTokenStore>,
+    device_code: bool,
+    out: &Output,
+    cancel: &CancellationToken,
+) -> Result<EntraSession, Failure> {
+    if let Some(tenant) = known_tenant {
+        match EntraSession::resume(settings.clone(), tenant, Arc::clone(&store)).await {
+            Ok(session) => {
+                out.event(&json!({
+                    "event": "signed_in",
+                    "method": "saved",
+                    "tenant_id": session.tenant_id(),
+                }));
+                return Ok(session);
+            }
+            Err(error) if error.code() == ErrorCode::EntraSignInRequired => {}
+            Err(error) => return Err(Failure::Setup(error)),
+        }
+    }
+    let config = settings.sign_in_config().map_err(Failure::usage)?;
+    let tokens = if device_code {
+        let pending = DeviceCodeSignIn::start(&config)
+            .await
+            .map_err(|e| Failure::Setup(e.into()))?;
+        let challenge = pending.challenge();
+        out.event(&json!({
+            "event": "sign_in",
+            "method": "device_code",
+            "verification_uri": challenge.verification_uri.as_str(),
+            "user_code": challenge.user_code,
+            "expires_in_secs": challenge.expires_in.as_secs(),
+        }));
+        out.tell(&format!(
+            "To sign in to Microsoft, open {} on any device and enter the code {}",
+            challenge.verification_uri, challenge.user_code
+        ));
+        pending.wait(cancel).await
+    } else {
+        let pending = InteractiveSignIn::start(&config)
+            .await
+            .map_err(|e| Failure::Setup(e.into()))?;
+        let url = pending.authorize_url().clone();
+        out.event(&json!({"event": "sign_in", "method": "browser", "url": url.as_str()}));
+        let opened = open_in_browser(&url).is_ok();
+        out.tell(&format!(
+            "{} sign in to Microsoft there. If no browser opened, open this address:\n  {url}\n(On a machine without a browser, use --device-code.)",
+            if opened {
+                "Your browser is opening:"
+            } else {
+                "Open your browser and"
+            }
+        ));
+        pending.wait(cancel).await
+    }
+    .map_err(|e| Failure::Setup(e.into()))?;
+    let session =
+        EntraSession::establish(settings.clone(), tokens, store).map_err(Failure::Setup)?;
+    out.event(&json!({
+        "event": "signed_in",
+        "method": if device_code { "device_code" } else { "browser" },
+        "tenant_id": session.tenant_id(),
+    }));
+    Ok(session)
+}

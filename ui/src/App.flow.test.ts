@@ -1,0 +1,270 @@
+// The whole wizard through the App, with a scripted backend: every screen in order, a resumed
+// setup, and a failure followed by a rollback.
+import { clearMocks } from "@tauri-apps/api/mocks";
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import App from "./App.svelte";
+import { i18n } from "$lib/i18n/locale.svelte";
+import { settings } from "$lib/settings.svelte";
+import type { PracticeInfo, ResumeInfo_Serialize as ResumeInfo } from "$lib/bindings";
+import { APP, ORG_ID, PEOPLE, PREVIEW, account, outcome, proof, report, scim, summary, uiError } from "./test/fixtures";
+import { Fail, scriptedBackend } from "./test/ipc";
+
+const APP_INFO = { name: "Scaleway SCIM Wizard", version: "0.1.0", identifier: "test" };
+const PRACTICE: PracticeInfo = { organization_name: "Acme", organization_id: ORG_ID };
+const ASSIGNED = [
+  { principal_id: "u-adele", principal_type: "User", display_name: "Adele Vance", assignment_id: "a1", created: true },
+];
+const RESUME: ResumeInfo = {
+  organization_id: ORG_ID,
+  organization_name: "Acme",
+  tenant_id: null,
+  app_display_name: null,
+  next_screen: "entra",
+  updated_at: "2026-06-16T10:00:00Z",
+};
+const PLAN = {
+  remove: [
+    { step: "entra_app", description: "Delete the enterprise app “Scaleway SCIM (11111111)”", id: "app-obj-1" },
+    { step: "scim_token", description: "Delete the SCIM token created on 16 June 2026", id: "tok-1" },
+  ],
+  kept: ["SCIM stays on: it was already on before this setup."],
+};
+
+beforeEach(() => {
+  localStorage.clear();
+  settings.reload();
+  i18n.set("en");
+});
+afterEach(() => clearMocks());
+
+const screenId = () => document.querySelector("main")?.dataset.screen;
+
+async function click(testid: string) {
+  const element = await screen.findByTestId(testid);
+  await waitFor(() => expect((element as HTMLButtonElement).disabled).not.toBe(true));
+  await fireEvent.click(element);
+}
+
+describe("the whole wizard", () => {
+  it("practice: Welcome → Scaleway → Entra → Connection → Mappings → Users → Verify → Done", async () => {
+    const backend = scriptedBackend({
+      app_info: APP_INFO,
+      resume_info: null,
+      start_practice: PRACTICE,
+      scaleway_connect: report({ scim_enabled: true }),
+      scim_state: scim([]),
+      scim_mint_token: outcome(),
+      entra_sign_in: account(),
+      setup_create_app: APP,
+      setup_connect: { ok: true, message: "Entra reached Scaleway and the token works.", tenant_url: "https://scim.example.test/scim/v2" },
+      setup_preview_mappings: PREVIEW,
+      setup_apply_mappings: PREVIEW,
+      setup_search_people: PEOPLE,
+      setup_assign: [ASSIGNED],
+      setup_start_and_verify: proof(),
+      setup_summary: summary(),
+      setup_export_report: "/home/admin/Downloads/scim-wizard-report-1.txt",
+    });
+    render(App);
+    await click("practice-sandbox");
+    await click("use-practice-key");
+    await click("mint-token");
+    await click("scaleway-next");
+    expect(screenId()).toBe("entra");
+    expect(screen.getByTestId("progress").textContent).toContain("Step 2 of 4");
+
+    await click("sign-in-browser");
+    await click("create-app");
+    // The app exists: on to the connection, which says so.
+    await screen.findByTestId("screen-connection");
+    expect(screen.getByTestId("app-created").textContent).toContain("Scaleway SCIM (11111111)");
+    expect(screen.getByTestId("progress").textContent).toContain("Step 3 of 4");
+
+    await click("test-connection");
+    await screen.findByTestId("screen-mappings");
+    expect(screen.getByTestId("connection-ok").textContent).toContain(
+      "Entra reached Scaleway and the token works — the credentials are saved",
+    );
+    const changes = await screen.findByTestId("mapping-changes");
+    expect(changes.querySelectorAll("tbody tr")).toHaveLength(3);
+    expect(changes.textContent).toContain('Item(Split([userPrincipalName], "@"), 1)');
+    expect(screen.getByTestId("screen-mappings").textContent).toContain(
+      "Scaleway supports groups since August 2026; the guide keeps them off.",
+    );
+
+    await click("apply-mappings");
+    await screen.findByTestId("screen-users");
+    await fireEvent.input(screen.getByTestId("people-search"), { target: { value: "adele" } });
+    await fireEvent.keyDown(screen.getByTestId("people-search"), { key: "Enter" });
+    await fireEvent.click(await screen.findByLabelText(/Adele Vance/));
+    await click("assign");
+
+    // Verify starts by itself and ends with the proof.
+    await screen.findByTestId("screen-verify");
+    expect((await screen.findByTestId("proof-headline")).textContent).toBe("adele.vance now exists in Scaleway");
+    await click("verify-next");
+
+    await screen.findByTestId("screen-done");
+    expect(screen.queryByTestId("progress")).toBeNull();
+    expect((await screen.findByTestId("done-proof")).textContent).toContain("adele.vance exists in Scaleway");
+    const summaryBox = await screen.findByTestId("summary");
+    expect(summaryBox.textContent).toContain("Scaleway SCIM (11111111)");
+    expect(summaryBox.textContent).toContain("scim.job-1");
+    expect(screen.getByTestId("link-scaleway-users").textContent).toBe("https://console.scaleway.com/iam/users");
+    expect(screen.getByTestId("link-entra-app-copy")).toBeTruthy();
+    await click("export-report");
+    expect((await screen.findByTestId("report-saved")).textContent).toContain("scim-wizard-report-1.txt");
+    expect(screen.queryByTestId("back")).toBeNull();
+
+    expect(backend.commands()).toEqual([
+      "start_practice",
+      "scaleway_connect",
+      "scim_state",
+      "scim_mint_token",
+      "entra_sign_in",
+      "setup_create_app",
+      "setup_connect",
+      "setup_preview_mappings",
+      "setup_apply_mappings",
+      "setup_search_people",
+      "setup_assign",
+      "setup_start_and_verify",
+      "setup_summary",
+      "setup_export_report",
+    ]);
+    expect(backend.calls.find((c) => c.cmd === "setup_apply_mappings")?.args).toEqual({
+      choices: { provision_groups: false, keep_full_upn: false, scim_compat_flag: false },
+    });
+  });
+
+  it("a failed connection test stays on the screen with Scaleway's message and what to do", async () => {
+    scriptedBackend({
+      app_info: APP_INFO,
+      resume_info: RESUME,
+      resume_setup: { ...RESUME, next_screen: "connection", tenant_id: "tenant-1" },
+      setup_connect: { ok: false, message: "Scaleway refused the token: 401 Unauthorized.", tenant_url: "https://x/scim/v2" },
+    });
+    render(App);
+    await click("resume-continue");
+    await screen.findByTestId("screen-connection");
+    await click("test-connection");
+    const failed = await screen.findByTestId("connection-failed");
+    expect(failed.textContent).toContain("Scaleway refused the token: 401 Unauthorized.");
+    expect(failed.textContent).toContain("Nothing was saved in Entra.");
+    expect(screenId()).toBe("connection");
+    expect((screen.getByTestId("connection-next") as HTMLButtonElement).disabled).toBe(true);
+  });
+});
+
+describe("resume", () => {
+  it("the banner names the Organization; Continue reconnects and opens the screen Rust names", async () => {
+    const backend = scriptedBackend({
+      app_info: APP_INFO,
+      resume_info: RESUME,
+      resume_setup: [new Fail(uiError("keychain_locked", { retryable: true })), RESUME],
+      copy_to_clipboard: { clears_in_seconds: 30 },
+    });
+    render(App);
+    const banner = await screen.findByTestId("resume-banner");
+    expect(banner.textContent).toContain("An unfinished setup for Organization “Acme” was found");
+    await click("resume-continue");
+    expect((await screen.findByTestId("error-banner")).dataset.errorCode).toBe("keychain_locked");
+    await click("error-retry");
+    await screen.findByTestId("screen-entra");
+    expect(screen.queryByTestId("sandbox-badge")).toBeNull();
+
+    // Step 1 was done earlier: Back shows it finished, with the token still copyable.
+    await click("back");
+    expect((await screen.findByTestId("token-created")).textContent).toContain("Step 1 was finished earlier");
+    expect((screen.getByTestId("scaleway-next") as HTMLButtonElement).disabled).toBe(false);
+    await click("copy-token");
+    await screen.findByTestId("copy-token-countdown");
+    expect(backend.commands()).toEqual(["resume_setup", "resume_setup", "copy_to_clipboard"]);
+  });
+
+  it("Start over hides the banner and leaves the choice of mode", async () => {
+    scriptedBackend({ app_info: APP_INFO, resume_info: RESUME });
+    render(App);
+    await click("resume-start-over");
+    expect(screen.queryByTestId("resume-banner")).toBeNull();
+    expect(screenId()).toBe("welcome");
+  });
+
+  it("a setup resumed at Verify offers Roll back", async () => {
+    scriptedBackend({
+      app_info: APP_INFO,
+      resume_info: RESUME,
+      resume_setup: { ...RESUME, next_screen: "verify", tenant_id: "tenant-1" },
+    });
+    render(App);
+    await click("resume-continue");
+    await screen.findByTestId("screen-verify");
+    expect(screen.getByTestId("start-verify").textContent).toContain("Start provisioning");
+  });
+});
+
+describe("failure → rollback", () => {
+  it("a failure after the app exists offers Roll back; confirming removes and returns to Welcome", async () => {
+    const backend = scriptedBackend({
+      app_info: APP_INFO,
+      resume_info: RESUME,
+      resume_setup: { ...RESUME, next_screen: "mappings", tenant_id: "tenant-1" },
+      setup_preview_mappings: new Fail(uiError("graph_unavailable", { retryable: true })),
+      setup_plan_rollback: PLAN,
+      setup_rollback: { undone: PLAN.remove, kept: PLAN.kept },
+    });
+    render(App);
+    await click("resume-continue");
+    await screen.findByTestId("screen-mappings");
+    await click("error-rollback");
+
+    const dialog = await screen.findByTestId("rollback-dialog");
+    expect(dialog.getAttribute("role")).toBe("alertdialog");
+    const items = await screen.findByTestId("rollback-items");
+    expect(items.querySelectorAll("li")).toHaveLength(2);
+    expect(dialog.textContent).toContain("SCIM stays on");
+    expect(dialog.textContent).toContain("This can’t be undone.");
+    // Cancel is the safe default.
+    expect(document.activeElement).toBe(screen.getByTestId("rollback-cancel"));
+    await click("rollback-confirm");
+
+    expect((await screen.findByTestId("rolled-back")).textContent).toContain("Everything this setup created was removed.");
+    expect(screenId()).toBe("welcome");
+    expect(screen.queryByTestId("resume-banner")).toBeNull();
+    expect(backend.calls.find((c) => c.cmd === "setup_rollback")?.args).toEqual({ confirmed: true });
+  });
+
+  it("Cancel in the dialog removes nothing; no Roll back before the app exists", async () => {
+    const backend = scriptedBackend({
+      app_info: APP_INFO,
+      resume_info: RESUME,
+      resume_setup: { ...RESUME, next_screen: "done", tenant_id: "tenant-1" },
+      setup_summary: summary(),
+      setup_plan_rollback: PLAN,
+    });
+    render(App);
+    await click("resume-continue");
+    await screen.findByTestId("summary");
+    await click("rollback");
+    await screen.findByTestId("rollback-items");
+    await click("rollback-cancel");
+    expect(screen.queryByTestId("rollback-dialog")).toBeNull();
+    expect(screenId()).toBe("done");
+    expect(backend.commands()).not.toContain("setup_rollback");
+  });
+
+  it("before the Entra app exists, failures offer no Roll back", async () => {
+    scriptedBackend({
+      app_info: APP_INFO,
+      resume_info: RESUME,
+      resume_setup: RESUME,
+      entra_sign_in: new Fail(uiError("entra_sign_in_failed", { retryable: true })),
+    });
+    render(App);
+    await click("resume-continue");
+    await click("sign-in-browser");
+    await screen.findByTestId("error-banner");
+    expect(screen.queryByTestId("error-rollback")).toBeNull();
+  });
+});

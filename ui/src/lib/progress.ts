@@ -1,0 +1,59 @@
+// The live progress of a long operation, from the `setup-progress` events Rust sends.
+
+import { events, type SetupProgress, type SignInPrompt_Serialize as SignInPrompt } from "./bindings";
+
+type Unlisten = () => unknown;
+
+/** Stopping to listen never fails loudly (the window may be closing, the backend gone). */
+function quietly(unlisten: Unlisten): () => void {
+  return () => {
+    try {
+      void Promise.resolve(unlisten()).catch(() => {});
+    } catch {
+      // Nothing to stop.
+    }
+  };
+}
+
+/** Listens while an operation runs; returns how to stop. Without a backend it does nothing. */
+export async function listenProgress(onEvent: (event: SetupProgress) => void): Promise<() => void> {
+  try {
+    return quietly(await events.setupProgress.listen((event) => onEvent(event.payload)));
+  } catch {
+    return () => {};
+  }
+}
+
+/** Listens for the sign-in prompt (the link to open, or the device code) while signing in. */
+export async function listenSignInPrompt(onPrompt: (prompt: SignInPrompt) => void): Promise<() => void> {
+  try {
+    return quietly(await events.signInPrompt.listen((event) => onPrompt(event.payload)));
+  } catch {
+    // Without events the admin still gets the result; only the link is missing.
+    return () => {};
+  }
+}
+
+export type ProgressLine = { readonly key: string; readonly step: string; readonly message: string; readonly elapsedMs: number; readonly phase: string };
+
+/**
+ * The list the admin sees: one line per step, updated in place as its phase changes
+ * ("started" → "done"), in the order the steps began.
+ */
+export function addProgress(lines: readonly ProgressLine[], event: SetupProgress): ProgressLine[] {
+  const key = event.step || event.message;
+  const line: ProgressLine = { key, step: event.step, message: event.message, elapsedMs: event.elapsed_ms, phase: event.phase };
+  const i = lines.findIndex((l) => l.key === key);
+  if (i === -1) return [...lines, line];
+  return lines.map((l, j) => (j === i ? line : l));
+}
+
+/** Whether a line's phase says it finished (the last one still running shows a spinner). */
+export function isFinished(phase: string): boolean {
+  return /^(done|finished|completed|succeeded|ok|skipped)$/i.test(phase);
+}
+
+/** Whether a line's phase says it failed. */
+export function isFailed(phase: string): boolean {
+  return /^(failed|error|cancelled)$/i.test(phase);
+}
