@@ -64,8 +64,12 @@ lint:
 # an Xvfb display.
 rust-test: app
 	@cargo build --quiet -p scim-wizard-cli
-	@SCIM_WIZARD_APP="$(APP)" SCIM_WIZARD_CLI="$(CARGO_TARGET_DIR)/debug/scim-wizard-cli" \
-	  tests/session.sh cargo test --quiet --workspace $(FEATURES) -- --include-ignored
+	@RUST_LOG=warn SCIM_WIZARD_APP="$(APP)" SCIM_WIZARD_CLI="$(CARGO_TARGET_DIR)/debug/scim-wizard-cli" \
+	  tests/session.sh cargo test --quiet --workspace $(FEATURES) -- --include-ignored \
+	  | tee "$(CARGO_TARGET_DIR)/rust-test.log"
+	@# One closing line for every Rust suite together (cargo prints one per test binary).
+	@awk '/^test result:/ { passed += $$4; failed += $$6 } END { printf "%d passed, %d failed\n", passed, failed }' \
+	  "$(CARGO_TARGET_DIR)/rust-test.log"
 
 e2e: app
 	@SCIM_WIZARD_APP="$(APP)" tests/session.sh cargo test --quiet -p scim-wizard-tests \
