@@ -260,30 +260,13 @@ impl ScalewayClient {
     /// at once, so a create is pointless when this returns two.
     pub async fn list_scim_tokens(&self, scim_id: &str) -> Result<Vec<ScimToken>, ScalewayError> {
         let scim_id = path_id("SCIM id", scim_id)?;
-        let mut tokens = Vec::new();
-        for page in 1..=MAX_PAGES {
-            let mut url = self.endpoint(&["scim", scim_id, "tokens"])?;
-            url.query_pairs_mut()
-                .append_pair("order_by", "created_at_asc")
-                .append_pair("page", &page.to_string())
-                .append_pair("page_size", &self.page_size.to_string());
-            let reply = self
-                .call(
-                    Method::GET,
-                    url,
-                    Body::None,
-                    Idempotency::Idempotent,
-                    "list SCIM tokens",
-                )
-                .await?;
-            let listed = decode::<ListScimTokensResponse>(&reply)?;
-            let page_was_empty = listed.scim_tokens.is_empty();
-            tokens.extend(listed.scim_tokens);
-            if page_was_empty || count(&tokens) >= listed.total_count {
-                break;
-            }
-        }
-        Ok(tokens)
+        self.list_every_page(
+            &["scim", scim_id, "tokens"],
+            &[],
+            "list SCIM tokens",
+            |listed: ListScimTokensResponse| (listed.scim_tokens, listed.total_count),
+        )
+        .await
     }
 
     /// `POST /scim/{scim_id}/tokens` with no body. The bearer token is in this response only.
@@ -366,31 +349,57 @@ impl ScalewayClient {
     /// `GET /users?organization_id=…`, every page (100 users each by default), oldest first.
     pub async fn list_users(&self, organization_id: &str) -> Result<Vec<User>, ScalewayError> {
         let organization_id = path_id("Organization ID", organization_id)?;
-        let mut users = Vec::new();
+        self.list_every_page(
+            &["users"],
+            &[("organization_id", organization_id)],
+            "list users",
+            |listed: ListUsersResponse| (listed.users, listed.total_count),
+        )
+        .await
+    }
+
+    /// Every page of a list endpoint, oldest first, stopping at an empty page, at
+    /// `total_count`, or after `MAX_PAGES`.
+    async fn list_every_page<R, T>(
+        &self,
+        path: &[&str],
+        query: &[(&str, &str)],
+        operation: &'static str,
+        items_of: impl Fn(R) -> (Vec<T>, u64),
+    ) -> Result<Vec<T>, ScalewayError>
+    where
+        R: DeserializeOwned,
+    {
+        let mut items = Vec::new();
         for page in 1..=MAX_PAGES {
-            let mut url = self.endpoint(&["users"])?;
-            url.query_pairs_mut()
-                .append_pair("organization_id", organization_id)
-                .append_pair("order_by", "created_at_asc")
-                .append_pair("page", &page.to_string())
-                .append_pair("page_size", &self.page_size.to_string());
+            let mut url = self.endpoint(path)?;
+            {
+                let mut pairs = url.query_pairs_mut();
+                for (name, value) in query {
+                    pairs.append_pair(name, value);
+                }
+                pairs
+                    .append_pair("order_by", "created_at_asc")
+                    .append_pair("page", &page.to_string())
+                    .append_pair("page_size", &self.page_size.to_string());
+            }
             let reply = self
                 .call(
                     Method::GET,
                     url,
                     Body::None,
                     Idempotency::Idempotent,
-                    "list users",
+                    operation,
                 )
                 .await?;
-            let listed = decode::<ListUsersResponse>(&reply)?;
-            let page_was_empty = listed.users.is_empty();
-            users.extend(listed.users);
-            if page_was_empty || count(&users) >= listed.total_count {
+            let (listed, total_count) = items_of(decode::<R>(&reply)?);
+            let page_was_empty = listed.is_empty();
+            items.extend(listed);
+            if page_was_empty || count(&items) >= total_count {
                 break;
             }
         }
-        Ok(users)
+        Ok(items)
     }
 
     /// The user whose `username` is exactly `username`. The API has no username filter, so
