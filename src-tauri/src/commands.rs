@@ -6,7 +6,7 @@ use tauri::State;
 
 use scim_wizard_setup::scaleway_step::{
     ConnectReport, CredentialInput, KeychainChoice, MintOutcome, ScalewaySession, ScimState,
-    use_existing_token,
+    TokenOnlySession,
 };
 use scim_wizard_setup::{ErrorCode, ExposeSecret, Secret, UiError};
 
@@ -112,7 +112,7 @@ pub async fn scaleway_connect(
     };
     let settings = session.scaleway_settings()?;
     // A keychain problem must not block the connection check; minting checks it again.
-    let vault = session.vault().ok();
+    let vault = session.vault().await.ok();
     let journal = session.journal()?;
     let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
     let (scaleway, report) = ScalewaySession::connect(
@@ -124,7 +124,8 @@ pub async fn scaleway_connect(
         home.as_deref(),
     )
     .await?;
-    session.engine = None;
+    // Another key replaces the Scaleway side only: a signed-in Entra session stays.
+    session.disassemble_engine();
     session.scaleway = Some(scaleway);
     session.assemble_engine()?;
     Ok(report)
@@ -185,7 +186,9 @@ pub async fn scim_set_base_url(
     Ok(session.scaleway_mut()?.set_base_url(&base_url).await?)
 }
 
-/// "I already have a token and Base URL": both checked, then the token goes to the keychain.
+/// "I already have a token and Base URL": both checked, then the token goes to the keychain and
+/// becomes the Scaleway side of the setup (no API key needed): once Entra is signed in, steps
+/// 2–4 run as with a key. Returns the verified Base URL.
 #[tauri::command]
 #[specta::specta]
 pub async fn scim_use_existing(
@@ -197,17 +200,25 @@ pub async fn scim_use_existing(
     let token = Secret::from(token);
     let mut session = state.inner.lock().await;
     let settings = session.scaleway_settings()?;
-    let vault = session.vault()?;
+    let vault = session.vault().await?;
     let journal = session.journal()?;
-    Ok(use_existing_token(
-        &settings,
-        &vault,
-        &journal,
-        organization_id.as_deref().filter(|s| !s.trim().is_empty()),
+    // With a key connected too, the token goes where that session reads it.
+    let organization_id = organization_id
+        .filter(|s| !s.trim().is_empty())
+        .or_else(|| session.keyed_organization_id());
+    let token_only = TokenOnlySession::adopt(
+        settings,
+        Some(vault),
+        journal,
+        organization_id.as_deref(),
         token,
         &base_url,
+        KeychainChoice::Store,
     )
-    .await?)
+    .await?;
+    let verified = token_only.base_url().to_string();
+    session.use_token_only(token_only)?;
+    Ok(verified)
 }
 
 /// What a copy button copies.
@@ -234,11 +245,11 @@ pub async fn copy_to_clipboard(
     target: CopyTarget,
     clear_after_seconds: Option<u32>,
 ) -> Result<CopyReceipt, UiError> {
-    let mut session = state.inner.lock().await;
+    let session = state.inner.lock().await;
     let value = match target {
         CopyTarget::ScimToken => session
-            .scaleway_mut()?
-            .token()?
+            .scim_token()
+            .await?
             .map(|t| t.expose_secret().to_owned()),
         CopyTarget::BaseUrl => session
             .journal()?
@@ -280,8 +291,8 @@ pub async fn copy_to_clipboard(
 #[tauri::command]
 #[specta::specta]
 pub async fn reveal_scim_token(state: State<'_, AppState>) -> Result<String, UiError> {
-    let mut session = state.inner.lock().await;
-    let token = session.scaleway_mut()?.token()?.ok_or_else(|| {
+    let session = state.inner.lock().await;
+    let token = session.scim_token().await?.ok_or_else(|| {
         UiError::new(
             ErrorCode::NotReady,
             "There is no SCIM token yet.",

@@ -3,6 +3,7 @@
 
 mod clipboard;
 mod commands;
+mod settings;
 mod state;
 mod wizard;
 
@@ -45,6 +46,8 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             wizard::setup_rollback,
             wizard::resume_info,
             wizard::resume_setup,
+            settings::settings_get,
+            settings::settings_save,
         ])
         .events(tauri_specta::collect_events![
             wizard::SignInPrompt,

@@ -4,7 +4,9 @@
 
 use scim_wizard_sandbox::{Sandbox, SandboxConfig, SeedKeyKind};
 use scim_wizard_setup::journal::JournalStore;
-use scim_wizard_setup::scaleway_step::{ScalewaySession, ScalewaySettings, process_environment};
+use scim_wizard_setup::scaleway_step::{
+    ScalewaySession, ScalewaySettings, ScalewaySide, TokenOnlySession,
+};
 use scim_wizard_setup::{
     CancellationToken, EntraSession, EntraSettings, ErrorCode, Secret, SetupEngine, SetupOptions,
     UiError, Vault,
@@ -52,6 +54,9 @@ pub struct Session {
     pub vault: Option<Vault>,
     /// Step 1 before Entra is signed in; moved into `engine` once both sides are connected.
     pub scaleway: Option<ScalewaySession>,
+    /// Step 1 done by hand ("I already have a token and Base URL"), when no key is connected;
+    /// moved into `engine` likewise. A key session, when there is one, is used instead.
+    pub token_only: Option<TokenOnlySession>,
     /// Step 2 before Scaleway is connected (or the reverse order); moved into `engine` likewise.
     pub entra: Option<EntraSession>,
     pub engine: Option<SetupEngine>,
@@ -96,6 +101,7 @@ impl Session {
             });
             self.vault = None;
             self.scaleway = None;
+            self.token_only = None;
             self.entra = None;
             self.engine = None;
         }
@@ -107,21 +113,26 @@ impl Session {
         if self.practice.take().is_some() {
             self.vault = None;
             self.scaleway = None;
+            self.token_only = None;
             self.entra = None;
             self.engine = None;
         }
     }
 
-    pub fn vault(&mut self) -> Result<Vault, UiError> {
+    /// The keychain, opened once (on a blocking thread: connecting to the Secret Service is a
+    /// D-Bus round trip that must not stall the async runtime).
+    pub async fn vault(&mut self) -> Result<Vault, UiError> {
         if let Some(vault) = &self.vault {
             return Ok(vault.clone());
         }
-        let vault = if self.practice.is_some() {
-            Vault::open_native_with_service(PRACTICE_KEYCHAIN_SERVICE)
+        let service = if self.practice.is_some() {
+            PRACTICE_KEYCHAIN_SERVICE
         } else {
-            Vault::open_native()
-        }
-        .map_err(UiError::from)?;
+            scim_wizard_setup::vault::SERVICE
+        };
+        let vault = Vault::open_native_with_service_async(service)
+            .await
+            .map_err(UiError::from)?;
         self.vault = Some(vault.clone());
         Ok(vault)
     }
@@ -142,7 +153,9 @@ impl Session {
                     s.with_scim_base_pattern(&practice.sandbox.urls().scim_base_url_pattern)
                 })
                 .map_err(|error| error.to_ui()),
-            None => ScalewaySettings::from_environment(&process_environment())
+            // Real accounts: `SCIM_WIZARD_*` variables over the saved connection settings.
+            None => scim_wizard_setup::preferences::resolve_saved()
+                .map(|resolved| resolved.scaleway)
                 .map_err(|error| error.to_ui()),
         }
     }
@@ -173,25 +186,76 @@ impl Session {
                 .with_login_url(&practice.sandbox.urls().login)
                 .and_then(|s| s.with_graph_url(&practice.sandbox.urls().graph))
                 .map_err(|error| error.to_ui()),
-            None => EntraSettings::from_environment(&process_environment())
+            None => scim_wizard_setup::preferences::resolve_saved()
+                .map(|resolved| resolved.entra)
                 .map_err(|error| error.to_ui()),
         }
     }
 
-    /// Builds the engine as soon as both sides are connected.
+    /// Builds the engine as soon as both sides are connected: Entra, and Scaleway with a key or
+    /// with only a token and Base URL. A key wins over a token: it can do everything a token
+    /// does, and also list and delete tokens (status, rollback).
     pub fn assemble_engine(&mut self) -> Result<(), UiError> {
-        if self.engine.is_some() {
+        if self.engine.is_some() || self.entra.is_none() {
             return Ok(());
         }
-        if let (Some(_), Some(_)) = (&self.scaleway, &self.entra)
-            && let (Some(scaleway), Some(entra)) = (self.scaleway.take(), self.entra.take())
-        {
-            self.engine = Some(
-                SetupEngine::new(scaleway, entra, SetupOptions::default())
-                    .map_err(|error| error.to_ui())?,
-            );
-        }
+        let scaleway: ScalewaySide = match (self.scaleway.take(), self.token_only.take()) {
+            (Some(keyed), _) => keyed.into(),
+            (None, Some(token_only)) => token_only.into(),
+            (None, None) => return Ok(()),
+        };
+        let entra = self.entra.take().ok_or_else(internal)?;
+        self.engine = Some(
+            SetupEngine::new(scaleway, entra, SetupOptions::default())
+                .map_err(|error| error.to_ui())?,
+        );
         Ok(())
+    }
+
+    /// Takes the engine apart, so one side can be replaced (a new sign-in, a pasted token)
+    /// without losing the other.
+    pub fn disassemble_engine(&mut self) {
+        if let Some(engine) = self.engine.take() {
+            let (scaleway, entra) = engine.into_parts();
+            match scaleway {
+                ScalewaySide::Keyed(keyed) => self.scaleway = Some(keyed),
+                ScalewaySide::TokenOnly(token_only) => self.token_only = Some(token_only),
+            }
+            self.entra = Some(entra);
+        }
+    }
+
+    /// Makes a token and Base URL the admin gave the Scaleway side (the manual path), then
+    /// builds the engine if Entra is signed in. A connected key session stays in use: the token
+    /// was stored where it reads it.
+    pub fn use_token_only(&mut self, token_only: TokenOnlySession) -> Result<(), UiError> {
+        self.disassemble_engine();
+        self.token_only = Some(token_only);
+        self.assemble_engine()
+    }
+
+    /// The Organization of the connected key session, if any (a pasted token then goes to its
+    /// keychain entry).
+    pub fn keyed_organization_id(&self) -> Option<String> {
+        self.engine
+            .as_ref()
+            .and_then(|engine| engine.scaleway().keyed())
+            .or(self.scaleway.as_ref())
+            .map(|keyed| keyed.organization_id().to_owned())
+    }
+
+    /// The setup's SCIM token, whichever way Scaleway was connected.
+    pub async fn scim_token(&self) -> Result<Option<Secret>, UiError> {
+        let token = if let Some(engine) = &self.engine {
+            engine.scaleway().token().await
+        } else if let Some(keyed) = &self.scaleway {
+            keyed.token().await
+        } else if let Some(token_only) = &self.token_only {
+            token_only.token().await
+        } else {
+            return Err(scaleway_not_connected());
+        };
+        token.map_err(|error| error.to_ui())
     }
 
     pub fn engine_mut(&mut self) -> Result<&mut SetupEngine, UiError> {
@@ -205,19 +269,39 @@ impl Session {
         })
     }
 
+    /// The key session, for the Scaleway screens that need a key (SCIM state, enable, mint,
+    /// delete a token, paste a Base URL for a minted token).
     pub fn scaleway_mut(&mut self) -> Result<&mut ScalewaySession, UiError> {
         if let Some(engine) = self.engine.as_mut() {
-            return Ok(engine.scaleway_mut());
+            return engine
+                .scaleway_mut()
+                .keyed_mut()
+                .ok_or_else(scaleway_key_needed);
         }
-        self.scaleway.as_mut().ok_or_else(|| {
-            UiError::new(
-                ErrorCode::NotReady,
-                "Scaleway is not connected yet.",
-                "Connect your Scaleway account first.",
-                false,
-            )
-        })
+        match self.scaleway.as_mut() {
+            Some(keyed) => Ok(keyed),
+            None if self.token_only.is_some() => Err(scaleway_key_needed()),
+            None => Err(scaleway_not_connected()),
+        }
     }
+}
+
+fn scaleway_key_needed() -> UiError {
+    UiError::new(
+        ErrorCode::ScalewayKeyNeeded,
+        "This needs a Scaleway API key, and the app was given only a SCIM token.",
+        "Do it in the Scaleway console (Organization security → Automatic user provisioning), or connect with a Scaleway API key.",
+        false,
+    )
+}
+
+fn scaleway_not_connected() -> UiError {
+    UiError::new(
+        ErrorCode::NotReady,
+        "Scaleway is not connected yet.",
+        "Connect your Scaleway account first.",
+        false,
+    )
 }
 
 fn internal() -> UiError {

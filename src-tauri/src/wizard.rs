@@ -16,6 +16,10 @@ use scim_wizard_setup::report::{
     AppOutcome, AssignmentOutcome, ConnectionTest, MappingPreview, PeopleSearch, PrincipalRef,
     ProofReport, RollbackPlan, RollbackReport, RollbackRequest, SetupSummary,
 };
+use scim_wizard_setup::scaleway_step::{
+    CredentialInput, ScalewayAccess, ScalewaySession, TokenOnlySession, process_environment,
+    scaleway_key_account,
+};
 use scim_wizard_setup::{
     EntraSession, ErrorCode, KeychainRefreshTokenStore, ProgressEvent, ProgressSink, SetupError,
     UiError,
@@ -76,6 +80,9 @@ pub struct EntraAccount {
     /// Who can fix what is missing, in plain sentences.
     pub fixes: Vec<String>,
     pub admin_consent_url: Option<String>,
+    /// The name the enterprise app gets unless the admin types another: the one this setup
+    /// already uses, else the default for the Organization. Known once Scaleway is connected.
+    pub app_name: Option<String>,
 }
 
 /// Signs the admin in to Microsoft Entra ID and checks at once what the account may do.
@@ -93,7 +100,7 @@ pub async fn entra_sign_in(
         if let Some(tenant) = tenant.filter(|t| !t.trim().is_empty()) {
             settings.tenant = Some(tenant.trim().to_owned());
         }
-        (settings, session.vault()?, session.practice.is_some())
+        (settings, session.vault().await?, session.practice.is_some())
     };
     let config = settings.sign_in_config().map_err(|e| e.to_ui())?;
     let cancel = state.begin_cancellable();
@@ -142,7 +149,7 @@ pub async fn entra_sign_in(
     let store = Arc::new(KeychainRefreshTokenStore::new(vault));
     let entra = EntraSession::establish(settings, tokens, store).map_err(|e| e.to_ui())?;
     let report = entra.preflight().await.map_err(|e| e.to_ui())?;
-    let account = EntraAccount {
+    let mut account = EntraAccount {
         display_name: report.account.display_name.clone(),
         user_principal_name: report.account.user_principal_name.clone(),
         tenant_id: entra.tenant_id().to_owned(),
@@ -156,13 +163,16 @@ pub async fn entra_sign_in(
         missing_permissions: report.missing_scopes.clone(),
         fixes: report.fixes.clone(),
         admin_consent_url: report.admin_consent_url.as_ref().map(|u| u.to_string()),
+        app_name: None,
     };
     let mut session = state.inner.lock().await;
-    session.engine = None;
+    // A new sign-in replaces the Entra side only: the Scaleway side (key or token) stays.
+    session.disassemble_engine();
     session.entra = Some(entra);
     session.assemble_engine()?;
     if let Some(engine) = session.engine.as_mut() {
         engine.set_progress(Arc::new(WindowProgress(app.clone())));
+        account.app_name = Some(engine.app_name().to_owned());
     }
     Ok(account)
 }
@@ -215,34 +225,37 @@ pub async fn entra_sign_out(state: State<'_, AppState>) -> Result<(), UiError> {
 }
 
 /// Step 2: creates the enterprise app (or finds the one this setup made) and its provisioning job.
+/// `cancel_operation` stops it at the next boundary between calls (`cancelled` error); what was
+/// created by then is journaled, so calling it again reuses it.
 #[tauri::command]
 #[specta::specta]
 pub async fn setup_create_app(
     state: State<'_, AppState>,
     name: Option<String>,
 ) -> Result<AppOutcome, UiError> {
+    let cancel = state.begin_cancellable();
     let mut session = state.inner.lock().await;
     let engine = session.engine_mut()?;
-    engine.preflight().await.map_err(|e| e.to_ui())?;
+    // `ensure_app` runs the preflight gate itself: nothing in Entra changes before it passes.
     let app = engine
-        .ensure_app(name.as_deref().filter(|n| !n.trim().is_empty()))
+        .ensure_app(name.as_deref().filter(|n| !n.trim().is_empty()), &cancel)
         .await
         .map_err(|e| e.to_ui())?;
-    engine.ensure_job().await.map_err(|e| e.to_ui())?;
+    engine.ensure_job(&cancel).await.map_err(|e| e.to_ui())?;
     Ok(app)
 }
 
-/// Step 3: Test connection first; only when it passes are the credentials saved in Entra.
+/// Step 3: Test connection first; only when it passes are the credentials saved in Entra
+/// (a refusal is `ok: false` with Scaleway's words, nothing saved). `cancel_operation` stops it
+/// between calls: before the save nothing changed; after it, calling again is harmless.
 #[tauri::command]
 #[specta::specta]
 pub async fn setup_connect(state: State<'_, AppState>) -> Result<ConnectionTest, UiError> {
+    let cancel = state.begin_cancellable();
     let mut session = state.inner.lock().await;
     let engine = session.engine_mut()?;
-    let test = engine.test_connection().await.map_err(|e| e.to_ui())?;
-    if !test.ok {
-        return Ok(test);
-    }
-    engine.save_connection().await.map_err(|e| e.to_ui())
+    // One test, then the save (the save tests first by itself).
+    engine.save_connection(&cancel).await.map_err(|e| e.to_ui())
 }
 
 /// The admin's mapping choices.
@@ -277,16 +290,19 @@ pub async fn setup_preview_mappings(
 }
 
 /// Step 4: saves the mappings (the original is kept for a rollback) and checks them.
+/// `cancel_operation` stops it between calls; calling again finishes the job without
+/// writing twice.
 #[tauri::command]
 #[specta::specta]
 pub async fn setup_apply_mappings(
     state: State<'_, AppState>,
     choices: MappingChoices,
 ) -> Result<MappingPreview, UiError> {
+    let cancel = state.begin_cancellable();
     let mut session = state.inner.lock().await;
     let engine = session.engine_mut()?;
     apply_choices(engine, choices);
-    engine.apply_mappings().await.map_err(|e| e.to_ui())
+    engine.apply_mappings(&cancel).await.map_err(|e| e.to_ui())
 }
 
 /// The picker: users and groups matching what the admin typed.
@@ -304,13 +320,15 @@ pub async fn setup_search_people(
         .map_err(|e| e.to_ui())
 }
 
-/// Assigns the chosen users and groups to the app (once each).
+/// Assigns the chosen users and groups to the app (once each). `cancel_operation` stops it
+/// between calls; assignments already made are journaled and reused when called again.
 #[tauri::command]
 #[specta::specta]
 pub async fn setup_assign(
     state: State<'_, AppState>,
     principals: Vec<PrincipalRef>,
 ) -> Result<Vec<AssignmentOutcome>, UiError> {
+    let cancel = state.begin_cancellable();
     let mut session = state.inner.lock().await;
     let engine = session.engine_mut()?;
     let mut options = engine.options().clone();
@@ -320,7 +338,10 @@ pub async fn setup_assign(
         }
     }
     engine.set_options(options);
-    engine.assign(&principals).await.map_err(|e| e.to_ui())
+    engine
+        .assign(&principals, &cancel)
+        .await
+        .map_err(|e| e.to_ui())
 }
 
 /// Starts provisioning and proves it: one assigned user provisioned on demand and found in
@@ -422,6 +443,7 @@ pub async fn setup_rollback(
 /// An unfinished setup found on this computer, for the resume banner.
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct ResumeInfo {
+    /// Empty when the admin gave a SCIM token without its Organization ID.
     pub organization_id: String,
     pub organization_name: Option<String>,
     pub tenant_id: Option<String>,
@@ -430,6 +452,11 @@ pub struct ResumeInfo {
     /// `verify` or `done`.
     pub next_screen: String,
     pub updated_at: String,
+    /// How Scaleway was reconnected: set by `resume_setup` (`api_key`, or `token_only` when no
+    /// key is remembered and the setup continues with the SCIM token kept in the keychain);
+    /// absent from `resume_info`, which reads no secret.
+    #[specta(optional)]
+    pub scaleway_access: Option<ScalewayAccess>,
 }
 
 /// The unfinished setup of the real accounts, if there is one (practice setups never resume:
@@ -451,7 +478,8 @@ pub async fn resume_info(state: State<'_, AppState>) -> Result<Option<ResumeInfo
     let Some(scaleway) = journal.scaleway.as_ref() else {
         return Ok(None);
     };
-    if scaleway.organization_id.is_empty() {
+    // A token given without its Organization ID leaves the id empty: still a setup to resume.
+    if scaleway.organization_id.is_empty() && scaleway.token.is_none() {
         return Ok(None);
     }
     let entra = journal.entra.as_ref();
@@ -474,19 +502,21 @@ pub async fn resume_info(state: State<'_, AppState>) -> Result<Option<ResumeInfo
             .filter(|n| !n.is_empty()),
         next_screen: next_screen.to_owned(),
         updated_at: journal.updated_at.to_rfc3339(),
+        scaleway_access: None,
     }))
 }
 
 /// Continues an unfinished setup: reconnects Scaleway with the key remembered in the keychain
-/// and, when the journal has a tenant, Entra with the saved sign-in (no browser). Returns the
-/// screen to continue on.
+/// (or, when there is none, with the SCIM token and Base URL the setup already has: a token-only
+/// setup) and, when the journal has a tenant, Entra with the saved sign-in (no browser). Returns
+/// the screen to continue on and how Scaleway was reconnected.
 #[tauri::command]
 #[specta::specta]
 pub async fn resume_setup(
     app: AppHandle,
     state: State<'_, AppState>,
 ) -> Result<ResumeInfo, UiError> {
-    let info = resume_info(state.clone()).await?.ok_or_else(|| {
+    let mut info = resume_info(state.clone()).await?.ok_or_else(|| {
         UiError::new(
             ErrorCode::NotReady,
             "There is no unfinished setup to continue.",
@@ -496,23 +526,62 @@ pub async fn resume_setup(
     })?;
     let mut session = state.inner.lock().await;
     let settings = session.scaleway_settings()?;
-    let vault = session.vault()?;
+    let vault = session.vault().await?;
     let journal = session.journal()?;
-    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
-    let (scaleway, _) = scim_wizard_setup::scaleway_step::ScalewaySession::connect(
-        settings,
-        scim_wizard_setup::scaleway_step::CredentialInput::Remembered {
-            organization_id: info.organization_id.clone(),
-        },
-        Some(vault.clone()),
-        journal,
-        &scim_wizard_setup::scaleway_step::process_environment(),
-        home.as_deref(),
-    )
-    .await
-    .map_err(|e| e.to_ui())?;
+    let token_given = journal
+        .load()
+        .map_err(|e| SetupError::from(e).to_ui())?
+        .and_then(|journal| journal.scaleway)
+        .is_some_and(|record| record.token.is_some() && record.base_url.is_some());
+    let key_remembered = !info.organization_id.is_empty()
+        && vault
+            .read_async(&scaleway_key_account(&info.organization_id))
+            .await
+            .map_err(|e| SetupError::from(e).to_ui())?
+            .is_some();
     session.engine = None;
-    session.scaleway = Some(scaleway);
+    session.scaleway = None;
+    session.token_only = None;
+    if key_remembered || !token_given {
+        let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+        let connected = ScalewaySession::connect(
+            settings.clone(),
+            CredentialInput::Remembered {
+                organization_id: info.organization_id.clone(),
+            },
+            Some(vault.clone()),
+            journal.clone(),
+            &process_environment(),
+            home.as_deref(),
+        )
+        .await;
+        match connected {
+            Ok((scaleway, _)) => {
+                session.scaleway = Some(scaleway);
+                info.scaleway_access = Some(ScalewayAccess::ApiKey);
+            }
+            // The remembered key no longer works, but the token does not need it.
+            Err(error) if token_given => {
+                tracing::warn!(
+                    code = error.code().as_str(),
+                    "the remembered Scaleway key failed: continuing with the SCIM token"
+                );
+                let token_only =
+                    TokenOnlySession::from_journal(settings, Some(vault.clone()), journal)
+                        .await
+                        .map_err(|_| error.to_ui())?;
+                session.token_only = Some(token_only);
+                info.scaleway_access = Some(ScalewayAccess::TokenOnly);
+            }
+            Err(error) => return Err(error.to_ui()),
+        }
+    } else {
+        let token_only = TokenOnlySession::from_journal(settings, Some(vault.clone()), journal)
+            .await
+            .map_err(|e| e.to_ui())?;
+        session.token_only = Some(token_only);
+        info.scaleway_access = Some(ScalewayAccess::TokenOnly);
+    }
     if let Some(tenant_id) = &info.tenant_id {
         let settings = session.entra_settings()?;
         let store = Arc::new(KeychainRefreshTokenStore::new(vault));
@@ -520,7 +589,6 @@ pub async fn resume_setup(
             Ok(entra) => session.entra = Some(entra),
             // The saved sign-in is gone or expired: the admin signs in again on the Entra screen.
             Err(error) if error.code() == ErrorCode::EntraSignInRequired => {
-                let mut info = info.clone();
                 info.next_screen = "entra".into();
                 return Ok(info);
             }

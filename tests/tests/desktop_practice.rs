@@ -60,21 +60,19 @@ fn practice_run_goes_through_every_screen_to_a_provisioned_user() {
     act.click(&session, "[data-testid=practice-sandbox]", SHORT)
         .unwrap();
 
-    // 1 Scaleway: practice key → turn SCIM on (confirm + button) → create the token.
+    // 1 Scaleway: the practice key is checked by itself → one click turns SCIM on and creates
+    // the token.
     session
         .wait_for("[data-testid=screen-scaleway]", SHORT)
         .unwrap();
     session
-        .wait_for("[data-testid=use-practice-key]", SHORT)
+        .wait_for("[data-testid=connect-summary]", LONG)
+        .unwrap();
+    session
+        .wait_enabled("[data-testid=enable-scim]", SHORT)
         .unwrap();
     save_screenshot(&session, "scaleway");
-    act.click(&session, "[data-testid=use-practice-key]", SHORT)
-        .unwrap();
-    act.click(&session, "[data-testid=enable-understood]", SHORT)
-        .unwrap();
     act.click(&session, "[data-testid=enable-scim]", SHORT)
-        .unwrap();
-    act.click(&session, "[data-testid=mint-token]", SHORT)
         .unwrap();
     let base_url = session
         .wait_for_text("[data-testid=base-url]", LONG, |t| t.starts_with("http"))
@@ -174,11 +172,13 @@ fn practice_run_goes_through_every_screen_to_a_provisioned_user() {
     act.click(&session, "[data-testid=apply-mappings]", SHORT)
         .unwrap();
 
-    // Users: search "adele", pick Adele Vance, assign (and start).
+    // Users: the first people of the directory are offered without typing; pick Adele Vance,
+    // assign (and start).
     session
         .wait_for("[data-testid=screen-users]", LONG)
         .unwrap();
-    act.type_into(&session, "[data-testid=people-search]", "adele", SHORT)
+    session
+        .wait_for("[data-testid=directory-note]", LONG)
         .unwrap();
     session
         .wait_for_text("[data-testid=people-results]", SHORT, |t| {
@@ -204,6 +204,13 @@ fn practice_run_goes_through_every_screen_to_a_provisioned_user() {
         .wait_for_text("[data-testid=selection]", SHORT, |t| {
             t.contains("Adele Vance")
         })
+        .unwrap();
+    // Show the ticked person and the selection in the picture, not the top of the page.
+    session
+        .execute(
+            "document.querySelector('[data-testid=selection]').scrollIntoView({block: 'end'});",
+            serde_json::json!([]),
+        )
         .unwrap();
     save_screenshot(&session, "users");
     act.click(&session, "[data-testid=assign]", SHORT).unwrap();

@@ -1,6 +1,10 @@
-//! Real-accounts mode against a sandbox that outlives the app (`scim-wizard-cli sandbox`): a wrong
-//! Scaleway key is explained and then fixed, step 1 is finished, the app is closed, and a new
-//! launch offers to resume and continues on the Entra screen with the token still usable.
+//! Real-accounts mode against a sandbox that outlives the app (`scim-wizard-cli sandbox`). The
+//! sandbox's addresses (Microsoft sign-in, Graph, Scaleway API, SCIM Base URL pattern) are typed
+//! into Settings → Advanced: connection, as an admin of a sovereign cloud would, not passed as
+//! `SCIM_WIZARD_*` variables. Then: a wrong Scaleway key is explained and fixed, step 1 is
+//! finished, the app is closed, a new launch (the saved settings still in force) offers to resume
+//! and continues on the Entra screen with the token still usable, and signing in goes to the
+//! sandbox's sign-in and Graph.
 //!
 //! Run by hand with:
 //! `SCIM_WIZARD_APP=$CARGO_TARGET_DIR/debug/scim-wizard tests/session.sh cargo test -p scim-wizard-tests --test desktop_real -- --include-ignored`
@@ -140,15 +144,18 @@ fn wrong_key_then_fixed_then_closed_after_step_1_and_resumed() {
         None => tempfile::tempdir(),
     }
     .unwrap();
+    let config_dir = match std::env::var_os("SCIM_WIZARD_TEST_TMPDIR") {
+        Some(dir) => tempfile::tempdir_in(dir),
+        None => tempfile::tempdir(),
+    }
+    .unwrap();
+    // No endpoint variable: the addresses come from the Settings panel only.
     let driver = Driver::start(&[
-        ("SCIM_WIZARD_SCALEWAY_URL", sandbox.url("scaleway_api")),
-        (
-            "SCIM_WIZARD_SCIM_BASE_URL",
-            sandbox.url("scim_base_url_pattern"),
-        ),
-        ("SCIM_WIZARD_LOGIN_URL", sandbox.url("login")),
-        ("SCIM_WIZARD_GRAPH_URL", sandbox.url("graph")),
         ("SCIM_WIZARD_DATA_DIR", data_dir.path().to_str().unwrap()),
+        (
+            "SCIM_WIZARD_CONFIG_DIR",
+            config_dir.path().to_str().unwrap(),
+        ),
     ]);
 
     // First run: nothing to resume.
@@ -160,6 +167,19 @@ fn wrong_key_then_fixed_then_closed_after_step_1_and_resumed() {
         session.find("[data-testid=resume-banner]").is_err(),
         "nothing to resume yet"
     );
+
+    // Settings → Advanced: connection: the sandbox's four addresses, saved.
+    enter_sandbox_endpoints(&session, &sandbox);
+    let saved = std::fs::read_to_string(config_dir.path().join("connection.json"))
+        .expect("the settings are saved in SCIM_WIZARD_CONFIG_DIR");
+    let saved_json: Value = serde_json::from_str(&saved).unwrap();
+    assert_eq!(saved_json["login_url"], sandbox.url("login"), "{saved}");
+    assert_eq!(saved_json["scaleway_url"], sandbox.url("scaleway_api"));
+    for key in sandbox.seed["keys"].as_array().unwrap() {
+        let secret = key["secret_key"].as_str().unwrap();
+        assert!(!saved.contains(secret), "no secret in the settings file");
+    }
+
     click(&session, "[data-testid=connect-accounts]");
     session
         .wait_for("[data-testid=screen-scaleway]", SHORT)
@@ -189,14 +209,14 @@ fn wrong_key_then_fixed_then_closed_after_step_1_and_resumed() {
         .unwrap()
         .unwrap_or_default();
     let message = session.text(&banner).unwrap();
-    // The app must have asked the sandbox, not api.scaleway.com (the SCIM_WIZARD_* overrides).
+    // The app must have asked the sandbox, not api.scaleway.com (the saved Scaleway API address).
     let log: Value = reqwest::blocking::get(format!("{}/requests", sandbox.url("control")))
         .unwrap()
         .json()
         .unwrap();
     assert!(
         log["requests"].as_array().is_some_and(|r| !r.is_empty()),
-        "the app never called the sandbox: it ignored SCIM_WIZARD_SCALEWAY_URL (error shown: {message})"
+        "the app never called the sandbox: it ignored the Scaleway API address saved in Settings (error shown: {message})"
     );
     assert_eq!(
         code, "scaleway_key_refused",
@@ -210,7 +230,7 @@ fn wrong_key_then_fixed_then_closed_after_step_1_and_resumed() {
         "the refused key is not kept"
     );
 
-    // The right key (an application with IAMManager): enable, then mint.
+    // The right key (an application with IAMManager): enable and mint.
     type_into(
         &session,
         "[data-testid=secret-key]",
@@ -224,9 +244,8 @@ fn wrong_key_then_fixed_then_closed_after_step_1_and_resumed() {
         session.find("[data-testid=error-banner]").is_err(),
         "the error went away"
     );
-    click(&session, "[data-testid=enable-understood]");
+    // One button turns SCIM on and creates the token.
     click(&session, "[data-testid=enable-scim]");
-    click(&session, "[data-testid=mint-token]");
     let base_url = session
         .wait_for_text("[data-testid=base-url]", LONG, |t| t.starts_with("http"))
         .unwrap();
@@ -273,5 +292,105 @@ fn wrong_key_then_fixed_then_closed_after_step_1_and_resumed() {
         .wait_for("[data-testid=screen-entra]", SHORT)
         .unwrap();
 
+    // Sign in: the link goes to the sign-in address saved in Settings. No browser opens under
+    // Xvfb, so the test plays it: the sandbox consents at once and redirects to the app's
+    // loopback listener. The account check that follows reads the saved Graph address.
+    click(&session, "[data-testid=sign-in-browser]");
+    let link = session
+        .wait_for_text("[data-testid=sign-in-url]", LONG, |t| t.starts_with("http"))
+        .unwrap();
+    assert!(
+        link.starts_with(sandbox.url("login")),
+        "signs in at the saved sign-in address: {link}"
+    );
+    follow_sign_in(&link);
+    let account = session
+        .wait_for_text("[data-testid=entra-account]", LONG, |t| !t.is_empty())
+        .unwrap();
+    assert!(!account.is_empty());
+    let log: Value = reqwest::blocking::get(format!("{}/requests", sandbox.url("control")))
+        .unwrap()
+        .json()
+        .unwrap();
+    let graph_calls = log["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["path"].as_str().is_some_and(|p| p.starts_with("/graph/")))
+        .count();
+    assert!(
+        graph_calls > 0,
+        "the account check went to the saved Graph address"
+    );
+
     session.end().unwrap();
+}
+
+/// Opens Settings, types the sandbox's addresses into Advanced: connection, saves, and closes.
+fn enter_sandbox_endpoints(session: &Session, sandbox: &StandaloneSandbox) {
+    click(session, "[data-testid=open-settings]");
+    session
+        .wait_for("[data-testid=settings-dialog]", SHORT)
+        .unwrap();
+    click(session, "[data-testid=settings-connection-toggle]");
+    let practice_note = session
+        .wait_for_text("[data-testid=settings-connection-practice]", SHORT, |t| {
+            !t.is_empty()
+        })
+        .unwrap();
+    assert!(practice_note.contains("Practice"), "{practice_note}");
+    for (field, value) in [
+        ("settings-login-url", sandbox.url("login")),
+        ("settings-graph-url", sandbox.url("graph")),
+        ("settings-scaleway-url", sandbox.url("scaleway_api")),
+        (
+            "settings-scim-base-url",
+            sandbox.url("scim_base_url_pattern"),
+        ),
+    ] {
+        type_into(session, &format!("[data-testid={field}]"), value);
+    }
+    // The dialog scrolls inside; WebKitWebDriver does not always bring a button at its edge in.
+    session
+        .execute(
+            "document.querySelector('[data-testid=settings-connection-save]').scrollIntoView({block: 'center'})",
+            serde_json::json!([]),
+        )
+        .unwrap();
+    click(session, "[data-testid=settings-connection-save]");
+    let status = session
+        .wait_for_text("[data-testid=settings-connection-status]", SHORT, |t| {
+            t.starts_with("Saved")
+        })
+        .unwrap_or_else(|e| {
+            let text = session
+                .find("[data-testid=settings-connection]")
+                .and_then(|panel| session.text(&panel))
+                .unwrap_or_default();
+            panic!("the settings were not saved ({e}): {text}")
+        });
+    assert!(status.starts_with("Saved"), "{status}");
+    click(session, "[data-testid=close-settings]");
+    session
+        .wait_for("[data-testid=screen-welcome]", SHORT)
+        .unwrap();
+    assert!(session.find("[data-testid=settings-dialog]").is_err());
+}
+
+/// What the admin's browser would do: open the sign-in link (the sandbox consents at once) and
+/// follow its redirect to the app's loopback listener. If a real browser was opened by the app and
+/// got there first, the listener is already gone: the account showing up is what counts.
+fn follow_sign_in(link: &str) {
+    let http = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = http.get(link).send().unwrap();
+    let location = response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or_else(|| panic!("the sandbox did not redirect ({})", response.status()))
+        .to_owned();
+    let _ = http.get(&location).send();
 }

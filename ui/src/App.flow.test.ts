@@ -29,6 +29,7 @@ const PLAN = {
     { step: "scim_token", description: "Delete the SCIM token created on 16 June 2026", id: "tok-1" },
   ],
   kept: ["SCIM stays on: it was already on before this setup."],
+  needs_scaleway_key: [],
 };
 
 beforeEach(() => {
@@ -68,7 +69,6 @@ describe("the whole wizard", () => {
     });
     render(App);
     await click("practice-sandbox");
-    await click("use-practice-key");
     await click("mint-token");
     await click("scaleway-next");
     expect(screenId()).toBe("entra");
@@ -95,9 +95,8 @@ describe("the whole wizard", () => {
 
     await click("apply-mappings");
     await screen.findByTestId("screen-users");
-    await fireEvent.input(screen.getByTestId("people-search"), { target: { value: "adele" } });
-    await fireEvent.keyDown(screen.getByTestId("people-search"), { key: "Enter" });
-    await fireEvent.click(await screen.findByLabelText(/Adele Vance/));
+    // The first people are offered without typing.
+    await fireEvent.click(await screen.findByRole("checkbox", { name: /Adele Vance/ }));
     await click("assign");
 
     // Verify starts by itself and ends with the proof.
@@ -111,6 +110,9 @@ describe("the whole wizard", () => {
     const summaryBox = await screen.findByTestId("summary");
     expect(summaryBox.textContent).toContain("Scaleway SCIM (11111111)");
     expect(summaryBox.textContent).toContain("scim.job-1");
+    // Words stay apart for screen readers and copy-paste, not only on screen.
+    expect(summaryBox.textContent).toMatch(/On\s— by this app/i);
+    expect(summaryBox.textContent).toMatch(/Scaleway SCIM \(11111111\)\s— by this app/);
     expect(screen.getByTestId("link-scaleway-users").textContent).toBe("https://console.scaleway.com/iam/users");
     expect(screen.getByTestId("link-entra-app-copy")).toBeTruthy();
     await click("export-report");
@@ -212,7 +214,7 @@ describe("failure → rollback", () => {
       resume_setup: { ...RESUME, next_screen: "mappings", tenant_id: "tenant-1" },
       setup_preview_mappings: new Fail(uiError("graph_unavailable", { retryable: true })),
       setup_plan_rollback: PLAN,
-      setup_rollback: { undone: PLAN.remove, kept: PLAN.kept },
+      setup_rollback: { undone: PLAN.remove, kept: PLAN.kept, needs_scaleway_key: [] },
     });
     render(App);
     await click("resume-continue");
@@ -233,6 +235,36 @@ describe("failure → rollback", () => {
     expect(screenId()).toBe("welcome");
     expect(screen.queryByTestId("resume-banner")).toBeNull();
     expect(backend.calls.find((c) => c.cmd === "setup_rollback")?.args).toEqual({ confirmed: true });
+  });
+
+  it("without a Scaleway key, says what stays in Scaleway before and after rolling back", async () => {
+    const byHand = [
+      {
+        action: "delete_token",
+        id: "tok-pasted",
+        message: "The SCIM token you gave stays valid in Scaleway: the app has no Scaleway API key to revoke it.",
+      },
+    ];
+    const plan = { remove: [PLAN.remove[0]], kept: [], needs_scaleway_key: byHand };
+    scriptedBackend({
+      app_info: APP_INFO,
+      resume_info: RESUME,
+      resume_setup: { ...RESUME, next_screen: "mappings", tenant_id: "tenant-1", scaleway_access: "token_only" },
+      setup_preview_mappings: new Fail(uiError("graph_unavailable", { retryable: true })),
+      setup_plan_rollback: plan,
+      setup_rollback: { undone: plan.remove, kept: [], needs_scaleway_key: byHand },
+    });
+    render(App);
+    await click("resume-continue");
+    await screen.findByTestId("screen-mappings");
+    await click("error-rollback");
+    const left = await screen.findByTestId("rollback-by-hand");
+    expect(left.textContent).toContain("stays valid in Scaleway");
+    expect(left.textContent).toContain("tok-pasted");
+    await click("rollback-confirm");
+    const notice = await screen.findByTestId("rolled-back");
+    expect(notice.textContent).toContain("Everything the app could remove was removed");
+    expect(screen.getByTestId("rolled-back-by-hand").textContent).toContain("stays valid in Scaleway");
   });
 
   it("Cancel in the dialog removes nothing; no Roll back before the app exists", async () => {

@@ -6,20 +6,18 @@ use std::io::{IsTerminal, Read};
 use scim_wizard_entra::MappingOptions;
 use scim_wizard_setup::journal::JournalStore;
 use scim_wizard_setup::report::{
-    ApplyReport, PlanAction, PlanItem, PrincipalRef, RollbackPlan, RollbackReport, RollbackRequest,
-    SetupPlan, SetupStatus,
+    ApplyReport, NeedsScalewayKey, PlanAction, PrincipalRef, RollbackPlan, RollbackReport,
+    RollbackRequest, SetupPlan, SetupStatus,
 };
-use scim_wizard_setup::scaleway_step::{KeychainChoice, use_existing_token};
-use scim_wizard_setup::{
-    CancellationToken, ErrorCode, Secret, SetupEngine, SetupError, SetupOptions, Step, UiError,
-};
+use scim_wizard_setup::scaleway_step::{KeychainChoice, ScalewayAccess};
+use scim_wizard_setup::{Secret, SetupEngine, SetupError, SetupOptions};
 use serde_json::{Value, json};
 use zeroize::Zeroize;
 
 use crate::args::{Common, SetupArgs};
 use crate::failure::Failure;
 use crate::output::Output;
-use crate::sessions::{self, Ctx, Sessions};
+use crate::sessions::{self, Ctx, GivenToken, Sessions};
 
 /// Refuses before anything happens when a change would need a "yes" that nobody can give.
 fn require_yes_or_terminal(common: &Common, command: &'static str) -> Result<(), Failure> {
@@ -100,7 +98,7 @@ fn summary(command: &str, fields: Value) -> Value {
 // ---------------------------------------------------------------------------------------------
 
 pub async fn plan(ctx: &Ctx, setup: &SetupArgs) -> Result<Value, Failure> {
-    let sessions = sessions::open(ctx, true, false).await?;
+    let sessions = sessions::open(ctx, true, false, None).await?;
     let engine = engine(ctx, sessions, options(&ctx.common, setup, true))?;
     let plan = engine.plan().await?;
     ctx.out
@@ -121,7 +119,7 @@ pub async fn apply(
     let common = &ctx.common;
     let manual_base = match (scim_token_stdin, &common.scim_base_url) {
         (false, _) => None,
-        (true, Some(base)) => Some(base.clone()),
+        (true, Some(base)) => Some(manual_base_url(common, base)?),
         (true, None) => {
             return Err(Failure::usage_message(
                 "--scim-token-stdin needs the Base URL of that token.",
@@ -129,50 +127,41 @@ pub async fn apply(
             ));
         }
     };
-    if manual_base.is_some() && common.no_keychain {
-        return Err(Failure::usage_message(
-            "--scim-token-stdin keeps the token you give in the keychain, so it cannot be used with --no-keychain.",
-            "Leave out --no-keychain.",
-        ));
-    }
-    let pasted = match manual_base {
-        Some(_) => Some(read_token_from_stdin(&ctx.out)?),
+    // The manual path: step 1 was done in the Scaleway console, so no Scaleway key is needed;
+    // the engine runs steps 2–4 exactly as after minting, and proves the result over SCIM.
+    let given = match manual_base {
+        Some(base_url) => Some(GivenToken {
+            token: read_token_from_stdin(&ctx.out)?,
+            base_url,
+        }),
         None => None,
     };
     require_yes_or_terminal(common, "apply")?;
-    let sessions = sessions::open(ctx, manual_base.is_none(), true).await?;
-    let vault = sessions.vault.clone();
+    let manual = given.is_some();
+    let sessions = sessions::open(ctx, !manual, true, given).await?;
     let mut engine = engine(ctx, sessions, options(common, setup, !no_verify))?;
     if common.no_keychain {
-        ctx.out.note(
-            "--no-keychain: a new SCIM token is only sent to Entra. It is not kept anywhere on this computer, so it cannot be shown again, and an interrupted run may need a new token.",
-        );
+        ctx.out.note(if manual {
+            "--no-keychain: the SCIM token you gave is only held while this command runs, and sent to Entra. An interrupted run needs it again."
+        } else {
+            "--no-keychain: a new SCIM token is only sent to Entra. It is not kept anywhere on this computer, so it cannot be shown again, and an interrupted run may need a new token."
+        });
     }
 
     if !common.yes {
-        let mut plan = engine.plan().await?;
-        if manual_base.is_some() {
-            plan.items.retain(|i| i.step != Step::ScimToken);
-            plan.items.insert(
-                0,
-                PlanItem {
-                    step: Step::ScimToken,
-                    action: PlanAction::Reuse,
-                    description: "Use the SCIM token given on standard input.".to_owned(),
-                },
-            );
-        }
-        if !plan.up_to_date || manual_base.is_some() {
+        let plan = engine.plan().await?;
+        if !plan.up_to_date || manual {
             ctx.out.finish_bars();
             eprintln!("{}", render_plan(&plan, "This will:"));
             confirm(ctx, "Make these changes?").await?;
         }
     }
 
-    let scim_enabled_before = engine.scaleway().scim_id().is_some();
-    if let (Some(base), Some(token)) = (&manual_base, pasted) {
-        return apply_manual(ctx, &mut engine, vault, base, token, setup).await;
-    }
+    // With a token only, SCIM was on before this run by definition.
+    let scim_enabled_before = engine
+        .scaleway()
+        .keyed()
+        .is_none_or(|keyed| keyed.scim_id().is_some());
     let report = engine.apply_all(&ctx.cancel).await?;
     let changed = changes(&report, !scim_enabled_before);
     ctx.out.text(&render_apply(&report, &changed));
@@ -186,95 +175,21 @@ pub async fn apply(
     ))
 }
 
-/// The manual path: a token and Base URL the admin already has (checked live, kept in the
-/// keychain), then the Entra steps one by one.
-async fn apply_manual(
-    ctx: &Ctx,
-    engine: &mut SetupEngine,
-    vault: Option<scim_wizard_setup::Vault>,
-    base: &str,
-    token: Secret,
-    setup: &SetupArgs,
-) -> Result<Value, Failure> {
-    let vault = vault.ok_or(Failure::Setup(SetupError::NotReady(
-        "no keychain is available to keep the token you gave",
-    )))?;
-    let base = base
-        .replace("{organization_id}", engine.scaleway().organization_id())
-        .replace(
-            "{scim_id}",
-            engine.scaleway().scim_id().unwrap_or("{scim_id}"),
-        );
-    if base.contains("{scim_id}") {
+/// `--scim-base-url` on the manual path: the token's own Base URL, exactly as the console shows
+/// it. `{organization_id}` is filled from `--scw-organization-id`; any other placeholder cannot
+/// be known without a Scaleway key.
+fn manual_base_url(common: &Common, base: &str) -> Result<String, Failure> {
+    let base = match &common.scw_organization_id {
+        Some(organization_id) => base.replace("{organization_id}", organization_id.trim()),
+        None => base.to_owned(),
+    };
+    if base.contains('{') {
         return Err(Failure::usage_message(
-            "--scim-base-url names {scim_id}, but SCIM is not enabled on this Organization, so it is not known.",
+            "--scim-base-url has a placeholder such as {scim_id}, which cannot be filled in with a SCIM token alone.",
             "Give the Base URL exactly as the Scaleway console shows it.",
         ));
     }
-    let organization_id = engine.scaleway().organization_id().to_owned();
-    let checked = use_existing_token(
-        engine.scaleway().settings(),
-        &vault,
-        engine.journal(),
-        Some(&organization_id),
-        token,
-        &base,
-    )
-    .await?;
-    ctx.out.note(&format!(
-        "The SCIM token works with {checked}; it is kept in your keychain."
-    ));
-    let checkpoint = |cancel: &CancellationToken| {
-        if cancel.is_cancelled() {
-            Err(Failure::Setup(SetupError::Cancelled))
-        } else {
-            Ok(())
-        }
-    };
-    checkpoint(&ctx.cancel)?;
-    let app = engine.ensure_app(setup.app_name.as_deref()).await?;
-    checkpoint(&ctx.cancel)?;
-    let (job_id, job_created) = engine.ensure_job().await?;
-    checkpoint(&ctx.cancel)?;
-    let connection = engine.save_connection().await?;
-    if !connection.ok {
-        return Err(Failure::Refused(UiError::new(
-            ErrorCode::GraphCredentialsRejected,
-            connection.message,
-            "Check the token and the Base URL in the Scaleway console, then run the command again.",
-            true,
-        )));
-    }
-    checkpoint(&ctx.cancel)?;
-    let mappings = engine.apply_mappings().await?;
-    checkpoint(&ctx.cancel)?;
-    let principals = engine.options().principals.clone();
-    let assignments = if principals.is_empty() {
-        Vec::new()
-    } else {
-        engine.assign(&principals).await?
-    };
-    let proof = engine.start_and_verify(&ctx.cancel).await?;
-    let summary_record = engine.summary()?;
-    let mut text = summary_record.to_text();
-    text.push_str(&format!("\n\n{}", proof.message));
-    ctx.out.text(&text);
-    Ok(summary(
-        "apply",
-        json!({
-            "ids": ids(&summary_record),
-            "report": {
-                "app": app,
-                "job_id": job_id,
-                "job_created": job_created,
-                "connection": connection,
-                "mapping_changes": mappings.changes,
-                "assignments": assignments,
-                "proof": proof,
-                "summary": summary_record,
-            },
-        }),
-    ))
+    Ok(base)
 }
 
 /// Reads the SCIM token from standard input: hidden on a terminal, else the whole input.
@@ -313,7 +228,7 @@ fn read_token_from_stdin(out: &Output) -> Result<Secret, Failure> {
 }
 
 pub async fn status(ctx: &Ctx) -> Result<Value, Failure> {
-    let sessions = sessions::open(ctx, true, false).await?;
+    let sessions = sessions::open(ctx, true, false, None).await?;
     let engine = engine(ctx, sessions, SetupOptions::default())?;
     let status = engine.status().await?;
     ctx.out.text(&render_status(&status));
@@ -333,7 +248,7 @@ pub async fn rollback(ctx: &Ctx, forget_sign_in: bool) -> Result<Value, Failure>
         ));
     }
     require_yes_or_terminal(&ctx.common, "rollback")?;
-    let sessions = sessions::open(ctx, true, false).await?;
+    let sessions = sessions::open(ctx, true, false, None).await?;
     let mut engine = engine(ctx, sessions, SetupOptions::default())?;
     let plan = engine.plan_rollback()?;
     if !ctx.common.yes {
@@ -356,8 +271,14 @@ pub async fn rollback(ctx: &Ctx, forget_sign_in: bool) -> Result<Value, Failure>
 
 pub async fn rotate_token(ctx: &Ctx) -> Result<Value, Failure> {
     require_yes_or_terminal(&ctx.common, "rotate-token")?;
-    let sessions = sessions::open(ctx, true, true).await?;
+    let sessions = sessions::open(ctx, true, true, None).await?;
     let mut engine = engine(ctx, sessions, SetupOptions::default())?;
+    // Before asking: without a key there is nothing to confirm.
+    if engine.scaleway().keyed().is_none() {
+        return Err(Failure::Setup(SetupError::ScalewayKeyNeeded {
+            action: scim_wizard_setup::report::KeyAction::CreateToken,
+        }));
+    }
     confirm(
         ctx,
         "Create a new SCIM token, give it to Entra, test it, then delete the old token?",
@@ -468,16 +389,28 @@ fn render_apply(report: &ApplyReport, changed: &[&str]) -> String {
 
 fn render_status(status: &SetupStatus) -> String {
     let s = &status.scaleway;
-    let mut lines = vec![format!("Scaleway Organization {}", s.organization_id)];
-    match (&s.scim_enabled, &s.scim_id) {
-        (true, Some(id)) => lines.push(format!("  SCIM: enabled ({id})")),
-        (true, None) => lines.push("  SCIM: enabled".to_owned()),
-        (false, _) => lines.push("  SCIM: not enabled".to_owned()),
+    let mut lines = vec![if s.organization_id.is_empty() {
+        "Scaleway Organization (not given)".to_owned()
+    } else {
+        format!("Scaleway Organization {}", s.organization_id)
+    }];
+    match (s.access, s.token_works) {
+        (ScalewayAccess::TokenOnly, Some(true)) => {
+            lines.push("  SCIM: enabled (the SCIM token you gave works)".to_owned());
+        }
+        (ScalewayAccess::TokenOnly, _) => {
+            lines.push("  SCIM: the SCIM token you gave was refused".to_owned());
+        }
+        (ScalewayAccess::ApiKey, _) => match (&s.scim_enabled, &s.scim_id) {
+            (true, Some(id)) => lines.push(format!("  SCIM: enabled ({id})")),
+            (true, None) => lines.push("  SCIM: enabled".to_owned()),
+            (false, _) => lines.push("  SCIM: not enabled".to_owned()),
+        },
     }
     if let Some(base) = &s.base_url {
         lines.push(format!("  Base URL: {base}"));
     }
-    if s.tokens.is_empty() {
+    if s.tokens.is_empty() && s.access == ScalewayAccess::ApiKey {
         lines.push("  Tokens: none".to_owned());
     }
     for token in &s.tokens {
@@ -559,7 +492,18 @@ fn render_status(status: &SetupStatus) -> String {
             lines.push(format!("  - {warning}"));
         }
     }
+    push_needs_key(&mut lines, &s.needs_scaleway_key);
     lines.join("\n")
+}
+
+/// What the app could not do without a Scaleway API key, and how to do it by hand.
+fn push_needs_key(lines: &mut Vec<String>, needs: &[NeedsScalewayKey]) {
+    if !needs.is_empty() {
+        lines.push("Needs a Scaleway API key (only a SCIM token was given):".to_owned());
+        for need in needs {
+            lines.push(format!("  - {}", need.message));
+        }
+    }
 }
 
 fn render_rollback_plan(plan: &RollbackPlan) -> String {
@@ -586,6 +530,7 @@ fn render_rollback_plan(plan: &RollbackPlan) -> String {
             lines.push(format!("  - {kept}"));
         }
     }
+    push_needs_key(&mut lines, &plan.needs_scaleway_key);
     lines.join("\n")
 }
 
@@ -600,11 +545,15 @@ fn render_rollback_report(report: &RollbackReport) -> String {
     for kept in &report.kept {
         lines.push(format!("  kept: {kept}"));
     }
+    push_needs_key(&mut lines, &report.needs_scaleway_key);
     lines.join("\n")
 }
 
 #[cfg(test)]
 mod tests {
+    use scim_wizard_setup::Step;
+    use scim_wizard_setup::report::PlanItem;
+
     use super::*;
 
     #[test]

@@ -54,7 +54,8 @@ pub fn for_error(code: ErrorCode) -> u8 {
         | C::EntraMissingRole
         | C::GraphForbidden
         | C::ProvisioningQuarantined
-        | C::ConfirmationRequired => NEEDS_ADMIN,
+        | C::ConfirmationRequired
+        | C::ScalewayKeyNeeded => NEEDS_ADMIN,
 
         // A service said no, failed, or answered something unexpected (and our own bugs, which
         // the message asks to report).
@@ -149,6 +150,7 @@ mod tests {
             (ErrorCode::ProofUserNotFound, REMOTE_REFUSED),
             (ErrorCode::Cancelled, INTERRUPTED),
             (ErrorCode::ConfirmationRequired, NEEDS_ADMIN),
+            (ErrorCode::ScalewayKeyNeeded, NEEDS_ADMIN),
         ];
         assert_eq!(
             expected.len(),

@@ -12,10 +12,11 @@ use scim_wizard_entra::auth::{
 use scim_wizard_scaleway::credentials::{CredentialsError, import_credentials};
 use scim_wizard_setup::journal::{Journal, JournalStore};
 use scim_wizard_setup::scaleway_step::{
-    CredentialInput, Environment, ScalewaySession, ScalewaySettings, scaleway_key_account,
+    CredentialInput, Environment, KeychainChoice, ScalewaySession, ScalewaySettings, ScalewaySide,
+    TokenOnlySession, scaleway_key_account,
 };
 use scim_wizard_setup::{
-    CancellationToken, EntraSession, EntraSettings, ErrorCode, KeychainRefreshTokenStore,
+    CancellationToken, EntraSession, EntraSettings, ErrorCode, KeychainRefreshTokenStore, Secret,
     SetupError, Vault,
 };
 use serde_json::json;
@@ -35,10 +36,18 @@ pub struct Ctx {
 /// Both sides connected.
 #[derive(Debug)]
 pub struct Sessions {
-    pub scaleway: ScalewaySession,
+    /// A key session, or only a SCIM token and its Base URL (given now, or kept from a run that
+    /// was given one).
+    pub scaleway: ScalewaySide,
     pub entra: EntraSession,
-    /// `None` with `--no-keychain`, or when no keychain could be reached.
-    pub vault: Option<Vault>,
+}
+
+/// A SCIM token and Base URL the admin already has (`apply --scim-token-stdin --scim-base-url`):
+/// step 1 was done in the Scaleway console, so no Scaleway key is needed.
+#[derive(Debug)]
+pub struct GivenToken {
+    pub token: Secret,
+    pub base_url: String,
 }
 
 /// Where Microsoft is, from `--cloud` and the overrides. A bad value is a usage error.
@@ -84,16 +93,20 @@ pub fn load_journal(store: &JournalStore) -> Result<Option<Journal>, Failure> {
 }
 
 /// The OS keychain, unless `--no-keychain`. `Err` keeps why it could not be opened.
-fn open_vault(common: &Common) -> Result<Option<Vault>, SetupError> {
+async fn open_vault(common: &Common) -> Result<Option<Vault>, SetupError> {
     if common.no_keychain {
         return Ok(None);
     }
-    Vault::open_native().map(Some).map_err(SetupError::from)
+    // Connecting to the Secret Service is a blocking D-Bus round trip: off the runtime.
+    Vault::open_native_with_service_async(scim_wizard_setup::vault::SERVICE)
+        .await
+        .map(Some)
+        .map_err(SetupError::from)
 }
 
 /// The Scaleway key: `SCW_*` variables or the `scw` profile; failing those, the key remembered
 /// in the keychain for the journal's Organization. Never a flag.
-fn credential_input(
+async fn credential_input(
     common: &Common,
     environment: &Environment,
     journal: Option<&Journal>,
@@ -128,7 +141,9 @@ fn credential_input(
             if nothing_here
                 && let (Some(vault), Some(organization_id)) = (vault, organization)
                 && matches!(
-                    vault.read(&scaleway_key_account(&organization_id)),
+                    vault
+                        .read_async(&scaleway_key_account(&organization_id))
+                        .await,
                     Ok(Some(_))
                 )
             {
@@ -143,10 +158,15 @@ fn credential_input(
 ///
 /// `needs_keychain`: this command may mint a token that must be kept (apply, rotate-token): a
 /// keychain that cannot be reached is an error unless `--no-keychain` was given.
+///
+/// Scaleway's side is, in this order: the token and Base URL given now (`given`); the key from
+/// the environment, the `scw` profile or the keychain; and failing a key, the SCIM token this
+/// setup already holds in the keychain with its Base URL (a token-only setup, resumed).
 pub async fn open(
     ctx: &Ctx,
     scim_base_pattern: bool,
     needs_keychain: bool,
+    given: Option<GivenToken>,
 ) -> Result<Sessions, Failure> {
     let common = &ctx.common;
     let out = &ctx.out;
@@ -154,7 +174,7 @@ pub async fn open(
     let mut scaleway = scaleway_settings(common, scim_base_pattern)?;
     let journal = journal_store()?;
     let existing = load_journal(&journal)?;
-    let vault = match open_vault(common) {
+    let vault = match open_vault(common).await {
         Ok(vault) => vault,
         Err(error) if needs_keychain => {
             let mut ui = error.to_ui();
@@ -173,13 +193,22 @@ pub async fn open(
         }
     };
     let environment = Environment::from_process();
-    let (input, api_url) =
-        credential_input(common, &environment, existing.as_ref(), vault.as_ref())?;
+    // No key is read when the token was given: step 1 is done, and a key is not needed.
+    let key = match &given {
+        Some(_) => None,
+        None => {
+            Some(credential_input(common, &environment, existing.as_ref(), vault.as_ref()).await)
+        }
+    };
     if common.scaleway_url.is_none()
-        && let Some(api) = api_url
+        && let Some(Ok((_, Some(api)))) = &key
     {
-        scaleway = scaleway.with_api_base(&api).map_err(Failure::usage)?;
+        scaleway = scaleway.with_api_base(api).map_err(Failure::usage)?;
     }
+    let token_held = existing
+        .as_ref()
+        .and_then(|journal| journal.scaleway.as_ref())
+        .is_some_and(|record| record.token.is_some() && record.base_url.is_some());
     let store: Arc<dyn RefreshTokenStore> = match &vault {
         Some(vault) => Arc::new(KeychainRefreshTokenStore::new(vault.clone())),
         None => Arc::new(MemoryRefreshTokenStore::new()),
@@ -200,16 +229,64 @@ pub async fn open(
         });
 
     let connect = async {
-        ScalewaySession::connect(
-            scaleway,
-            input,
-            vault.clone(),
-            journal.clone(),
-            &environment,
-            None,
-        )
-        .await
-        .map_err(Failure::Setup)
+        match (given, key) {
+            (Some(given), _) => {
+                let keychain = if vault.is_some() {
+                    KeychainChoice::Store
+                } else {
+                    KeychainChoice::DoNotStore
+                };
+                let session = TokenOnlySession::adopt(
+                    scaleway,
+                    vault.clone(),
+                    journal.clone(),
+                    common.scw_organization_id.as_deref(),
+                    given.token,
+                    &given.base_url,
+                    keychain,
+                )
+                .await
+                .map_err(Failure::Setup)?;
+                Ok((
+                    format!("using the SCIM token you gave, with {}", session.base_url()),
+                    ScalewaySide::from(session),
+                ))
+            }
+            (None, Some(Ok((input, _)))) => ScalewaySession::connect(
+                scaleway,
+                input,
+                vault.clone(),
+                journal.clone(),
+                &environment,
+                None,
+            )
+            .await
+            .map(|(session, report)| (report.summary, ScalewaySide::from(session)))
+            .map_err(Failure::Setup),
+            // No key anywhere, but this setup holds its token: go on with it alone.
+            (None, Some(Err(no_key))) if token_held && vault.is_some() => {
+                match TokenOnlySession::from_journal(scaleway, vault.clone(), journal.clone()).await
+                {
+                    Ok(session) => {
+                        out.note(
+                            "No Scaleway API key was found: continuing with the SCIM token kept in your keychain (Scaleway-side changes such as deleting tokens need a key).",
+                        );
+                        Ok((
+                            format!(
+                                "using the SCIM token kept in your keychain, with {}",
+                                session.base_url()
+                            ),
+                            ScalewaySide::from(session),
+                        ))
+                    }
+                    Err(_) => Err(no_key),
+                }
+            }
+            (None, Some(Err(no_key))) => Err(no_key),
+            (None, None) => Err(Failure::Setup(SetupError::Internal(
+                "no Scaleway side to open".to_owned(),
+            ))),
+        }
     };
     let sign_in = sign_in(
         &entra,
@@ -220,29 +297,25 @@ pub async fn open(
         &ctx.cancel,
     );
     let both = async { tokio::try_join!(connect, sign_in) };
-    let ((scaleway, connect), entra) = tokio::select! {
+    let ((scaleway_said, scaleway), entra) = tokio::select! {
         both = both => both?,
         () = ctx.cancel.cancelled() => return Err(Failure::Setup(SetupError::Cancelled)),
     };
     out.event(&json!({
         "event": "ready",
-        "organization_id": connect.organization_id,
-        "organization_name": connect.organization_name,
+        "organization_id": scaleway.organization_id(),
+        "organization_name": scaleway.organization_name(),
+        "scaleway_access": scaleway.access(),
         "tenant_id": entra.tenant_id(),
         "at": Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true),
     }));
     if !out.is_json() {
         out.note(&format!(
-            "Scaleway: {}. Microsoft: signed in to tenant {}.",
-            connect.summary,
+            "Scaleway: {scaleway_said}. Microsoft: signed in to tenant {}.",
             entra.tenant_id()
         ));
     }
-    Ok(Sessions {
-        scaleway,
-        entra,
-        vault,
-    })
+    Ok(Sessions { scaleway, entra })
 }
 
 /// Resumes the saved sign-in of `known_tenant` silently; otherwise (or when Microsoft refuses

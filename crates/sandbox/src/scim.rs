@@ -287,9 +287,12 @@ fn parse_filter(filter: &str) -> Result<UserFilter, ScimError> {
             ),
         )
     };
-    let mut parts = filter.trim().splitn(3, char::is_whitespace);
-    let (Some(attribute), Some(operator), Some(value)) = (parts.next(), parts.next(), parts.next())
-    else {
+    // `attrPath SP compareOp SP compValue` (RFC 7644 §3.4.2.2); runs of spaces are tolerated
+    // between the three, and the value (a JSON string) keeps its own spaces.
+    let Some((attribute, rest)) = filter.trim().split_once(char::is_whitespace) else {
+        return Err(invalid());
+    };
+    let Some((operator, value)) = rest.trim_start().split_once(char::is_whitespace) else {
         return Err(invalid());
     };
     if !operator.eq_ignore_ascii_case("eq") {
@@ -741,4 +744,40 @@ pub(crate) async fn delete_user(
         .api_keys
         .retain(|key| key.user_id.as_deref() != Some(id.as_str()));
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user_name(filter: &str) -> Option<String> {
+        match parse_filter(filter) {
+            Ok(UserFilter::UserName(name)) => Some(name),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn the_user_name_filter_reads_like_rfc_7644() {
+        assert_eq!(user_name(r#"userName eq "jane""#).as_deref(), Some("jane"));
+        // Attribute and operator are case-insensitive; the attribute may be schema-qualified.
+        assert_eq!(user_name(r#"USERNAME EQ "jane""#).as_deref(), Some("jane"));
+        assert_eq!(
+            user_name(&format!(r#"{SCHEMA_USER}:userName eq "jane""#)).as_deref(),
+            Some("jane")
+        );
+        // The value is a JSON string: spaces kept, escapes decoded; runs of spaces between parts.
+        assert_eq!(
+            user_name(r#"userName  eq   "a \"b\" c\\d""#).as_deref(),
+            Some(r#"a "b" c\d"#)
+        );
+        for refused in [
+            r#"userName eq jane"#,
+            r#"userName co "j""#,
+            "userName eq",
+            "",
+        ] {
+            assert!(parse_filter(refused).is_err(), "{refused}");
+        }
+    }
 }

@@ -6,6 +6,10 @@
 //! minted token: `GET {base}/Users?count=1` must return a SCIM ListResponse. If no candidate
 //! verifies, the admin pastes the URL from the console and it is checked the same way.
 //! A wrong URL must never reach Entra.
+//!
+//! The same bearer-token client also answers "is this user in Scaleway?" over SCIM
+//! ([`ScimProbe::find_user_by_user_name`]): when the admin gave only a SCIM token (no API key),
+//! that is the only way the wizard can see Scaleway's users.
 
 use std::fmt;
 use std::str::FromStr;
@@ -243,6 +247,12 @@ pub enum ScimBaseError {
     NotScim { url: String, detail: String },
     #[error("{url} answered HTTP {status}.")]
     UnexpectedStatus { url: String, status: u16 },
+    /// HTTP 400 to `GET /Users?filter=userName eq "…"`: the server does not take the filter
+    /// Entra itself relies on to match users (reference §C: filter support is UNVERIFIED).
+    #[error("The SCIM server at {url} did not accept a search by userName (HTTP 400).")]
+    FilterRejected { url: String },
+    #[error("There is no user name to look for.")]
+    EmptyUserName,
     #[error("Could not reach {url}: {failure} ({detail}).")]
     Network {
         url: String,
@@ -264,6 +274,8 @@ impl ScimBaseError {
             Self::NotFound { .. } => "scim_base.not_found",
             Self::NotScim { .. } => "scim_base.not_scim",
             Self::UnexpectedStatus { .. } => "scim_base.unexpected_status",
+            Self::FilterRejected { .. } => "scim_base.filter_rejected",
+            Self::EmptyUserName => "scim_base.empty_user_name",
             Self::Network { .. } => "scim_base.network",
             Self::ClientSetup => "scim_base.client_setup",
         }
@@ -345,6 +357,59 @@ impl fmt::Display for AttemptList<'_> {
     }
 }
 
+/// A user as Scaleway's SCIM server shows it: only what the wizard's proof needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScimUser {
+    /// The SCIM resource id.
+    pub id: String,
+    pub user_name: String,
+    /// `active` (false: locked in Scaleway), when the server says.
+    pub active: Option<bool>,
+}
+
+impl ScimUser {
+    /// A `Resources` item with at least `id` and `userName`; anything else is passed over.
+    fn from_resource(resource: &Value) -> Option<Self> {
+        Some(Self {
+            id: resource.get("id")?.as_str()?.to_owned(),
+            user_name: resource.get("userName")?.as_str()?.to_owned(),
+            active: match resource.get("active") {
+                Some(Value::Bool(active)) => Some(*active),
+                // Some SCIM servers (and Entra) write booleans as "True"/"False".
+                Some(Value::String(text)) if text.eq_ignore_ascii_case("true") => Some(true),
+                Some(Value::String(text)) if text.eq_ignore_ascii_case("false") => Some(false),
+                _ => None,
+            },
+        })
+    }
+}
+
+/// A ListResponse from `GET {base}/Users`.
+struct ListedUsers {
+    base_url: Url,
+    total_results: u64,
+    resources: Vec<Value>,
+    request_id: Option<String>,
+}
+
+/// `filter=userName eq "…"` as a query string, or `None` for an empty name.
+///
+/// Percent-encoded throughout, with spaces as `%20` rather than `+`: a `+` means a space only in
+/// form encoding, which a strict RFC 3986 server would read as a literal plus.
+fn user_name_filter_query(user_name: &str) -> Option<String> {
+    if user_name.trim().is_empty() {
+        return None;
+    }
+    // A SCIM filter's compValue is a JSON string literal; serializing a &str cannot fail.
+    let literal = serde_json::to_string(user_name).ok()?;
+    let filter = format!("userName eq {literal}");
+    // byte_serialize turns a literal '+' into %2B and a space into '+': every '+' left is a space.
+    let encoded: String = url::form_urlencoded::byte_serialize(filter.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20");
+    Some(format!("filter={encoded}"))
+}
+
 /// Checks SCIM Base URLs with a bearer token.
 #[derive(Debug, Clone)]
 pub struct ScimProbe {
@@ -378,6 +443,43 @@ impl ScimProbe {
         base_url: &Url,
         bearer: &SecretString,
     ) -> Result<VerifiedBase, ScimBaseError> {
+        let listed = self.list_users(base_url, bearer, "count=1").await?;
+        Ok(VerifiedBase {
+            base_url: listed.base_url,
+            total_results: listed.total_results,
+            request_id: listed.request_id,
+        })
+    }
+
+    /// The user whose `userName` is `user_name`, asked the way Entra matches users:
+    /// `GET {base_url}/Users?filter=userName eq "…"` with the token (RFC 7644 §3.4.2.2; the
+    /// value is a JSON string literal, so quotes and backslashes in it are escaped).
+    ///
+    /// `userName` is case-insensitive in the SCIM core schema (RFC 7643 §4.1.1), so a resource
+    /// matches when it equals `user_name` ignoring ASCII case; resources that do not match (a
+    /// server that ignored the filter) are passed over rather than taken for the user.
+    pub async fn find_user_by_user_name(
+        &self,
+        base_url: &Url,
+        bearer: &SecretString,
+        user_name: &str,
+    ) -> Result<Option<ScimUser>, ScimBaseError> {
+        let query = user_name_filter_query(user_name).ok_or(ScimBaseError::EmptyUserName)?;
+        let listed = self.list_users(base_url, bearer, &query).await?;
+        Ok(listed
+            .resources
+            .iter()
+            .filter_map(ScimUser::from_resource)
+            .find(|user| user.user_name.eq_ignore_ascii_case(user_name)))
+    }
+
+    /// `GET {base_url}/Users?{query}` with the token; the answer must be a SCIM ListResponse.
+    async fn list_users(
+        &self,
+        base_url: &Url,
+        bearer: &SecretString,
+        query: &str,
+    ) -> Result<ListedUsers, ScimBaseError> {
         let base_url = validate::base_url(base_url.as_str()).map_err(ScimBaseError::InvalidUrl)?;
         let authorization = bearer_header(bearer).map_err(ScimBaseError::InvalidToken)?;
         let shown_url = base_url.to_string();
@@ -387,7 +489,7 @@ impl ScimProbe {
             .map_err(|()| ScimBaseError::InvalidUrl(ValidationError::UrlUnparsable))?
             .pop_if_empty()
             .push("Users");
-        users_url.set_query(Some("count=1"));
+        users_url.set_query(Some(query));
 
         let build = || {
             self.http
@@ -415,6 +517,11 @@ impl ScimProbe {
             })?;
         match response.status.as_u16() {
             200 => {}
+            // Only a filtered search can be refused as a bad request: the plain probe sends
+            // nothing a SCIM server could reject.
+            400 if query.starts_with("filter=") => {
+                return Err(ScimBaseError::FilterRejected { url: shown_url });
+            }
             401 => return Err(ScimBaseError::TokenRefused { url: shown_url }),
             403 => return Err(ScimBaseError::Forbidden { url: shown_url }),
             404 => return Err(ScimBaseError::NotFound { url: shown_url }),
@@ -438,9 +545,20 @@ impl ScimProbe {
         let total_results = list_response_total(&body).ok_or_else(|| {
             not_scim("the JSON is not a SCIM ListResponse (schemas, totalResults)".to_owned())
         })?;
-        Ok(VerifiedBase {
+        // `Resources` may be left out when nothing matched (RFC 7644 §3.4.2).
+        let resources = match body.get("Resources") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => items.clone(),
+            Some(_) => {
+                return Err(not_scim(
+                    "the ListResponse's Resources is not a list".to_owned(),
+                ));
+            }
+        };
+        Ok(ListedUsers {
             base_url,
             total_results,
+            resources,
             request_id: response.request_id,
         })
     }
@@ -650,6 +768,40 @@ mod tests {
         ] {
             assert_eq!(list_response_total(&bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn the_user_name_filter_is_a_json_literal_percent_encoded_with_percent_20() {
+        assert_eq!(
+            user_name_filter_query("adele.vance").as_deref(),
+            Some("filter=userName%20eq%20%22adele.vance%22")
+        );
+        // Quotes and backslashes are escaped as JSON; '+', '&' and '=' cannot break the query.
+        let tricky = user_name_filter_query("a\"b\\c+d&e=f g").unwrap();
+        let decoded: Vec<(String, String)> =
+            url::form_urlencoded::parse(tricky.replace("%20", "+").as_bytes())
+                .into_owned()
+                .collect();
+        assert_eq!(
+            decoded,
+            vec![(
+                "filter".to_owned(),
+                r#"userName eq "a\"b\\c+d&e=f g""#.to_owned()
+            )]
+        );
+        assert!(!tricky.contains(' ') && !tricky[7..].contains('+'));
+        assert_eq!(user_name_filter_query("  "), None);
+    }
+
+    #[test]
+    fn scim_users_are_read_from_resources() {
+        let user = ScimUser::from_resource(&serde_json::json!({
+            "id": "u1", "userName": "adele.vance", "active": "False"
+        }))
+        .unwrap();
+        assert_eq!(user.user_name, "adele.vance");
+        assert_eq!(user.active, Some(false));
+        assert!(ScimUser::from_resource(&serde_json::json!({"id": "u1"})).is_none());
     }
 
     #[test]

@@ -31,6 +31,14 @@
 //! 7 sequential round trips (a naive sequence is about 14); measured against the sandbox's
 //! request log by `tests/engine.rs` (`critical_path_is_at_most_seven_round_trips`). The proof
 //! (provision on demand, job status, Scaleway user lookup) follows the start.
+//!
+//! # Without a Scaleway API key
+//!
+//! The Scaleway side is a [`ScalewaySide`]: a key session, or only the SCIM token and Base URL
+//! the admin made in the console ([`TokenOnlySession`]). With a token only, step 1 is already
+//! done: round trip 1 checks the token against its Base URL instead of enabling SCIM, no token
+//! is minted, steps 2–4 run exactly as above, and the proof finds the user over SCIM
+//! (`GET {base}/Users?filter=userName eq "…"` with the token) instead of the IAM users API.
 
 use std::sync::Arc;
 
@@ -42,6 +50,7 @@ use scim_wizard_entra::schema::user_rule_id;
 use scim_wizard_scaleway::ScalewayClient;
 use serde_json::Value;
 use tokio::sync::oneshot;
+use url::Url;
 
 use crate::entra_ops::{AppState, EntraCtx, JobState, MappingDraft, ResolvedPrincipal};
 use crate::entra_step::EntraSession;
@@ -53,9 +62,9 @@ use crate::progress::{CancellationToken, NoProgress, ProgressSink, Reporter, Ste
 use crate::report::{
     AppOutcome, ApplyReport, AssignedPrincipal, AssignmentOutcome, ConnectionTest, ConsoleLinks,
     GroupChoice, JobHealth, MappingPreview, PeopleSearch, PersonChoice, PlanAction, PlanItem,
-    PrincipalRef, ProofReport, SetupPlan, SetupSummary, plain_service_message,
+    PrincipalRef, ProofChannel, ProofReport, SetupPlan, SetupSummary, plain_service_message,
 };
-use crate::scaleway_step::{KeychainChoice, MintOutcome, ScalewaySession};
+use crate::scaleway_step::{KeychainChoice, MintOutcome, ScalewaySide, TokenOnlySession};
 use crate::secret::Secret;
 
 /// The start of every app name the wizard gives.
@@ -72,6 +81,20 @@ pub fn app_display_name(organization_id: &str) -> String {
         .collect::<String>()
         .to_ascii_lowercase();
     format!("{APP_NAME_PREFIX} ({suffix})")
+}
+
+/// The default name when no Organization ID is known (a token given without one): the same
+/// shape, with an 8-hex-digit fingerprint of the Base URL instead of the Organization ID, so a
+/// lookup by name after a lost answer still finds exactly this setup's app. FNV-1a: fixed
+/// forever, unlike std's hasher, so every version of the app computes the same name.
+pub fn app_display_name_for_base_url(base_url: &Url) -> String {
+    let text = base_url.as_str().trim_end_matches('/').to_ascii_lowercase();
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in text.bytes() {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    format!("{APP_NAME_PREFIX} ({hash:08x})")
 }
 
 /// Scaleway console pages (where provisioned users appear; SCIM settings). UNVERIFIED paths:
@@ -111,7 +134,7 @@ impl Default for SetupOptions {
 
 /// The engine. Owns both signed-in sessions; every step goes through it.
 pub struct SetupEngine {
-    pub(crate) scaleway: ScalewaySession,
+    pub(crate) scaleway: ScalewaySide,
     pub(crate) entra: EntraSession,
     pub(crate) journal: JournalStore,
     pub(crate) options: SetupOptions,
@@ -123,6 +146,7 @@ impl std::fmt::Debug for SetupEngine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SetupEngine")
             .field("organization_id", &self.scaleway.organization_id())
+            .field("scaleway_access", &self.scaleway.access())
             .field("tenant_id", &self.entra.tenant_id())
             .field("app_name", &self.app_name)
             .finish_non_exhaustive()
@@ -144,26 +168,37 @@ fn first_failure(errors: impl IntoIterator<Item = SetupError>) -> SetupError {
 }
 
 impl SetupEngine {
-    /// Builds the engine over both sessions. The journal (the Scaleway session's) is refused
-    /// when it belongs to another Organization or tenant.
+    /// Builds the engine over both sessions: a
+    /// [`ScalewaySession`](crate::scaleway_step::ScalewaySession) (API key) or a
+    /// [`TokenOnlySession`] (a token and Base URL made by hand), and the Entra sign-in. The
+    /// journal (the Scaleway side's) is refused when it belongs to another Organization or tenant.
     pub fn new(
-        scaleway: ScalewaySession,
+        scaleway: impl Into<ScalewaySide>,
         entra: EntraSession,
         options: SetupOptions,
     ) -> Result<Self, SetupError> {
+        let scaleway = scaleway.into();
         let journal = scaleway.journal_store().clone();
         let existing = journal.load()?;
         if let Some(existing) = &existing {
-            check_organization(existing, scaleway.organization_id())?;
+            check_organization(existing, scaleway.journal_organization())?;
             check_tenant(existing, entra.tenant_id())?;
         }
+        let default_name = match (&scaleway, scaleway.organization_id()) {
+            (_, Some(organization_id)) => app_display_name(organization_id),
+            (ScalewaySide::TokenOnly(session), None) => {
+                app_display_name_for_base_url(session.base_url())
+            }
+            // A key session always knows its Organization.
+            (ScalewaySide::Keyed(session), None) => app_display_name(session.organization_id()),
+        };
         // The journal's name wins: it is the name our app was created with.
         let app_name = existing
             .and_then(|journal| journal.entra)
             .map(|entra| entra.app_display_name)
             .filter(|name| !name.is_empty())
             .or_else(|| options.app_name.clone().filter(|n| !n.trim().is_empty()))
-            .unwrap_or_else(|| app_display_name(scaleway.organization_id()));
+            .unwrap_or(default_name);
         Ok(Self {
             scaleway,
             entra,
@@ -192,13 +227,18 @@ impl SetupEngine {
         &self.app_name
     }
 
-    pub fn scaleway(&self) -> &ScalewaySession {
+    pub fn scaleway(&self) -> &ScalewaySide {
         &self.scaleway
     }
 
     /// For the Scaleway screens that the session already serves (tokens list, paste Base URL).
-    pub fn scaleway_mut(&mut self) -> &mut ScalewaySession {
+    pub fn scaleway_mut(&mut self) -> &mut ScalewaySide {
         &mut self.scaleway
+    }
+
+    /// Takes the engine apart (e.g. to sign in to Entra again and keep the Scaleway side).
+    pub fn into_parts(self) -> (ScalewaySide, EntraSession) {
+        (self.scaleway, self.entra)
     }
 
     pub fn entra(&self) -> &EntraSession {
@@ -219,7 +259,7 @@ impl SetupEngine {
             journal: &self.journal,
             options: &self.options,
             app_name: &self.app_name,
-            organization_id: self.scaleway.organization_id(),
+            organization_id: self.scaleway.journal_organization(),
             reporter,
         }
     }
@@ -262,7 +302,7 @@ impl SetupEngine {
             app_name,
             ..
         } = self;
-        let organization_id = scaleway.organization_id().to_owned();
+        let organization_id = scaleway.journal_organization().to_owned();
         let ctx = EntraCtx {
             entra,
             journal,
@@ -272,9 +312,13 @@ impl SetupEngine {
             reporter: r,
         };
         let keychain = options.keychain;
+        // Step 1 is already done when the admin gave the token (always with a token-only side):
+        // nothing to enable or mint, only the token to check. Read locally (journal, keychain).
+        let given = scaleway.given_token().await?;
 
         // Round trip 1: the preflight gate, with the reads that decide what to create (our app
-        // by name, the people to assign); Scaleway's enable needs no Entra permission.
+        // by name, the people to assign); Scaleway's enable needs no Entra permission (or, with
+        // a given token, its check against the Base URL).
         let (gate, enabled) = tokio::join!(
             r.step(
                 Step::Preflight,
@@ -300,22 +344,47 @@ impl SetupEngine {
                     Ok((report, lookup?, principals?))
                 }
             ),
-            r.step(
-                Step::ScimEnabled,
-                "Checking SCIM on your Scaleway Organization",
-                scaleway.ensure_scim_enabled()
-            ),
+            async {
+                match (&given, &mut *scaleway) {
+                    (Some((token, base_url)), side) => r
+                        .step(
+                            Step::ScimEnabled,
+                            "Checking the SCIM token you gave",
+                            side.verify_given(base_url, token),
+                        )
+                        .await
+                        .map(|()| None),
+                    (None, ScalewaySide::Keyed(keyed)) => r
+                        .step(
+                            Step::ScimEnabled,
+                            "Checking SCIM on your Scaleway Organization",
+                            keyed.ensure_scim_enabled(),
+                        )
+                        .await
+                        .map(Some),
+                    // `given_token` always answers for a token-only side.
+                    (None, ScalewaySide::TokenOnly(_)) => Err(SetupError::NotReady(
+                        "the SCIM token is no longer in the keychain: give it again on the Scaleway step",
+                    )),
+                }
+            },
         );
         let (report, prefetched, principals) = match (gate, enabled) {
             (Ok(gate), Ok(newly)) => {
-                r.finished(
-                    Step::ScimEnabled,
-                    if newly {
-                        "Enabled SCIM on your Scaleway Organization."
-                    } else {
-                        "SCIM was already enabled on your Scaleway Organization."
-                    },
-                );
+                match newly {
+                    Some(true) => r.finished(
+                        Step::ScimEnabled,
+                        "Enabled SCIM on your Scaleway Organization.",
+                    ),
+                    Some(false) => r.finished(
+                        Step::ScimEnabled,
+                        "SCIM was already enabled on your Scaleway Organization.",
+                    ),
+                    None => r.skipped(
+                        Step::ScimEnabled,
+                        "SCIM was enabled in the Scaleway console, and the token you gave works with its Base URL.",
+                    ),
+                }
                 gate
             }
             (gate, enabled) => {
@@ -331,20 +400,32 @@ impl SetupEngine {
         let (app_tx, app_rx) = oneshot::channel::<AppState>();
         let scaleway_branch = async {
             let result = async {
+                let keyed = match (given, &mut *scaleway) {
+                    (Some((token, base_url)), side) => {
+                        r.skipped(Step::ScimToken, given_token_sentence(side));
+                        return Ok::<_, SetupError>((None, base_url.to_string(), token, None));
+                    }
+                    (None, ScalewaySide::Keyed(keyed)) => keyed,
+                    (None, ScalewaySide::TokenOnly(_)) => {
+                        return Err(SetupError::NotReady(
+                            "the SCIM token is no longer in the keychain: give it again on the Scaleway step",
+                        ));
+                    }
+                };
                 let mint = r
                     .step(
                         Step::ScimToken,
                         "Creating the SCIM token",
-                        scaleway.mint_token(keychain),
+                        keyed.mint_token(keychain),
                     )
                     .await?;
                 r.finished(Step::ScimToken, token_sentence(&mint));
                 let base_url = mint.base_url.clone().ok_or(SetupError::BaseUrlNeeded)?;
-                let token = scaleway.token()?.ok_or(SetupError::NotReady(
+                let token = keyed.token().await?.ok_or(SetupError::NotReady(
                     "the SCIM token is not in the keychain",
                 ))?;
                 let token_id = journal_token_id(ctx.journal)?;
-                Ok::<_, SetupError>((mint, base_url, token, token_id))
+                Ok::<_, SetupError>((Some(mint), base_url, token, token_id))
             }
             .await;
             if result.is_err() {
@@ -531,19 +612,20 @@ impl SetupEngine {
             .and_then(|entra| entra.proof)
             .filter(|proof| proof.found_in_scaleway);
         let proof = if ctx.options.prove {
+            let lookup = UserLookup::for_side(scaleway);
             match proven_before {
                 // A second run only re-reads: no user is provisioned again.
                 Some(before) if !started_now => {
-                    Some(recheck_proof(&ctx, scaleway.client(), &app, &job, &schema, before).await?)
+                    Some(recheck_proof(&ctx, &lookup, &app, &job, &schema, before).await?)
                 }
-                _ => Some(prove(&ctx, scaleway.client(), &app, &job, Some(&schema)).await?),
+                _ => Some(prove(&ctx, &lookup, &app, &job, Some(&schema)).await?),
             }
         } else {
             r.skipped(Step::Proof, "The final check was turned off.");
             None
         };
         Ok(Applied {
-            token: Some(mint),
+            token: mint,
             app: app_outcome(ctx.app_name, &app),
             job_id: job.id.clone(),
             job_created: job.created_now,
@@ -616,6 +698,15 @@ fn token_sentence(mint: &MintOutcome) -> String {
     }
 }
 
+fn given_token_sentence(side: &ScalewaySide) -> &'static str {
+    match side.token_only() {
+        Some(session) if !session.in_keychain() => {
+            "Using the SCIM token you gave (held only while the app runs, as you chose)."
+        }
+        _ => "Using the SCIM token you gave (kept in your keychain).",
+    }
+}
+
 fn app_sentence(name: &str, app: &AppState) -> String {
     if app.created_now {
         format!("Created the enterprise application \"{name}\".")
@@ -657,12 +748,63 @@ pub fn expected_username(user_principal_name: &str, mapping: &MappingOptions) ->
     }
 }
 
+/// Where the proof looks for the provisioned user: the IAM users API with a key, or Scaleway's
+/// SCIM endpoint with the token when the admin gave only that.
+pub(crate) enum UserLookup<'a> {
+    Iam {
+        client: &'a ScalewayClient,
+        organization_id: &'a str,
+    },
+    Scim(&'a TokenOnlySession),
+}
+
+impl<'a> UserLookup<'a> {
+    pub(crate) fn for_side(side: &'a ScalewaySide) -> Self {
+        match side {
+            ScalewaySide::Keyed(session) => Self::Iam {
+                client: session.client(),
+                organization_id: session.organization_id(),
+            },
+            ScalewaySide::TokenOnly(session) => Self::Scim(session),
+        }
+    }
+
+    /// The Scaleway id of the user with this username, if there is one.
+    async fn find(&self, username: &str) -> Result<Option<String>, SetupError> {
+        match self {
+            Self::Iam {
+                client,
+                organization_id,
+            } => Ok(client
+                .find_user_by_username(organization_id, username)
+                .await?
+                .map(|user| user.id)),
+            Self::Scim(session) => Ok(session.find_user(username).await?.map(|user| user.id)),
+        }
+    }
+
+    fn channel(&self) -> ProofChannel {
+        match self {
+            Self::Iam { .. } => ProofChannel::IamUsersApi,
+            Self::Scim(_) => ProofChannel::Scim,
+        }
+    }
+
+    /// Said after "…is in Scaleway as \"name\"": how it was checked, when not the usual way.
+    fn how(&self) -> &'static str {
+        match self {
+            Self::Iam { .. } => "",
+            Self::Scim(_) => " (checked through SCIM with your token)",
+        }
+    }
+}
+
 /// The proof: provision one assigned user on demand (unless the compat flag is on: on-demand
 /// does not support it, so the start cycle is waited for instead), wait for the cycle, then
 /// find the user in Scaleway by the expected username, and report the job's health.
 pub(crate) async fn prove(
     ctx: &EntraCtx<'_>,
-    scaleway: &ScalewayClient,
+    lookup: &UserLookup<'_>,
     app: &AppState,
     job: &JobState,
     schema: Option<&Value>,
@@ -670,7 +812,7 @@ pub(crate) async fn prove(
     let r = ctx.reporter;
     r.checkpoint()?;
     r.started(Step::Proof, "Checking that a user arrives in Scaleway");
-    let result = prove_inner(ctx, scaleway, app, job, schema).await;
+    let result = prove_inner(ctx, lookup, app, job, schema).await;
     match &result {
         Ok(report) if report.verified => r.finished(Step::Proof, report.message.clone()),
         Ok(report) => r.skipped(Step::Proof, report.message.clone()),
@@ -683,7 +825,7 @@ pub(crate) async fn prove(
 /// Falls back to the full proof when the user is gone.
 async fn recheck_proof(
     ctx: &EntraCtx<'_>,
-    scaleway: &ScalewayClient,
+    lookup: &UserLookup<'_>,
     app: &AppState,
     job: &JobState,
     schema: &Value,
@@ -694,7 +836,7 @@ async fn recheck_proof(
     let client = ctx.client_for(app.record.recorded_at);
     let (current, found) = tokio::join!(
         client.get_job(&app.record.service_principal_id, &job.id),
-        scaleway.find_user_by_username(ctx.organization_id, &before.expected_username)
+        lookup.find(&before.expected_username)
     );
     let health = JobHealth::from_job(&current?);
     if let Some(quarantine) = &health.quarantine {
@@ -704,29 +846,33 @@ async fn recheck_proof(
         });
     }
     match found? {
-        Some(user) => {
+        Some(user_id) => {
             let message = format!(
-                "Still working: {} is in Scaleway as \"{}\". {}",
-                before.user_principal_name, before.expected_username, health.summary
+                "Still working: {} is in Scaleway as \"{}\"{}. {}",
+                before.user_principal_name,
+                before.expected_username,
+                lookup.how(),
+                health.summary
             );
             r.skipped(Step::Proof, message.clone());
             Ok(ProofReport {
                 verified: true,
                 user_principal_name: Some(before.user_principal_name),
                 expected_username: Some(before.expected_username),
-                scaleway_user_id: Some(user.id),
+                scaleway_user_id: Some(user_id),
                 on_demand_result: None,
                 job: Some(health),
                 message,
+                checked_through: Some(lookup.channel()),
             })
         }
-        None => prove(ctx, scaleway, app, job, Some(schema)).await,
+        None => prove(ctx, lookup, app, job, Some(schema)).await,
     }
 }
 
 async fn prove_inner(
     ctx: &EntraCtx<'_>,
-    scaleway: &ScalewayClient,
+    lookup: &UserLookup<'_>,
     app: &AppState,
     job: &JobState,
     schema: Option<&Value>,
@@ -751,6 +897,7 @@ async fn prove_inner(
             on_demand_result: None,
             job: Some(health),
             message: "No user is assigned directly, so no test user could be checked. Provisioning is started; assign a user to check it.".to_owned(),
+            checked_through: None,
         });
     };
     let upn = user.user_principal_name.clone().unwrap_or_default();
@@ -794,10 +941,7 @@ async fn prove_inner(
     let deadline = began + settings.proof_timeout;
     loop {
         r.checkpoint()?;
-        let (current, found) = tokio::join!(
-            client.get_job(sp, &job.id),
-            scaleway.find_user_by_username(ctx.organization_id, &expected)
-        );
+        let (current, found) = tokio::join!(client.get_job(sp, &job.id), lookup.find(&expected));
         let current = current?;
         if current.is_quarantined() {
             let health = JobHealth::from_job(&current);
@@ -824,21 +968,22 @@ async fn prove_inner(
             && (cycle_done || timed_out)
         {
             let health = JobHealth::from_job(&current);
+            let how = lookup.how();
             let message = if cycle_done {
                 format!(
-                    "It works: {upn} is in Scaleway as \"{expected}\". {}",
+                    "It works: {upn} is in Scaleway as \"{expected}\"{how}. {}",
                     health.summary
                 )
             } else {
                 format!(
-                    "It works: {upn} is in Scaleway as \"{expected}\". The first provisioning cycle is still running."
+                    "It works: {upn} is in Scaleway as \"{expected}\"{how}. The first provisioning cycle is still running."
                 )
             };
             let proof = ProofRecord {
                 user_principal_name: upn.clone(),
                 expected_username: expected.clone(),
                 found_in_scaleway: true,
-                scaleway_user_id: Some(found.id.clone()),
+                scaleway_user_id: Some(found.clone()),
                 job_status: Some(health.status_code.clone()),
                 checked_at: Utc::now(),
             };
@@ -847,10 +992,11 @@ async fn prove_inner(
                 verified: true,
                 user_principal_name: Some(upn),
                 expected_username: Some(expected),
-                scaleway_user_id: Some(found.id.clone()),
+                scaleway_user_id: Some(found.clone()),
                 on_demand_result,
                 job: Some(health),
                 message,
+                checked_through: Some(lookup.channel()),
             });
         }
         if timed_out {
@@ -907,13 +1053,22 @@ impl SetupEngine {
     /// Step 1 in one call: enable SCIM when it is off, then mint (or reuse) the token and find
     /// the Base URL. `base_url: None` in the outcome means the admin must paste it
     /// (`scaleway_mut().set_base_url(…)`).
+    ///
+    /// Needs a Scaleway API key: with a token-only side, step 1 was done in the console and this
+    /// answers [`SetupError::ScalewayKeyNeeded`].
     pub async fn ensure_scim(&mut self) -> Result<MintOutcome, SetupError> {
         let r = self.reporter(&CancellationToken::new());
+        let scaleway = self
+            .scaleway
+            .keyed_mut()
+            .ok_or(SetupError::ScalewayKeyNeeded {
+                action: crate::report::KeyAction::CreateToken,
+            })?;
         let newly = r
             .step(
                 Step::ScimEnabled,
                 "Checking SCIM on your Scaleway Organization",
-                self.scaleway.ensure_scim_enabled(),
+                scaleway.ensure_scim_enabled(),
             )
             .await?;
         r.finished(
@@ -929,7 +1084,7 @@ impl SetupEngine {
             .step(
                 Step::ScimToken,
                 "Creating the SCIM token",
-                self.scaleway.mint_token(keychain),
+                scaleway.mint_token(keychain),
             )
             .await?;
         r.finished(Step::ScimToken, token_sentence(&mint));
@@ -938,17 +1093,25 @@ impl SetupEngine {
 
     /// Creates the enterprise application (or reuses ours), after the preflight passed.
     /// `name` replaces the default unique name when no app was created yet.
-    pub async fn ensure_app(&mut self, name: Option<&str>) -> Result<AppOutcome, SetupError> {
+    ///
+    /// This and the other one-step methods stop at the next boundary between calls once
+    /// `cancel` is cancelled (with [`SetupError::Cancelled`]): a call that may have created
+    /// something always finishes and is journaled first, so running the step again creates
+    /// nothing twice.
+    pub async fn ensure_app(
+        &mut self,
+        name: Option<&str>,
+        cancel: &CancellationToken,
+    ) -> Result<AppOutcome, SetupError> {
+        let r = self.reporter(cancel);
         if let Some(name) = name.map(str::trim).filter(|n| !n.is_empty())
             && self.entra_record()?.is_none_or(|e| e.app.is_none())
         {
             self.app_name = name.to_owned();
             let chosen = self.app_name.clone();
-            let r = self.reporter(&CancellationToken::new());
             self.ctx(&r)
                 .update(|entra| entra.app_display_name = chosen)?;
         }
-        let r = self.reporter(&CancellationToken::new());
         r.step(
             Step::Preflight,
             "Checking your Entra role and permissions",
@@ -1001,8 +1164,12 @@ impl SetupEngine {
     }
 
     /// Creates the provisioning job (or reuses the app's `scim` job).
-    pub async fn ensure_job(&mut self) -> Result<(String, bool), SetupError> {
-        let r = self.reporter(&CancellationToken::new());
+    pub async fn ensure_job(
+        &mut self,
+        cancel: &CancellationToken,
+    ) -> Result<(String, bool), SetupError> {
+        let r = self.reporter(cancel);
+        r.checkpoint()?;
         let app = self.current_app(&r).await?;
         let ctx = self.ctx(&r);
         let job = r
@@ -1024,16 +1191,22 @@ impl SetupEngine {
     }
 
     /// The token and Tenant URL the connection uses.
-    fn connection_inputs(&self) -> Result<(Secret, String, Option<String>), SetupError> {
+    async fn connection_inputs(&self) -> Result<(Secret, String, Option<String>), SetupError> {
         let token = self
             .scaleway
-            .token()?
+            .token()
+            .await?
             .ok_or(SetupError::NotReady("there is no SCIM token yet"))?;
         let base_url = self
             .journal
             .load()?
             .and_then(|journal| journal.scaleway)
             .and_then(|scaleway| scaleway.base_url)
+            .or_else(|| {
+                self.scaleway
+                    .token_only()
+                    .map(|session| session.base_url().to_string())
+            })
             .ok_or(SetupError::BaseUrlNeeded)?;
         let token_id = journal_token_id(&self.journal)?;
         Ok((token, self.options.mapping.tenant_url(&base_url), token_id))
@@ -1041,21 +1214,30 @@ impl SetupEngine {
 
     /// "Test connection": Entra tries the token and Tenant URL without saving them. A refusal
     /// by Scaleway is an answer (`ok: false` and Scaleway's words), not an error.
-    pub async fn test_connection(&self) -> Result<ConnectionTest, SetupError> {
-        let r = self.reporter(&CancellationToken::new());
+    pub async fn test_connection(
+        &self,
+        cancel: &CancellationToken,
+    ) -> Result<ConnectionTest, SetupError> {
+        let r = self.reporter(cancel);
+        r.checkpoint()?;
         let app = self.current_app(&r).await?;
-        let (token, tenant_url, _) = self.connection_inputs()?;
+        let (token, tenant_url, _) = self.connection_inputs().await?;
+        r.checkpoint()?;
         self.ctx(&r)
             .test_connection(&app, &tenant_url, &token)
             .await
     }
 
     /// Tests, then saves the complete secret set, then tests with what is saved.
-    pub async fn save_connection(&mut self) -> Result<ConnectionTest, SetupError> {
-        let r = self.reporter(&CancellationToken::new());
+    pub async fn save_connection(
+        &mut self,
+        cancel: &CancellationToken,
+    ) -> Result<ConnectionTest, SetupError> {
+        let r = self.reporter(cancel);
+        r.checkpoint()?;
         let app = self.current_app(&r).await?;
         let job = self.current_job()?;
-        let (token, tenant_url, token_id) = self.connection_inputs()?;
+        let (token, tenant_url, token_id) = self.connection_inputs().await?;
         let ctx = self.ctx(&r);
         let test = r
             .step(
@@ -1072,8 +1254,11 @@ impl SetupEngine {
             );
             return Ok(test);
         }
+        // A cancel here leaves Entra as it was; after the save, the journal has it.
+        r.checkpoint()?;
         ctx.save_secrets(&app, &tenant_url, &token, token_id.as_deref())
             .await?;
+        r.checkpoint()?;
         ctx.verify_saved(&app, &job).await?;
         r.finished(Step::Connection, "The connection is saved and works.");
         Ok(ConnectionTest {
@@ -1097,15 +1282,23 @@ impl SetupEngine {
     }
 
     /// Writes the mapping edits (original kept in the journal) and reads them back.
-    pub async fn apply_mappings(&mut self) -> Result<MappingPreview, SetupError> {
-        let r = self.reporter(&CancellationToken::new());
+    pub async fn apply_mappings(
+        &mut self,
+        cancel: &CancellationToken,
+    ) -> Result<MappingPreview, SetupError> {
+        let r = self.reporter(cancel);
+        r.checkpoint()?;
         let app = self.current_app(&r).await?;
         let job = self.current_job()?;
         let ctx = self.ctx(&r);
         let draft = r
             .step(Step::Mappings, "Editing the attribute mappings", async {
                 let draft = ctx.draft_mappings(&app, &job).await?;
+                r.checkpoint()?;
+                // Written after the backup is journaled; a cancel after the write is picked up
+                // by the next run, which finds nothing left to change and only reads back.
                 ctx.write_mappings(&app, &job, &draft).await?;
+                r.checkpoint()?;
                 ctx.verify_mappings(&app, &job).await?;
                 Ok(draft)
             })
@@ -1170,13 +1363,15 @@ impl SetupEngine {
     pub async fn assign(
         &mut self,
         principals: &[PrincipalRef],
+        cancel: &CancellationToken,
     ) -> Result<Vec<AssignmentOutcome>, SetupError> {
         for principal in principals {
             if !self.options.principals.contains(principal) {
                 self.options.principals.push(principal.clone());
             }
         }
-        let r = self.reporter(&CancellationToken::new());
+        let r = self.reporter(cancel);
+        r.checkpoint()?;
         let app = self.current_app(&r).await?;
         let ctx = self.ctx(&r);
         let outcomes = r
@@ -1186,6 +1381,7 @@ impl SetupEngine {
                 async {
                     let resolved: Vec<ResolvedPrincipal> =
                         ctx.resolve_principals(principals).await?;
+                    r.checkpoint()?;
                     ctx.ensure_assignments(&app, &resolved).await
                 },
             )
@@ -1215,19 +1411,43 @@ impl SetupEngine {
         } else {
             r.skipped(Step::Start, "Provisioning was already running.");
         }
-        prove(&ctx, self.scaleway.client(), &app, &job, None).await
+        prove(
+            &ctx,
+            &UserLookup::for_side(&self.scaleway),
+            &app,
+            &job,
+            None,
+        )
+        .await
     }
 
     /// What `apply_all` would change, read from both sides; writes nothing.
     pub async fn plan(&self) -> Result<SetupPlan, SetupError> {
         let r = self.reporter(&CancellationToken::new());
         let ctx = self.ctx(&r);
-        let org = self.scaleway.organization_id();
-        let client = self.scaleway.client();
         let record = self.entra_record()?.unwrap_or_default();
+        let given = self.scaleway.given_token().await?;
+        // Scaleway's side is read alongside the preflight: the SCIM configuration with a key,
+        // or (a token was given) the token against its Base URL. Reads only.
+        let scaleway_read = async {
+            match (&given, &self.scaleway) {
+                (Some((token, base_url)), side) => {
+                    side.verify_given(base_url, token).await.map(|()| None)
+                }
+                (None, ScalewaySide::Keyed(keyed)) => keyed
+                    .client()
+                    .get_scim(keyed.organization_id())
+                    .await
+                    .map(Some)
+                    .map_err(SetupError::from),
+                (None, ScalewaySide::TokenOnly(_)) => Err(SetupError::NotReady(
+                    "the SCIM token is no longer in the keychain: give it again on the Scaleway step",
+                )),
+            }
+        };
         let (preflight, scim, principals) = tokio::join!(
             self.entra.require_preflight(),
-            client.get_scim(org),
+            scaleway_read,
             ctx.resolve_principals(&self.options.principals),
         );
         preflight?;
@@ -1240,49 +1460,62 @@ impl SetupEngine {
                 description,
             });
         };
-        let scim = scim?;
-        match &scim {
-            Some(_) => item(
-                Step::ScimEnabled,
-                PlanAction::Nothing,
-                "SCIM is already enabled on the Scaleway Organization.".into(),
-            ),
-            None => item(
-                Step::ScimEnabled,
-                PlanAction::Create,
-                "Enable SCIM on the Scaleway Organization.".into(),
-            ),
-        }
-        let held = self.scaleway.token()?.is_some();
-        let scaleway_record = self.journal.load()?.and_then(|j| j.scaleway);
-        let token_known = scaleway_record
-            .as_ref()
-            .and_then(|s| s.token.as_ref())
-            .is_some();
-        match (&scim, held && token_known) {
-            (Some(_), true) => item(
-                Step::ScimToken,
-                PlanAction::Reuse,
-                "Keep using the SCIM token created earlier (it stays in your keychain).".into(),
-            ),
-            (Some(scim), false) => {
-                let tokens = client.list_scim_tokens(&scim.id).await?;
-                let note = if tokens.len() >= crate::scaleway_step::MAX_SCIM_TOKENS {
-                    " Scaleway already has two tokens, its maximum: one must be deleted first."
-                } else {
-                    ""
-                };
+        match (scim?, self.scaleway.keyed()) {
+            // The admin gave the token: step 1 was done in the Scaleway console.
+            (None, _) | (_, None) => {
+                item(
+                    Step::ScimEnabled,
+                    PlanAction::Nothing,
+                    "SCIM is enabled on the Scaleway Organization (the token you gave works with its Base URL).".into(),
+                );
                 item(
                     Step::ScimToken,
-                    PlanAction::Create,
-                    format!("Create a SCIM token and keep it in your keychain.{note}"),
+                    PlanAction::Reuse,
+                    "Use the SCIM token you gave.".into(),
                 );
             }
-            (None, _) => item(
-                Step::ScimToken,
-                PlanAction::Create,
-                "Create a SCIM token and keep it in your keychain.".into(),
-            ),
+            (Some(scim), Some(keyed)) => {
+                match &scim {
+                    Some(_) => item(
+                        Step::ScimEnabled,
+                        PlanAction::Nothing,
+                        "SCIM is already enabled on the Scaleway Organization.".into(),
+                    ),
+                    None => item(
+                        Step::ScimEnabled,
+                        PlanAction::Create,
+                        "Enable SCIM on the Scaleway Organization.".into(),
+                    ),
+                }
+                let held = keyed.token().await?.is_some();
+                let token_known = journal_token_id(&self.journal)?.is_some();
+                match (&scim, held && token_known) {
+                    (Some(_), true) => item(
+                        Step::ScimToken,
+                        PlanAction::Reuse,
+                        "Keep using the SCIM token created earlier (it stays in your keychain)."
+                            .into(),
+                    ),
+                    (Some(scim), false) => {
+                        let tokens = keyed.client().list_scim_tokens(&scim.id).await?;
+                        let note = if tokens.len() >= crate::scaleway_step::MAX_SCIM_TOKENS {
+                            " Scaleway already has two tokens, its maximum: one must be deleted first."
+                        } else {
+                            ""
+                        };
+                        item(
+                            Step::ScimToken,
+                            PlanAction::Create,
+                            format!("Create a SCIM token and keep it in your keychain.{note}"),
+                        );
+                    }
+                    (None, _) => item(
+                        Step::ScimToken,
+                        PlanAction::Create,
+                        "Create a SCIM token and keep it in your keychain.".into(),
+                    ),
+                }
+            }
         }
 
         // Entra: the app, then what hangs off it.
@@ -1513,8 +1746,13 @@ impl SetupEngine {
             })
         };
         Ok(SetupSummary {
-            organization_id: self.scaleway.organization_id().to_owned(),
-            organization_name: self.scaleway.organization_name().map(str::to_owned),
+            // Empty when the admin gave a token without its Organization ID.
+            organization_id: self.scaleway.journal_organization().to_owned(),
+            organization_name: self
+                .scaleway
+                .organization_name()
+                .map(str::to_owned)
+                .or_else(|| scaleway.organization_name.clone()),
             scim_id: scaleway.scim_id.clone(),
             scim_enabled_by_wizard: scaleway.scim_enabled_by_us,
             token_id: scaleway.token.as_ref().and_then(|t| t.id.clone()),

@@ -51,17 +51,37 @@ fn store_error(error: crate::vault::VaultError) -> StoreError {
     StoreError::new(crate::error::UiError::from(error).message)
 }
 
+/// Runs a blocking keychain call so that it does not stall the async runtime.
+///
+/// The store trait is synchronous (it belongs to the Entra crate, which knows nothing of
+/// keychains) yet is called from async code, and each keychain call is a blocking D-Bus round
+/// trip (it may even wait for an unlock prompt). On a multi-threaded runtime (the desktop app's
+/// and the CLI's) the call runs in `block_in_place`: the worker hands its other tasks to the
+/// other workers meanwhile. Elsewhere (a current-thread runtime such as `#[tokio::test]`'s, or no
+/// runtime) it runs as it is, as before; `block_in_place` would panic there. The result is the
+/// same either way.
+fn keychain_call<T>(call: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(call)
+        }
+        _ => call(),
+    }
+}
+
 impl RefreshTokenStore for KeychainRefreshTokenStore {
     fn load(&self, key: &str) -> Result<Option<Secret>, StoreError> {
-        self.vault.read(key).map_err(store_error)
+        keychain_call(|| self.vault.read(key)).map_err(store_error)
     }
 
     fn save(&self, key: &str, token: &Secret) -> Result<(), StoreError> {
-        self.vault.store(key, token).map_err(store_error)
+        keychain_call(|| self.vault.store(key, token)).map_err(store_error)
     }
 
     fn delete(&self, key: &str) -> Result<(), StoreError> {
-        self.vault.delete(key).map(drop).map_err(store_error)
+        keychain_call(|| self.vault.delete(key))
+            .map(drop)
+            .map_err(store_error)
     }
 }
 

@@ -97,11 +97,14 @@ pub enum ErrorCode {
     Cancelled,
     /// A destructive operation (rollback) was asked for without the admin's confirmation.
     ConfirmationRequired,
+    /// The admin gave only a SCIM token, and this needs a Scaleway API key (create, list or
+    /// delete tokens, disable SCIM).
+    ScalewayKeyNeeded,
 }
 
 impl ErrorCode {
     /// Every code, for tests and for the UI's sentence table.
-    pub const ALL: [ErrorCode; 44] = [
+    pub const ALL: [ErrorCode; 45] = [
         Self::Internal,
         Self::InvalidInput,
         Self::NotReady,
@@ -146,6 +149,7 @@ impl ErrorCode {
         Self::ProofUserNotFound,
         Self::Cancelled,
         Self::ConfirmationRequired,
+        Self::ScalewayKeyNeeded,
     ];
 
     /// The code as it appears on the wire (`"keychain_locked"`).
@@ -195,6 +199,7 @@ impl ErrorCode {
             Self::ProofUserNotFound => "proof_user_not_found",
             Self::Cancelled => "cancelled",
             Self::ConfirmationRequired => "confirmation_required",
+            Self::ScalewayKeyNeeded => "scaleway_key_needed",
         }
     }
 }

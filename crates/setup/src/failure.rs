@@ -10,6 +10,7 @@ use scim_wizard_entra::{GraphError, SchemaError};
 
 use crate::error::{ErrorCode, UiError};
 use crate::journal::JournalError;
+use crate::preferences::PreferencesError;
 use crate::vault::VaultError;
 
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +31,9 @@ pub enum SetupError {
     Vault(#[from] VaultError),
     #[error(transparent)]
     Journal(#[from] JournalError),
+    /// The saved connection settings (cloud, client id, endpoints) are not usable.
+    #[error(transparent)]
+    Preferences(#[from] PreferencesError),
     #[error("Scaleway already has its maximum of two SCIM tokens")]
     TokenLimit { tokens: Vec<ScimToken> },
     #[error("{0}")]
@@ -77,6 +81,9 @@ pub enum SetupError {
     /// No SCIM Base URL is known yet: the admin must paste it (Scaleway step).
     #[error("the SCIM Base URL is not known yet")]
     BaseUrlNeeded,
+    /// The admin gave only a SCIM token, and this needs a Scaleway API key.
+    #[error("{} needs a Scaleway API key", .action.describe())]
+    ScalewayKeyNeeded { action: crate::report::KeyAction },
 }
 
 impl SetupError {
@@ -156,6 +163,7 @@ impl SetupError {
                 "Sign in to that tenant to finish or roll back that setup first.",
                 false,
             ),
+            Self::Preferences(error) => error.to_ui(),
             Self::Journal(error) => UiError::new(
                 C::JournalFailed,
                 format!("The app could not keep track of the setup: {error}."),
@@ -224,6 +232,15 @@ impl SetupError {
                 C::ScimBaseUrlNotFound,
                 "The app could not work out your Scaleway SCIM Base URL by itself.",
                 "Your token is saved. Open the Scaleway console (Organization security → Automatic user provisioning), copy the Base URL shown there and paste it in the Scaleway step; then continue.",
+                false,
+            ),
+            Self::ScalewayKeyNeeded { action } => UiError::new(
+                C::ScalewayKeyNeeded,
+                format!(
+                    "{} needs a Scaleway API key, and the app was given only a SCIM token.",
+                    action.describe()
+                ),
+                "Do it in the Scaleway console (Organization security → Automatic user provisioning), or connect with a Scaleway API key of the Organization Owner or with the IAMManager permission set.",
                 false,
             ),
             Self::Cancelled => UiError::new(
@@ -399,6 +416,18 @@ fn base_url_to_ui(error: &ScimBaseError) -> UiError {
             C::ScimTokenRefused,
             "Scaleway's SCIM service refused this token.",
             "The token may have been deleted or may have expired: create a new one, or paste a current one.",
+            false,
+        ),
+        ScimBaseError::FilterRejected { .. } => UiError::new(
+            C::ScalewayUnexpected,
+            "Scaleway's SCIM service did not accept a search for a user by username.",
+            "Check in the Scaleway console (IAM → Users) that the user arrived. If this keeps happening, report it.",
+            true,
+        ),
+        ScimBaseError::EmptyUserName => UiError::new(
+            C::Internal,
+            "Something went wrong inside the app: there was no username to look for in Scaleway.",
+            "Please report this problem; your accounts were not changed by this error.",
             false,
         ),
         ScimBaseError::Network { .. } | ScimBaseError::ClientSetup => UiError::new(

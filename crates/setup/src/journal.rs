@@ -4,8 +4,7 @@
 //! One JSON file in the app's data dir, written atomically (temp file in the same directory,
 //! fsync, rename), so a crash mid-write leaves the previous version intact.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -230,15 +229,13 @@ impl JournalStore {
     /// The journal, or `None` when no setup was started.
     pub fn load(&self) -> Result<Option<Journal>, JournalError> {
         let path = self.path();
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(error) => {
-                return Err(JournalError::Unreadable {
-                    path,
-                    problem: error.to_string(),
-                });
-            }
+        let Some(text) =
+            crate::files::read_if_present(&path).map_err(|error| JournalError::Unreadable {
+                path: path.clone(),
+                problem: error.to_string(),
+            })?
+        else {
+            return Ok(None);
         };
         let journal: Journal =
             serde_json::from_str(&text).map_err(|error| JournalError::Damaged {
@@ -256,27 +253,11 @@ impl JournalStore {
 
     /// Writes the journal atomically: a crash leaves either the old or the new file, whole.
     pub fn save(&self, journal: &Journal) -> Result<(), JournalError> {
-        let unwritable = |problem: String| JournalError::Unwritable {
-            dir: self.dir.clone(),
-            problem,
-        };
-        std::fs::create_dir_all(&self.dir).map_err(|e| unwritable(e.to_string()))?;
-        let json = serde_json::to_vec_pretty(journal).map_err(|e| unwritable(e.to_string()))?;
-        let temp = self
-            .dir
-            .join(format!(".{FILE_NAME}.{}.tmp", std::process::id()));
-        let write = || -> std::io::Result<()> {
-            let mut file = std::fs::File::create(&temp)?;
-            file.write_all(&json)?;
-            file.write_all(b"\n")?;
-            file.sync_all()?;
-            std::fs::rename(&temp, self.path())?;
-            sync_dir(&self.dir);
-            Ok(())
-        };
-        write().map_err(|error| {
-            let _ = std::fs::remove_file(&temp);
-            unwritable(error.to_string())
+        crate::files::write_json_atomically(&self.dir, FILE_NAME, journal).map_err(|problem| {
+            JournalError::Unwritable {
+                dir: self.dir.clone(),
+                problem,
+            }
         })
     }
 
@@ -290,14 +271,6 @@ impl JournalStore {
                 problem: error.to_string(),
             }),
         }
-    }
-}
-
-/// Makes the rename durable on filesystems that need the directory synced (best effort: not
-/// every platform lets a directory be opened).
-fn sync_dir(dir: &Path) {
-    if let Ok(handle) = std::fs::File::open(dir) {
-        let _ = handle.sync_all();
     }
 }
 

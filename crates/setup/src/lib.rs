@@ -13,8 +13,10 @@ mod entra_ops;
 pub mod entra_step;
 pub mod error;
 pub mod failure;
+mod files;
 pub mod journal;
 mod maintenance;
+pub mod preferences;
 pub mod progress;
 pub mod report;
 pub mod scaleway_step;
@@ -26,6 +28,7 @@ pub use entra_step::{EntraSession, EntraSettings, KeychainRefreshTokenStore};
 pub use error::{ErrorCode, UiError};
 pub use failure::SetupError;
 pub use maintenance::{TOKEN_EXPIRY_WARNING_DAYS, staging_token_account};
+pub use preferences::{ConnectionPreferences, PreferencesError, PreferencesStore};
 pub use progress::{
     CancellationToken, ChannelProgress, NoProgress, Phase, ProgressEvent, ProgressSink,
     RecordedProgress, Step,

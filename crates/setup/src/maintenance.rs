@@ -10,10 +10,14 @@ use crate::failure::SetupError;
 use crate::journal::{Journal, RotationRecord, TokenRecord, check_organization, check_tenant};
 use crate::progress::{CancellationToken, Step};
 use crate::report::{
-    EntraStatus, JobHealth, RollbackItem, RollbackPlan, RollbackReport, RollbackRequest,
-    RotationReport, ScalewayStatus, SetupStatus, TokenStatus,
+    EntraStatus, JobHealth, KeyAction, NeedsScalewayKey, RollbackItem, RollbackPlan,
+    RollbackReport, RollbackRequest, RotationReport, ScalewayStatus, SetupStatus, TokenStatus,
 };
-use crate::scaleway_step::{MAX_SCIM_TOKENS, TokenSummary, scim_token_account};
+use crate::scaleway_step::{MAX_SCIM_TOKENS, ScalewaySide, TokenSummary, scim_token_account};
+
+/// Where the admin revokes tokens or disables SCIM by hand.
+const CONSOLE_SCIM_PAGE: &str =
+    "the Scaleway console (Organization security → Automatic user provisioning)";
 
 /// Warn when a SCIM token expires within this many days.
 pub const TOKEN_EXPIRY_WARNING_DAYS: i64 = 30;
@@ -21,6 +25,17 @@ pub const TOKEN_EXPIRY_WARNING_DAYS: i64 = 30;
 /// Keychain account holding a rotation's new token until Entra has it.
 pub fn staging_token_account(organization_id: &str) -> String {
     format!("scim-token:{organization_id}:next")
+}
+
+/// What `status` read on Scaleway's side.
+enum ScalewayRead {
+    Keyed {
+        scim: Option<scim_wizard_scaleway::Scim>,
+        tokens: Vec<ScimToken>,
+    },
+    TokenOnly {
+        works: bool,
+    },
 }
 
 fn token_status(token: &ScimToken, ours: bool) -> TokenStatus {
@@ -54,7 +69,7 @@ impl SetupEngine {
     fn update_journal(&self, change: impl FnOnce(&mut Journal)) -> Result<(), SetupError> {
         let now = Utc::now();
         let mut journal = self.journal.load()?.unwrap_or_else(|| Journal::new(now));
-        check_organization(&journal, self.scaleway.organization_id())?;
+        check_organization(&journal, self.scaleway.journal_organization())?;
         check_tenant(&journal, self.entra.tenant_id())?;
         change(&mut journal);
         journal.updated_at = now;
@@ -64,9 +79,11 @@ impl SetupEngine {
 
     /// Both sides, live: SCIM and its tokens (expiry warnings under 30 days), the app, the
     /// job's state, its last cycle, and a quarantine explained in plain words.
+    ///
+    /// With a token only (no API key), Scaleway's side is the token checked against its Base URL;
+    /// what needs a key (listing tokens and their expiry) is said in `needs_scaleway_key`.
     pub async fn status(&self) -> Result<SetupStatus, SetupError> {
-        let org = self.scaleway.organization_id();
-        let client = self.scaleway.client();
+        let org = self.scaleway.journal_organization();
         let journal = self.journal.load()?;
         let scaleway_record = journal.as_ref().and_then(|j| j.scaleway.clone());
         let entra_record = journal.and_then(|j| j.entra).unwrap_or_default();
@@ -102,24 +119,59 @@ impl SetupEngine {
             Ok((exists, job))
         };
         let scaleway_side = async {
-            let scim = client.get_scim(org).await?;
-            let tokens = match &scim {
-                Some(scim) => client.list_scim_tokens(&scim.id).await?,
-                None => Vec::new(),
-            };
-            Ok::<_, SetupError>((scim, tokens))
+            match &self.scaleway {
+                ScalewaySide::Keyed(keyed) => {
+                    let client = keyed.client();
+                    let scim = client.get_scim(org).await?;
+                    let tokens = match &scim {
+                        Some(scim) => client.list_scim_tokens(&scim.id).await?,
+                        None => Vec::new(),
+                    };
+                    Ok::<_, SetupError>(ScalewayRead::Keyed { scim, tokens })
+                }
+                ScalewaySide::TokenOnly(session) => match session.verify().await {
+                    Ok(_) => Ok(ScalewayRead::TokenOnly { works: true }),
+                    // A refusal is an answer about the token, not a failure of `status`.
+                    Err(SetupError::BaseUrl(
+                        scim_wizard_scaleway::scim_base::ScimBaseError::TokenRefused { .. }
+                        | scim_wizard_scaleway::scim_base::ScimBaseError::Forbidden { .. },
+                    )) => Ok(ScalewayRead::TokenOnly { works: false }),
+                    Err(error) => Err(error),
+                },
+            }
         };
         let (entra_side, scaleway_side) = tokio::join!(entra_side, scaleway_side);
         let (app_exists, job) = entra_side?;
-        let (scim, tokens) = scaleway_side?;
-        let tokens: Vec<TokenStatus> = tokens
-            .iter()
-            .map(|t| token_status(t, ours.as_deref() == Some(t.id.as_str())))
-            .collect();
-        let mut warnings: Vec<String> = tokens.iter().filter_map(|t| t.warning.clone()).collect();
-        if scim.is_none() {
-            warnings.push("SCIM is not enabled on the Scaleway Organization.".to_owned());
-        }
+        let mut warnings = Vec::new();
+        let mut needs_scaleway_key = Vec::new();
+        let (scim_enabled, scim_id, tokens, token_works) = match scaleway_side? {
+            ScalewayRead::Keyed { scim, tokens } => {
+                let tokens: Vec<TokenStatus> = tokens
+                    .iter()
+                    .map(|t| token_status(t, ours.as_deref() == Some(t.id.as_str())))
+                    .collect();
+                warnings.extend(tokens.iter().filter_map(|t| t.warning.clone()));
+                if scim.is_none() {
+                    warnings.push("SCIM is not enabled on the Scaleway Organization.".to_owned());
+                }
+                (scim.is_some(), scim.map(|s| s.id), tokens, None)
+            }
+            ScalewayRead::TokenOnly { works } => {
+                if !works {
+                    warnings.push(format!(
+                        "Scaleway's SCIM service refused the token you gave: it may have been deleted, or it expired. Create a new token in {CONSOLE_SCIM_PAGE} and give it to the app (Entra stops provisioning until then)."
+                    ));
+                }
+                needs_scaleway_key.push(NeedsScalewayKey {
+                    action: KeyAction::ListTokens,
+                    id: None,
+                    message: format!(
+                        "Without a Scaleway API key the app cannot list your SCIM tokens or see when they expire (a token lasts one year): check them in {CONSOLE_SCIM_PAGE}."
+                    ),
+                });
+                (works, None, Vec::new(), Some(works))
+            }
+        };
         if entra_record.app.is_some() && !app_exists {
             warnings.push(
                 "The enterprise application recorded by the setup no longer exists in Entra."
@@ -134,10 +186,13 @@ impl SetupEngine {
         Ok(SetupStatus {
             scaleway: ScalewayStatus {
                 organization_id: org.to_owned(),
-                scim_enabled: scim.is_some(),
-                scim_id: scim.map(|s| s.id),
+                access: self.scaleway.access(),
+                scim_enabled,
+                scim_id,
                 tokens,
                 base_url: scaleway_record.and_then(|s| s.base_url),
+                token_works,
+                needs_scaleway_key,
             },
             entra: EntraStatus {
                 tenant_id: self.entra.tenant_id().to_owned(),
@@ -160,10 +215,18 @@ impl SetupEngine {
     /// Replaces the SCIM token: mint the second token (refused at Scaleway's cap of two) →
     /// keychain → PUT the complete secret set → Test connection with what is saved → delete the
     /// old token → journal. A crash in between resumes from the new token kept in the keychain.
+    ///
+    /// Needs a Scaleway API key: with a token only, it answers
+    /// [`SetupError::ScalewayKeyNeeded`] before anything happens.
     pub async fn rotate_token(
         &mut self,
         cancel: &CancellationToken,
     ) -> Result<RotationReport, SetupError> {
+        if self.scaleway.keyed().is_none() {
+            return Err(SetupError::ScalewayKeyNeeded {
+                action: KeyAction::CreateToken,
+            });
+        }
         let r = self.reporter(cancel);
         r.checkpoint()?;
         r.started(Step::RotateToken, "Replacing the SCIM token");
@@ -179,7 +242,13 @@ impl SetupEngine {
         &mut self,
         r: &crate::progress::Reporter,
     ) -> Result<RotationReport, SetupError> {
-        let org = self.scaleway.organization_id().to_owned();
+        let keyed = self.scaleway.keyed().ok_or(SetupError::ScalewayKeyNeeded {
+            action: KeyAction::CreateToken,
+        })?;
+        let org = keyed.organization_id().to_owned();
+        let scaleway = keyed.client().clone();
+        let known_scim_id = keyed.scim_id().map(str::to_owned);
+        let vault = keyed.vault().cloned();
         let journal = self
             .journal
             .load()?
@@ -195,24 +264,24 @@ impl SetupEngine {
         let scim_id = scaleway_record
             .scim_id
             .clone()
-            .or_else(|| self.scaleway.scim_id().map(str::to_owned))
+            .or(known_scim_id)
             .ok_or(SetupError::NotReady("SCIM is not enabled"))?;
         let app = self.current_app(r).await?;
         let job = self.current_job()?;
-        let vault = self.scaleway.vault().cloned();
         let staging = staging_token_account(&org);
 
         // Resume a rotation whose new token is safe in the keychain.
         let resumed = match (&entra_record.rotation, &vault) {
-            (Some(rotation), Some(vault)) => {
-                vault.read(&staging)?.map(|token| (rotation.clone(), token))
-            }
+            (Some(rotation), Some(vault)) => vault
+                .read_async(&staging)
+                .await?
+                .map(|token| (rotation.clone(), token)),
             _ => None,
         };
         let (rotation, new_token) = match resumed {
             Some(found) => found,
             None => {
-                let live = self.scaleway.client().list_scim_tokens(&scim_id).await?;
+                let live = scaleway.list_scim_tokens(&scim_id).await?;
                 if live.len() >= MAX_SCIM_TOKENS {
                     return Err(SetupError::TokenLimit { tokens: live });
                 }
@@ -220,10 +289,10 @@ impl SetupEngine {
                     "no keychain is available to keep the new token safe while Entra switches to it",
                 ))?;
                 // A locked keychain must be found before the one-time token exists.
-                vault.probe()?;
+                vault.probe_async().await?;
                 r.checkpoint()?;
-                let created = self.scaleway.client().create_scim_token(&scim_id).await?;
-                vault.store(&staging, &created.bearer_token)?;
+                let created = scaleway.create_scim_token(&scim_id).await?;
+                vault.store_async(&staging, &created.bearer_token).await?;
                 let rotation = RotationRecord {
                     new_token_id: created.token.id.clone(),
                     old_token_id: scaleway_record.token.as_ref().and_then(|t| t.id.clone()),
@@ -260,15 +329,17 @@ impl SetupEngine {
             .await?;
         // Entra has the new token: it becomes the setup's token in the keychain.
         if let Some(vault) = &vault {
-            vault.store(&scim_token_account(&org), &new_token)?;
-            vault.delete(&staging)?;
+            vault
+                .store_async(&scim_token_account(&org), &new_token)
+                .await?;
+            vault.delete_async(&staging).await?;
         }
         let old = rotation
             .old_token_id
             .clone()
             .filter(|old| old != &rotation.new_token_id);
         let old_token_deleted = match &old {
-            Some(old) => match self.scaleway.client().delete_scim_token(old).await {
+            Some(old) => match scaleway.delete_scim_token(old).await {
                 Ok(()) | Err(ScalewayError::NotFound { .. }) => Some(old.clone()),
                 Err(error) => return Err(error.into()),
             },
@@ -385,24 +456,61 @@ impl SetupEngine {
                 }
             }
         }
+        // Scaleway's side: with a key, what the wizard created is removed; with a token only,
+        // nothing there can be touched, and each such thing is said, with where to do it.
+        let keyless = self.scaleway.keyed().is_none();
+        let mut needs_scaleway_key = Vec::new();
         if let Some(token) = &scaleway.token {
             match (&token.id, token.minted_by_us) {
+                (Some(id), true) if keyless => needs_scaleway_key.push(NeedsScalewayKey {
+                    action: KeyAction::DeleteToken,
+                    id: Some(id.clone()),
+                    message: format!(
+                        "The SCIM token the wizard created ({id}) stays valid in Scaleway: the app has no Scaleway API key to delete it. Delete it in {CONSOLE_SCIM_PAGE} if nothing else uses it."
+                    ),
+                }),
                 (Some(id), true) => remove.push(RollbackItem {
                     step: Step::ScimToken,
                     description: "Delete the SCIM token the wizard created.".to_owned(),
                     id: Some(id.clone()),
                 }),
+                _ if keyless => needs_scaleway_key.push(NeedsScalewayKey {
+                    action: KeyAction::DeleteToken,
+                    id: token.id.clone(),
+                    message: format!(
+                        "The SCIM token you gave stays valid in Scaleway: the app has no Scaleway API key to revoke it. Revoke it in {CONSOLE_SCIM_PAGE} if nothing else uses it."
+                    ),
+                }),
                 _ => kept.push("The SCIM token you pasted: kept in Scaleway.".to_owned()),
             }
         }
         if let Some(rotation) = &entra.rotation {
-            remove.push(RollbackItem {
-                step: Step::RotateToken,
-                description: "Delete the token of the unfinished rotation.".to_owned(),
-                id: Some(rotation.new_token_id.clone()),
-            });
+            if keyless {
+                needs_scaleway_key.push(NeedsScalewayKey {
+                    action: KeyAction::DeleteToken,
+                    id: Some(rotation.new_token_id.clone()),
+                    message: format!(
+                        "The token of an unfinished rotation ({}) stays in Scaleway: the app has no Scaleway API key to delete it. Delete it in {CONSOLE_SCIM_PAGE}.",
+                        rotation.new_token_id
+                    ),
+                });
+            } else {
+                remove.push(RollbackItem {
+                    step: Step::RotateToken,
+                    description: "Delete the token of the unfinished rotation.".to_owned(),
+                    id: Some(rotation.new_token_id.clone()),
+                });
+            }
         }
-        if scaleway.scim_enabled_by_us {
+        if scaleway.scim_enabled_by_us && keyless {
+            needs_scaleway_key.push(NeedsScalewayKey {
+                action: KeyAction::DisableScim,
+                id: scaleway.scim_id.clone(),
+                message: format!(
+                    "SCIM stays enabled on the Scaleway Organization (the wizard enabled it): the app has no Scaleway API key to disable it. Disable it in {CONSOLE_SCIM_PAGE} if you no longer need it."
+                ),
+            });
+        } else if scaleway.scim_enabled_by_us {
             remove.push(RollbackItem {
                 step: Step::ScimEnabled,
                 description: "Disable SCIM on the Scaleway Organization (the wizard enabled it)."
@@ -413,7 +521,11 @@ impl SetupEngine {
             kept.push("SCIM was enabled before the wizard: it stays enabled.".to_owned());
         }
         kept.push("Your Microsoft sign-in stays saved unless you ask to forget it.".to_owned());
-        Ok(RollbackPlan { remove, kept })
+        Ok(RollbackPlan {
+            remove,
+            kept,
+            needs_scaleway_key,
+        })
     }
 
     /// Undoes what the journal says the wizard created, newest first, after the admin confirmed;
@@ -454,7 +566,8 @@ impl SetupEngine {
             .unwrap_or_else(|| Journal::new(Utc::now()));
         let entra = journal.entra.clone().unwrap_or_default();
         let graph = self.entra.graph().clone();
-        let org = self.scaleway.organization_id().to_owned();
+        let token_account = self.scaleway.token_account();
+        let staging_account = self.scaleway.organization_id().map(staging_token_account);
         let mut undone = Vec::new();
         for item in plan.remove {
             r.checkpoint()?;
@@ -510,8 +623,10 @@ impl SetupEngine {
                     })?;
                 }
                 Step::ScimToken | Step::RotateToken => {
-                    let Some(id) = &item.id else { continue };
-                    match self.scaleway.client().delete_scim_token(id).await {
+                    let (Some(id), Some(keyed)) = (&item.id, self.scaleway.keyed()) else {
+                        continue;
+                    };
+                    match keyed.client().delete_scim_token(id).await {
                         Ok(()) | Err(ScalewayError::NotFound { .. }) => {}
                         Err(error) => return Err(error.into()),
                     }
@@ -527,8 +642,10 @@ impl SetupEngine {
                     })?;
                 }
                 Step::ScimEnabled => {
-                    let Some(id) = &item.id else { continue };
-                    match self.scaleway.client().disable_scim(id).await {
+                    let (Some(id), Some(keyed)) = (&item.id, self.scaleway.keyed()) else {
+                        continue;
+                    };
+                    match keyed.client().disable_scim(id).await {
                         Ok(()) | Err(ScalewayError::NotFound { .. }) => {}
                         Err(error) => return Err(error.into()),
                     }
@@ -538,17 +655,22 @@ impl SetupEngine {
                             scaleway.scim_enabled_by_us = false;
                         }
                     })?;
-                    self.scaleway.forget_scim();
+                    if let Some(keyed) = self.scaleway.keyed_mut() {
+                        keyed.forget_scim();
+                    }
                 }
                 _ => continue,
             }
             undone.push(item);
         }
-        // Our keychain entries for this Organization: the SCIM token (its Scaleway twin is gone
-        // or was not ours to delete) and any rotation leftover.
+        // Our keychain entries for this Organization: the SCIM token (its Scaleway twin is gone,
+        // was not ours to delete, or stays for lack of a key, as the report says) and any
+        // rotation leftover.
         if let Some(vault) = self.scaleway.vault() {
-            vault.delete(&scim_token_account(&org))?;
-            vault.delete(&staging_token_account(&org))?;
+            vault.delete_async(&token_account).await?;
+            if let Some(staging) = &staging_account {
+                vault.delete_async(staging).await?;
+            }
         }
         if request.forget_entra_sign_in {
             self.entra.sign_out().await?;
@@ -557,6 +679,7 @@ impl SetupEngine {
         Ok(RollbackReport {
             undone,
             kept: plan.kept,
+            needs_scaleway_key: plan.needs_scaleway_key,
         })
     }
 }

@@ -7,7 +7,7 @@ use scim_wizard_entra::schema::Change;
 use serde::{Deserialize, Serialize};
 
 use crate::progress::Step;
-use crate::scaleway_step::{MintOutcome, TokenSummary};
+use crate::scaleway_step::{MintOutcome, ScalewayAccess, TokenSummary};
 
 /// A user or group to assign, as the admin named it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -287,6 +287,18 @@ pub(crate) fn plain_service_message(message: &str) -> String {
     line.trim().to_owned()
 }
 
+/// How the proof looked the user up in Scaleway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ProofChannel {
+    /// Scaleway's IAM users API, with the API key.
+    IamUsersApi,
+    /// Scaleway's SCIM endpoint (`GET {base}/Users?filter=userName eq "…"`), with the SCIM token:
+    /// the only way when the admin gave a token and no API key.
+    Scim,
+}
+
 /// `start_and_verify()`: the proof that provisioning works.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -300,6 +312,49 @@ pub struct ProofReport {
     pub on_demand_result: Option<String>,
     pub job: Option<JobHealth>,
     /// One sentence for the admin.
+    pub message: String,
+    /// How the user was looked up in Scaleway; `None` when no user was checked.
+    #[cfg_attr(feature = "specta", specta(optional))]
+    pub checked_through: Option<ProofChannel>,
+}
+
+/// Something on Scaleway's side that needs a Scaleway API key, which the app does not have
+/// when the admin gave only a SCIM token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum KeyAction {
+    /// Read the SCIM configuration and list its tokens with their expiry dates.
+    ListTokens,
+    /// Create a SCIM token (step 1, or replacing the token).
+    CreateToken,
+    /// Delete (revoke) a SCIM token.
+    DeleteToken,
+    /// Disable SCIM on the Organization.
+    DisableScim,
+}
+
+impl KeyAction {
+    /// What it is, in words that fit "… needs a Scaleway API key".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::ListTokens => "Listing your SCIM tokens and their expiry dates",
+            Self::CreateToken => "Creating a SCIM token",
+            Self::DeleteToken => "Deleting a SCIM token",
+            Self::DisableScim => "Disabling SCIM",
+        }
+    }
+}
+
+/// One thing the app left as it is because it has no Scaleway API key, with what the admin can
+/// do instead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct NeedsScalewayKey {
+    pub action: KeyAction,
+    /// The token or SCIM configuration concerned, when the journal knows its id.
+    pub id: Option<String>,
+    /// Plain words: what stays as it is, and where to do it by hand.
     pub message: String,
 }
 
@@ -335,11 +390,20 @@ pub struct TokenStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ScalewayStatus {
+    /// Empty when the admin gave a token without its Organization ID.
     pub organization_id: String,
+    /// With a key or with a token only.
+    pub access: ScalewayAccess,
+    /// With a key: SCIM's configuration exists. With a token only: the token opens the Base URL.
     pub scim_enabled: bool,
     pub scim_id: Option<String>,
+    /// Empty with a token only: listing tokens needs a key (see `needs_scaleway_key`).
     pub tokens: Vec<TokenStatus>,
     pub base_url: Option<String>,
+    /// With a token only: whether Scaleway's SCIM endpoint accepted it just now.
+    pub token_works: Option<bool>,
+    /// What could not be checked without a Scaleway API key.
+    pub needs_scaleway_key: Vec<NeedsScalewayKey>,
 }
 
 /// `status()`, Entra side.
@@ -384,6 +448,9 @@ pub struct RollbackPlan {
     pub remove: Vec<RollbackItem>,
     /// What stays, and why (not created by the wizard, or left by design).
     pub kept: Vec<String>,
+    /// What stays on Scaleway's side because the app has no Scaleway API key (a token-only
+    /// setup), and how to do it in the console instead. Empty with a key.
+    pub needs_scaleway_key: Vec<NeedsScalewayKey>,
 }
 
 /// `rollback()` options: nothing happens without `confirmed: true`.
@@ -402,6 +469,8 @@ pub struct RollbackRequest {
 pub struct RollbackReport {
     pub undone: Vec<RollbackItem>,
     pub kept: Vec<String>,
+    /// As in the plan: left on Scaleway's side for lack of an API key.
+    pub needs_scaleway_key: Vec<NeedsScalewayKey>,
 }
 
 /// What `rotate_token()` did.
@@ -483,6 +552,10 @@ impl SetupSummary {
             "Scaleway Organization",
             Some(match &self.organization_name {
                 Some(name) => format!("{name} ({})", self.organization_id),
+                None if self.organization_id.is_empty() => {
+                    "not given (the setup used a SCIM token made in the Scaleway console)"
+                        .to_owned()
+                }
                 None => self.organization_id.clone(),
             }),
         );

@@ -11,7 +11,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 pub use scim_wizard_scaleway::credentials::Environment;
 use scim_wizard_scaleway::credentials::import_credentials;
-use scim_wizard_scaleway::scim_base::{ScimProbe, patterns_to_try};
+use scim_wizard_scaleway::scim_base::{ScimProbe, ScimUser, VerifiedBase, patterns_to_try};
 use scim_wizard_scaleway::{
     ClientOptions, OrganizationSource, RetryPolicy, ScalewayClient, ScalewayError, Scim, ScimToken,
     validate,
@@ -246,9 +246,12 @@ impl ScalewaySession {
                 let vault = vault.as_ref().ok_or(SetupError::NotReady(
                     "no keychain is available to read the remembered key from",
                 ))?;
-                let key = vault.read(&scaleway_key_account(&organization_id))?.ok_or(
-                    SetupError::NotReady("no Scaleway key is remembered for this Organization"),
-                )?;
+                let key = vault
+                    .read_async(&scaleway_key_account(&organization_id))
+                    .await?
+                    .ok_or(SetupError::NotReady(
+                        "no Scaleway key is remembered for this Organization",
+                    ))?;
                 (key, Some(organization_id), None, None)
             }
         };
@@ -311,10 +314,12 @@ impl ScalewaySession {
         // Remember the key for this Organization so a resume needs no retyping; a keychain
         // problem here is not worth failing the connection for.
         if let Some(vault) = &vault
-            && let Err(error) = vault.store(
-                &scaleway_key_account(&check.organization_id),
-                &remembered_key,
-            )
+            && let Err(error) = vault
+                .store_async(
+                    &scaleway_key_account(&check.organization_id),
+                    &remembered_key,
+                )
+                .await
         {
             tracing::warn!(
                 code = error.code().as_str(),
@@ -450,7 +455,9 @@ impl ScalewaySession {
         if self.journal_token_id()?.as_deref() == Some(token_id) {
             self.update_journal(|record| record.token = None)?;
             if let Some(vault) = &self.vault {
-                vault.delete(&scim_token_account(&self.organization_id))?;
+                vault
+                    .delete_async(&scim_token_account(&self.organization_id))
+                    .await?;
             }
         }
         self.enabled_just_now = false;
@@ -494,7 +501,7 @@ impl ScalewaySession {
                     .clone()
                     .ok_or(SetupError::NotReady("no keychain is available"))?;
                 // A locked keychain must be found now, not after the one-time token exists.
-                vault.probe()?;
+                vault.probe_async().await?;
                 Some(vault)
             }
             KeychainChoice::DoNotStore => None,
@@ -504,10 +511,12 @@ impl ScalewaySession {
 
         let created = self.client.create_scim_token(&scim.id).await?;
         if let Some(vault) = &vault {
-            vault.store(
-                &scim_token_account(&self.organization_id),
-                &created.bearer_token,
-            )?;
+            vault
+                .store_async(
+                    &scim_token_account(&self.organization_id),
+                    &created.bearer_token,
+                )
+                .await?;
         } else {
             self.unsaved_token = Some(Secret::from(
                 created.bearer_token.expose_secret().to_owned(),
@@ -537,7 +546,8 @@ impl ScalewaySession {
     pub async fn set_base_url(&mut self, pasted: &str) -> Result<String, SetupError> {
         let url = validate::base_url(pasted)?;
         let token = self
-            .token()?
+            .token()
+            .await?
             .ok_or(SetupError::NotReady("there is no SCIM token yet"))?;
         let verified = self.probe()?.verify(&url, &token).await?;
         let text = verified.base_url.to_string();
@@ -548,20 +558,24 @@ impl ScalewaySession {
 
     /// The SCIM token of this setup: from the keychain, or from memory when the admin chose not
     /// to store it.
-    pub fn token(&self) -> Result<Option<Secret>, SetupError> {
+    pub async fn token(&self) -> Result<Option<Secret>, SetupError> {
         if let Some(token) = &self.unsaved_token {
             return Ok(Some(Secret::from(token.expose_secret().to_owned())));
         }
         match &self.vault {
-            Some(vault) => Ok(vault.read(&scim_token_account(&self.organization_id))?),
+            Some(vault) => Ok(vault
+                .read_async(&scim_token_account(&self.organization_id))
+                .await?),
             None => Ok(None),
         }
     }
 
     /// Forgets the remembered Scaleway key (sign out of Scaleway).
-    pub fn forget_key(&self) -> Result<(), SetupError> {
+    pub async fn forget_key(&self) -> Result<(), SetupError> {
         if let Some(vault) = &self.vault {
-            vault.delete(&scaleway_key_account(&self.organization_id))?;
+            vault
+                .delete_async(&scaleway_key_account(&self.organization_id))
+                .await?;
         }
         Ok(())
     }
@@ -609,7 +623,7 @@ impl ScalewaySession {
         let Some(record) = journal.scaleway.as_ref() else {
             return Ok(None);
         };
-        let Some(held) = self.token()? else {
+        let Some(held) = self.token().await? else {
             if record.token.as_ref().is_some_and(|t| t.minted_by_us) {
                 // The keychain lost the value (or the admin chose not to keep it and the app
                 // restarted): this token cannot be used again.
@@ -640,7 +654,9 @@ impl ScalewaySession {
         let Some(token) = token else {
             // The token we held was deleted on Scaleway's side: it is useless now.
             if let Some(vault) = &self.vault {
-                vault.delete(&scim_token_account(&self.organization_id))?;
+                vault
+                    .delete_async(&scim_token_account(&self.organization_id))
+                    .await?;
             }
             self.update_journal(|record| record.token = None)?;
             return Ok(None);
@@ -693,7 +709,8 @@ impl ScalewaySession {
 }
 
 /// The manual path: a token and Base URL the admin already has. Both are checked (shape, then
-/// live), then the token goes into the keychain and the URL into the journal.
+/// live), then the token goes into the keychain and the URL into the journal. Returns the
+/// verified Base URL. [`TokenOnlySession::adopt`] does the same and keeps the session.
 pub async fn use_existing_token(
     settings: &ScalewaySettings,
     vault: &Vault,
@@ -702,38 +719,384 @@ pub async fn use_existing_token(
     token: Secret,
     base_url: &str,
 ) -> Result<String, SetupError> {
-    validate::scim_bearer_token(token.expose_secret())?;
-    let url = validate::base_url(base_url)?;
-    let organization_id = organization_id.map(validate::organization_id).transpose()?;
-    let probe = ScimProbe::with_options(settings.probe_timeout, settings.probe_retry.clone())?;
-    let verified = probe.verify(&url, &token).await?;
-    let account = organization_id
-        .as_deref()
-        .map(scim_token_account)
-        .unwrap_or_else(|| PASTED_SCIM_TOKEN_ACCOUNT.to_owned());
-    vault.store(&account, &token)?;
-    let now = Utc::now();
-    let mut record_journal = journal.load()?.unwrap_or_else(|| Journal::new(now));
-    if let Some(org) = &organization_id {
-        check_organization(&record_journal, org)?;
-    }
-    let record = record_journal
-        .scaleway
-        .get_or_insert_with(|| ScalewayRecord {
-            organization_id: organization_id.clone().unwrap_or_default(),
-            ..ScalewayRecord::default()
+    let session = TokenOnlySession::adopt(
+        settings.clone(),
+        Some(vault.clone()),
+        journal.clone(),
+        organization_id,
+        token,
+        base_url,
+        KeychainChoice::Store,
+    )
+    .await?;
+    Ok(session.base_url().to_string())
+}
+
+/// How the engine reaches Scaleway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ScalewayAccess {
+    /// A Scaleway API key: the app enables SCIM, creates and deletes tokens and reads IAM users.
+    ApiKey,
+    /// Only a SCIM token and its Base URL, made by hand in the Scaleway console: the app can
+    /// use them, but cannot list, create or delete tokens, nor disable SCIM.
+    TokenOnly,
+}
+
+/// Step 1 done by hand: a SCIM token and its verified Base URL, without a Scaleway API key.
+///
+/// Everything the Entra steps need is here (the token for Entra's "Secret Token", the Base URL
+/// for its "Tenant URL"), and the final proof looks the user up over SCIM with the same token.
+#[derive(Debug)]
+pub struct TokenOnlySession {
+    settings: ScalewaySettings,
+    /// Given by the admin, or read from the journal; `None` when never given.
+    organization_id: Option<String>,
+    base_url: Url,
+    vault: Option<Vault>,
+    journal: JournalStore,
+    /// The token when it is not kept in the keychain (the admin chose not to store it): it then
+    /// lives only as long as this session.
+    held: Option<Secret>,
+}
+
+impl TokenOnlySession {
+    /// Checks a token and Base URL the admin has (shape, then `GET {base}/Users?count=1` with
+    /// the token), keeps the token (in the keychain, or in memory only with
+    /// [`KeychainChoice::DoNotStore`]) and records the Base URL in the journal (never the token).
+    ///
+    /// The Organization ID is optional: given, or the one the journal already names.
+    pub async fn adopt(
+        settings: ScalewaySettings,
+        vault: Option<Vault>,
+        journal: JournalStore,
+        organization_id: Option<&str>,
+        token: Secret,
+        base_url: &str,
+        keychain: KeychainChoice,
+    ) -> Result<Self, SetupError> {
+        // Pasting often brings a trailing newline: Entra must get the token exactly.
+        let token = Secret::from(validate::scim_bearer_token(token.expose_secret())?.to_owned());
+        let url = validate::base_url(base_url)?;
+        let given = organization_id
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+            .map(validate::organization_id)
+            .transpose()?;
+        let existing = journal.load()?;
+        let recorded = existing
+            .as_ref()
+            .and_then(|j| j.scaleway.as_ref())
+            .map(|s| s.organization_id.clone())
+            .filter(|id| !id.is_empty());
+        if let (Some(existing), Some(given)) = (&existing, &given)
+            && recorded.is_some()
+        {
+            check_organization(existing, given)?;
+        }
+        let organization_id = given.or(recorded);
+        let vault = match keychain {
+            KeychainChoice::Store => Some(vault.ok_or_else(|| {
+                SetupError::Vault(crate::vault::VaultError::Unavailable {
+                    detail: "no keychain could be opened".to_owned(),
+                })
+            })?),
+            KeychainChoice::DoNotStore => None,
+        };
+        let verified = probe_for(&settings)?.verify(&url, &token).await?;
+        let mut session = Self {
+            settings,
+            organization_id,
+            base_url: verified.base_url,
+            vault,
+            journal,
+            held: None,
+        };
+        match &session.vault {
+            Some(vault) => vault.store_async(&session.token_account(), &token).await?,
+            None => session.held = Some(token),
+        }
+        let now = Utc::now();
+        let mut record_journal = session.journal.load()?.unwrap_or_else(|| Journal::new(now));
+        let record = record_journal
+            .scaleway
+            .get_or_insert_with(ScalewayRecord::default);
+        // A journal started without an Organization learns it now.
+        if record.organization_id.is_empty() {
+            record.organization_id = session.organization_id.clone().unwrap_or_default();
+        }
+        record.token = Some(TokenRecord {
+            id: None,
+            minted_by_us: false,
+            created_at: None,
+            expires_at: None,
+            in_keychain: session.held.is_none(),
         });
-    record.token = Some(TokenRecord {
-        id: None,
-        minted_by_us: false,
-        created_at: None,
-        expires_at: None,
-        in_keychain: true,
-    });
-    record.base_url = Some(verified.base_url.to_string());
-    record_journal.updated_at = now;
-    journal.save(&record_journal)?;
-    Ok(verified.base_url.to_string())
+        record.base_url = Some(session.base_url.to_string());
+        record_journal.updated_at = now;
+        session.journal.save(&record_journal)?;
+        Ok(session)
+    }
+
+    /// The token-only side of a setup found in the journal (after a restart, or when no Scaleway
+    /// key is remembered): the Base URL recorded there and the token kept in the keychain.
+    /// Nothing is sent anywhere: the engine checks the token when it runs.
+    pub async fn from_journal(
+        settings: ScalewaySettings,
+        vault: Option<Vault>,
+        journal: JournalStore,
+    ) -> Result<Self, SetupError> {
+        let record = journal
+            .load()?
+            .and_then(|j| j.scaleway)
+            .filter(|s| s.token.is_some())
+            .ok_or(SetupError::NotReady(
+                "no SCIM token was given or created for this setup yet",
+            ))?;
+        let base_url = validate::base_url(
+            record
+                .base_url
+                .as_deref()
+                .ok_or(SetupError::BaseUrlNeeded)?,
+        )?;
+        let session = Self {
+            settings,
+            organization_id: Some(record.organization_id).filter(|id| !id.is_empty()),
+            base_url,
+            vault,
+            journal,
+            held: None,
+        };
+        if session.token().await?.is_none() {
+            return Err(SetupError::NotReady(
+                "the SCIM token is no longer in the keychain: give it again on the Scaleway step",
+            ));
+        }
+        Ok(session)
+    }
+
+    pub fn organization_id(&self) -> Option<&str> {
+        self.organization_id.as_deref()
+    }
+
+    /// The verified Base URL (Entra's Tenant URL is built from it).
+    pub fn base_url(&self) -> &Url {
+        &self.base_url
+    }
+
+    pub fn settings(&self) -> &ScalewaySettings {
+        &self.settings
+    }
+
+    pub fn vault(&self) -> Option<&Vault> {
+        self.vault.as_ref()
+    }
+
+    pub fn journal_store(&self) -> &JournalStore {
+        &self.journal
+    }
+
+    /// True when the token is kept in the keychain (false: held in memory for this run only).
+    pub fn in_keychain(&self) -> bool {
+        self.held.is_none()
+    }
+
+    /// The keychain account of the token: per Organization when it is known.
+    pub fn token_account(&self) -> String {
+        self.organization_id
+            .as_deref()
+            .map(scim_token_account)
+            .unwrap_or_else(|| PASTED_SCIM_TOKEN_ACCOUNT.to_owned())
+    }
+
+    /// The token: from memory when held there, else from the keychain.
+    pub async fn token(&self) -> Result<Option<Secret>, SetupError> {
+        if let Some(token) = &self.held {
+            return Ok(Some(Secret::from(token.expose_secret().to_owned())));
+        }
+        match &self.vault {
+            Some(vault) => Ok(vault.read_async(&self.token_account()).await?),
+            None => Ok(None),
+        }
+    }
+
+    /// The token, or why there is none.
+    async fn require_token(&self) -> Result<Secret, SetupError> {
+        self.token().await?.ok_or(SetupError::NotReady(
+            "the SCIM token is no longer in the keychain: give it again on the Scaleway step",
+        ))
+    }
+
+    /// Checks live that the token still opens the Base URL (`GET {base}/Users?count=1`).
+    pub async fn verify(&self) -> Result<VerifiedBase, SetupError> {
+        let token = self.require_token().await?;
+        Ok(probe_for(&self.settings)?
+            .verify(&self.base_url, &token)
+            .await?)
+    }
+
+    /// The Scaleway user whose username is `user_name`, asked over SCIM with the token
+    /// (`GET {base}/Users?filter=userName eq "…"`): without an API key, SCIM is the only
+    /// window on Scaleway's users.
+    pub async fn find_user(&self, user_name: &str) -> Result<Option<ScimUser>, SetupError> {
+        let token = self.require_token().await?;
+        Ok(probe_for(&self.settings)?
+            .find_user_by_user_name(&self.base_url, &token, user_name)
+            .await?)
+    }
+}
+
+fn probe_for(settings: &ScalewaySettings) -> Result<ScimProbe, SetupError> {
+    Ok(ScimProbe::with_options(
+        settings.probe_timeout,
+        settings.probe_retry.clone(),
+    )?)
+}
+
+/// The engine's Scaleway side: a connected API key (step 1 runs in the engine) or a token the
+/// admin made by hand (step 1 is already done). Steps 2–4 run the same on both.
+#[derive(Debug)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one per engine, moved a handful of times: boxing would buy nothing"
+)]
+pub enum ScalewaySide {
+    Keyed(ScalewaySession),
+    TokenOnly(TokenOnlySession),
+}
+
+impl From<ScalewaySession> for ScalewaySide {
+    fn from(session: ScalewaySession) -> Self {
+        Self::Keyed(session)
+    }
+}
+
+impl From<TokenOnlySession> for ScalewaySide {
+    fn from(session: TokenOnlySession) -> Self {
+        Self::TokenOnly(session)
+    }
+}
+
+impl ScalewaySide {
+    pub fn access(&self) -> ScalewayAccess {
+        match self {
+            Self::Keyed(_) => ScalewayAccess::ApiKey,
+            Self::TokenOnly(_) => ScalewayAccess::TokenOnly,
+        }
+    }
+
+    pub fn organization_id(&self) -> Option<&str> {
+        match self {
+            Self::Keyed(session) => Some(session.organization_id()),
+            Self::TokenOnly(session) => session.organization_id(),
+        }
+    }
+
+    /// The Organization the journal is kept for: empty when a token was given without one.
+    pub fn journal_organization(&self) -> &str {
+        self.organization_id().unwrap_or_default()
+    }
+
+    pub fn organization_name(&self) -> Option<&str> {
+        match self {
+            Self::Keyed(session) => session.organization_name(),
+            Self::TokenOnly(_) => None,
+        }
+    }
+
+    pub fn journal_store(&self) -> &JournalStore {
+        match self {
+            Self::Keyed(session) => session.journal_store(),
+            Self::TokenOnly(session) => session.journal_store(),
+        }
+    }
+
+    pub fn vault(&self) -> Option<&Vault> {
+        match self {
+            Self::Keyed(session) => session.vault(),
+            Self::TokenOnly(session) => session.vault(),
+        }
+    }
+
+    pub fn settings(&self) -> &ScalewaySettings {
+        match self {
+            Self::Keyed(session) => session.settings(),
+            Self::TokenOnly(session) => session.settings(),
+        }
+    }
+
+    /// The key session, when there is one.
+    pub fn keyed(&self) -> Option<&ScalewaySession> {
+        match self {
+            Self::Keyed(session) => Some(session),
+            Self::TokenOnly(_) => None,
+        }
+    }
+
+    pub fn keyed_mut(&mut self) -> Option<&mut ScalewaySession> {
+        match self {
+            Self::Keyed(session) => Some(session),
+            Self::TokenOnly(_) => None,
+        }
+    }
+
+    pub fn token_only(&self) -> Option<&TokenOnlySession> {
+        match self {
+            Self::Keyed(_) => None,
+            Self::TokenOnly(session) => Some(session),
+        }
+    }
+
+    /// The keychain account of this setup's SCIM token.
+    pub fn token_account(&self) -> String {
+        match self {
+            Self::Keyed(session) => scim_token_account(session.organization_id()),
+            Self::TokenOnly(session) => session.token_account(),
+        }
+    }
+
+    /// The SCIM token of this setup.
+    pub async fn token(&self) -> Result<Option<Secret>, SetupError> {
+        match self {
+            Self::Keyed(session) => session.token().await,
+            Self::TokenOnly(session) => session.token().await,
+        }
+    }
+
+    /// The token the admin gave and its Base URL, when step 1 needs no key work: always with a
+    /// token-only side; with a key, when the journal says the token was given (not minted) and
+    /// it is still held. `None`: step 1 (enable, mint) runs.
+    pub(crate) async fn given_token(&self) -> Result<Option<(Secret, Url)>, SetupError> {
+        match self {
+            Self::TokenOnly(session) => Ok(Some((
+                session.require_token().await?,
+                session.base_url().clone(),
+            ))),
+            Self::Keyed(session) => {
+                let record = session.journal_store().load()?.and_then(|j| j.scaleway);
+                let given_base = record.and_then(|record| match record.token {
+                    Some(token) if !token.minted_by_us && token.id.is_none() => record.base_url,
+                    _ => None,
+                });
+                let Some(base) = given_base else {
+                    return Ok(None);
+                };
+                let base = validate::base_url(&base)?;
+                Ok(session.token().await?.map(|token| (token, base)))
+            }
+        }
+    }
+
+    /// Checks live that a given token still opens its Base URL.
+    pub(crate) async fn verify_given(
+        &self,
+        base_url: &Url,
+        token: &Secret,
+    ) -> Result<(), SetupError> {
+        probe_for(self.settings())?.verify(base_url, token).await?;
+        Ok(())
+    }
 }
 
 fn summary(name: Option<&str>, id: &str, can_manage_scim: bool) -> String {

@@ -194,6 +194,46 @@ impl Vault {
         Ok(existed)
     }
 
+    /// [`Vault::open_native_with_service`] on a blocking thread: connecting to the Secret
+    /// Service is itself a D-Bus round trip.
+    pub async fn open_native_with_service_async(service: &str) -> Result<Self, VaultError> {
+        let service = service.to_owned();
+        off_runtime(move || Self::open_native_with_service(&service)).await
+    }
+
+    /// [`Vault::probe`] on a blocking thread (see [`Vault::read_async`]).
+    pub async fn probe_async(&self) -> Result<(), VaultError> {
+        let vault = self.clone();
+        off_runtime(move || vault.probe()).await
+    }
+
+    /// [`Vault::store`] on a blocking thread (see [`Vault::read_async`]).
+    pub async fn store_async(&self, account: &str, secret: &Secret) -> Result<(), VaultError> {
+        let vault = self.clone();
+        let account = account.to_owned();
+        let secret = Secret::from(secret.expose_secret().to_owned());
+        off_runtime(move || vault.store(&account, &secret)).await
+    }
+
+    /// [`Vault::read`] on a blocking thread. Every keychain call is a blocking round trip (a
+    /// D-Bus call to the Secret Service on Linux, which may even wait for an unlock prompt), so
+    /// async code uses these `*_async` forms: the runtime's worker threads keep serving the
+    /// window, progress events and the other branch of a concurrent step meanwhile. Same
+    /// results as the blocking forms; the call runs to its end even if the caller stops
+    /// waiting, exactly as a blocking call would have.
+    pub async fn read_async(&self, account: &str) -> Result<Option<Secret>, VaultError> {
+        let vault = self.clone();
+        let account = account.to_owned();
+        off_runtime(move || vault.read(&account)).await
+    }
+
+    /// [`Vault::delete`] on a blocking thread (see [`Vault::read_async`]).
+    pub async fn delete_async(&self, account: &str) -> Result<bool, VaultError> {
+        let vault = self.clone();
+        let account = account.to_owned();
+        off_runtime(move || vault.delete(&account)).await
+    }
+
     fn entry(&self, account: &str) -> Result<Entry, VaultError> {
         Entry::new_in_store(&self.store, &self.service, account)
             .map_err(|e| classify(e, "opening a keychain entry"))
@@ -234,6 +274,25 @@ impl Vault {
         }
         Ok(())
     }
+}
+
+/// Runs a blocking keychain call on tokio's blocking pool. A join error only happens when the
+/// call panicked or the runtime is shutting down; neither leaves a secret in the message.
+async fn off_runtime<T: Send + 'static>(
+    call: impl FnOnce() -> Result<T, VaultError> + Send + 'static,
+) -> Result<T, VaultError> {
+    tokio::task::spawn_blocking(call)
+        .await
+        .unwrap_or_else(|error| {
+            Err(VaultError::Failed {
+                action: "using the keychain",
+                detail: if error.is_panic() {
+                    "the keychain call stopped unexpectedly".to_owned()
+                } else {
+                    "the app is shutting down".to_owned()
+                },
+            })
+        })
 }
 
 fn chunk_account(account: &str, index: usize) -> String {

@@ -19,9 +19,12 @@ use scim_wizard_scaleway::credentials::Environment;
 use scim_wizard_scaleway::{ClientOptions, RetryPolicy, ScalewayClient, SecretString};
 use scim_wizard_setup::engine::{SetupEngine, SetupOptions};
 use scim_wizard_setup::journal::{EntraRecord, Journal, JournalStore, ScalewayRecord};
-use scim_wizard_setup::report::{PlanAction, PrincipalRef, RollbackRequest};
+use scim_wizard_setup::report::{
+    KeyAction, PlanAction, PrincipalRef, ProofChannel, RollbackRequest,
+};
 use scim_wizard_setup::scaleway_step::{
-    CredentialInput, KeychainChoice, ScalewaySession, ScalewaySettings, scim_token_account,
+    CredentialInput, KeychainChoice, PASTED_SCIM_TOKEN_ACCOUNT, ScalewayAccess, ScalewaySession,
+    ScalewaySettings, TokenOnlySession, scim_token_account,
 };
 use scim_wizard_setup::{
     CancellationToken, EntraSession, EntraSettings, ErrorCode, ExposeSecret,
@@ -217,6 +220,48 @@ impl Fixture {
         SetupEngine::new(scaleway, entra, options).unwrap()
     }
 
+    /// What the admin does by hand in the Scaleway console before the manual path: enable SCIM,
+    /// create a token, copy the token and the Base URL shown next to it.
+    async fn token_made_in_the_console(&self) -> (Secret, String) {
+        let owner = self.owner_client();
+        let scim = owner.enable_scim(&self.org()).await.unwrap();
+        let created = owner.create_scim_token(&scim.id).await.unwrap();
+        let base_url = self
+            .sandbox
+            .urls()
+            .scim_base_url_pattern
+            .replace("{scim_id}", &scim.id)
+            .replace("{organization_id}", &self.org());
+        (
+            Secret::from(created.bearer_token.expose_secret().to_owned()),
+            base_url,
+        )
+    }
+
+    /// The manual path: the token and Base URL given, no Scaleway key anywhere.
+    async fn token_only(
+        &self,
+        token: &Secret,
+        base_url: &str,
+        organization_id: Option<&str>,
+    ) -> TokenOnlySession {
+        TokenOnlySession::adopt(
+            self.scaleway_settings(),
+            self.vault.clone(),
+            self.journal(),
+            organization_id,
+            Secret::from(token.expose_secret().to_owned()),
+            base_url,
+            if self.vault.is_some() {
+                KeychainChoice::Store
+            } else {
+                KeychainChoice::DoNotStore
+            },
+        )
+        .await
+        .unwrap()
+    }
+
     async fn requests(&self) -> Vec<Value> {
         let log = self.get("requests").await;
         log.as_array()
@@ -263,6 +308,7 @@ impl Fixture {
                 &org,
             ));
             let _ = vault.delete(&scim_wizard_setup::staging_token_account(&org));
+            let _ = vault.delete(PASTED_SCIM_TOKEN_ACCOUNT);
             let tenant = self.tenant().tenant_id;
             let _ = vault.delete(&refresh_token_key(
                 &tenant,
@@ -760,7 +806,10 @@ async fn rotate_token_switches_entra_to_the_new_token_then_deletes_the_old() {
         Some(report.new_token.id.clone())
     );
     // Entra works with the new token (the saved credentials are tested), and status agrees.
-    let test = engine.test_connection().await.unwrap();
+    let test = engine
+        .test_connection(&CancellationToken::new())
+        .await
+        .unwrap();
     assert!(test.ok, "{test:?}");
     let status = engine.status().await.unwrap();
     assert!(status.scaleway.tokens.iter().all(|t| t.token.ours));
@@ -857,13 +906,16 @@ async fn step_by_step_with_a_refused_token_saves_nothing_in_entra() {
     let mut engine = fx.engine(fx.options(&[])).await;
     let mint = engine.ensure_scim().await.unwrap();
     assert!(mint.base_url.is_some());
-    let app = engine.ensure_app(None).await.unwrap();
+    let app = engine
+        .ensure_app(None, &CancellationToken::new())
+        .await
+        .unwrap();
     assert!(app.created);
     assert_eq!(
         app.display_name,
         scim_wizard_setup::app_display_name(&fx.org())
     );
-    let (_job, created) = engine.ensure_job().await.unwrap();
+    let (_job, created) = engine.ensure_job(&CancellationToken::new()).await.unwrap();
     assert!(created);
     let preview = engine.preview_mappings().await.unwrap();
     assert_eq!(preview.changes.len(), 3);
@@ -882,13 +934,19 @@ async fn step_by_step_with_a_refused_token_saves_nothing_in_entra() {
         .delete_scim_token(&mint.token.id)
         .await
         .unwrap();
-    let test = engine.test_connection().await.unwrap();
+    let test = engine
+        .test_connection(&CancellationToken::new())
+        .await
+        .unwrap();
     assert!(!test.ok);
     assert!(
         test.message.starts_with("Scaleway refused the token"),
         "{test:?}"
     );
-    let saved = engine.save_connection().await.unwrap();
+    let saved = engine
+        .save_connection(&CancellationToken::new())
+        .await
+        .unwrap();
     assert!(!saved.ok);
     let graph = fx.get("graph/state").await;
     assert_eq!(
@@ -993,4 +1051,482 @@ async fn rollback_keeps_an_app_that_was_not_ours_but_puts_its_mappings_back() {
         object.retain(|key, _| !key.starts_with("@odata."));
     }
     assert_eq!(schema, &expected, "the mappings are back as they were");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The manual path: a SCIM token and Base URL made in the Scaleway console, and no API key.
+
+/// Requests the wizard itself sent (not the simulated Entra provisioning service).
+fn wizard_routes(entries: &[Value]) -> Vec<String> {
+    entries
+        .iter()
+        .filter(|e| {
+            !e["headers"]["user-agent"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("Microsoft Entra provisioning")
+        })
+        .filter_map(|e| e["route"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_token_only_setup_goes_all_the_way_and_proves_the_user_over_scim() {
+    let fx = Fixture::start(SandboxConfig::default(), false).await;
+    let (token, base_url) = fx.token_made_in_the_console().await;
+    let logged = fx.requests().await.len();
+    // No Organization ID given: the manual path needs none.
+    let scaleway = fx.token_only(&token, &base_url, None).await;
+    let entra = fx.sign_in().await;
+    let mut engine = SetupEngine::new(scaleway, entra, fx.options(&["adele.vance"])).unwrap();
+    assert_eq!(engine.scaleway().access(), ScalewayAccess::TokenOnly);
+    assert!(engine.app_name().starts_with("Scaleway SCIM ("));
+    let progress = Arc::new(RecordedProgress::new());
+    engine.set_progress(progress.clone());
+
+    let report = engine
+        .apply_all(&CancellationToken::new())
+        .await
+        .unwrap_or_else(|e| panic!("{:?}", e.to_ui()));
+
+    assert!(report.token.is_none(), "no token is minted");
+    let proof = report.proof.clone().unwrap();
+    assert!(proof.verified, "{proof:?}");
+    assert_eq!(proof.expected_username.as_deref(), Some("adele.vance"));
+    assert_eq!(proof.checked_through, Some(ProofChannel::Scim));
+    assert!(proof.message.contains("checked through SCIM"), "{proof:?}");
+    assert!(report.app.created && report.job_created && report.started_now);
+    assert_eq!(report.mapping_changes.len(), 3);
+    let state = fx.get("state").await;
+    let users: Vec<&str> = state["scim_users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|u| u["userName"].as_str())
+        .collect();
+    assert_eq!(users, vec!["adele.vance"]);
+    // Entra holds the token that was given, and the Tenant URL built from the Base URL.
+    assert_eq!(
+        fx.get("graph/state").await["secrets"]
+            .as_object()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_one_of_each(&fx.snapshot().await, 1);
+
+    // Step 1 was already done; every other step ran as with a key; nothing failed.
+    let events = progress.events();
+    for step in Step::SETUP {
+        assert!(
+            events
+                .iter()
+                .any(|e| e.step == step && matches!(e.phase, Phase::Finished | Phase::Skipped)),
+            "{step:?} not finished: {events:#?}"
+        );
+    }
+    assert!(events.iter().all(|e| e.phase != Phase::Failed));
+
+    // Not a single call to Scaleway's IAM API (there is no key); the proof went over SCIM.
+    let routes = wizard_routes(&fx.requests().await[logged..]);
+    assert!(
+        routes.iter().all(|r| !r.starts_with("scaleway.")),
+        "{routes:?}"
+    );
+    assert!(routes.iter().any(|r| r == "scim.list_users"), "{routes:?}");
+
+    // The summary says the Organization was not given; no secret in the report or the journal.
+    let summary = engine.summary().unwrap();
+    assert_eq!(summary.organization_id, "");
+    assert_eq!(summary.base_url.as_deref(), Some(base_url.as_str()));
+    assert!(summary.to_text().contains("not given"));
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(!json.contains(token.expose_secret()));
+    for file in walk(fx.dir.path()) {
+        let text = String::from_utf8_lossy(&std::fs::read(&file).unwrap()).into_owned();
+        assert!(
+            !text.contains(token.expose_secret()),
+            "{file:?} holds the token"
+        );
+    }
+
+    // A second run changes nothing and re-checks over SCIM.
+    let logged = fx.requests().await.len();
+    let again = engine.apply_all(&CancellationToken::new()).await.unwrap();
+    assert_eq!(writes(&fx.requests().await[logged..]), Vec::<String>::new());
+    assert_eq!(
+        again.proof.unwrap().checked_through,
+        Some(ProofChannel::Scim)
+    );
+    let plan = engine.plan().await.unwrap();
+    assert!(plan.up_to_date, "{plan:#?}");
+
+    // Status: what can be seen with a token, and what needs a key, said plainly.
+    let status = engine.status().await.unwrap();
+    assert_eq!(status.scaleway.access, ScalewayAccess::TokenOnly);
+    assert_eq!(status.scaleway.token_works, Some(true));
+    assert!(status.scaleway.scim_enabled);
+    assert!(status.scaleway.tokens.is_empty());
+    assert_eq!(
+        status
+            .scaleway
+            .needs_scaleway_key
+            .iter()
+            .map(|n| n.action)
+            .collect::<Vec<_>>(),
+        vec![KeyAction::ListTokens]
+    );
+    assert!(status.warnings.is_empty(), "{:?}", status.warnings);
+    // What needs a key is refused at once, with its own code, before anything changes.
+    let error = engine
+        .rotate_token(&CancellationToken::new())
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::ScalewayKeyNeeded);
+    assert!(
+        error.to_ui().message.contains("Scaleway API key"),
+        "{:?}",
+        error.to_ui()
+    );
+    assert_eq!(
+        engine.ensure_scim().await.unwrap_err().code(),
+        ErrorCode::ScalewayKeyNeeded
+    );
+    assert_one_of_each(&fx.snapshot().await, 1);
+
+    // Someone revokes the token in the console: status says so in words.
+    let token_id = fx.get("state").await["scim_tokens"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    fx.owner_client()
+        .delete_scim_token(&token_id)
+        .await
+        .unwrap();
+    let status = engine.status().await.unwrap();
+    assert_eq!(status.scaleway.token_works, Some(false));
+    assert!(
+        status
+            .warnings
+            .iter()
+            .any(|w| w.contains("refused the token")),
+        "{:?}",
+        status.warnings
+    );
+}
+
+#[tokio::test]
+async fn a_token_only_rollback_undoes_entra_and_says_what_stays_in_scaleway() {
+    let fx = Fixture::start(SandboxConfig::default(), false).await;
+    let (token, base_url) = fx.token_made_in_the_console().await;
+    let org = fx.org();
+    let scaleway = fx.token_only(&token, &base_url, Some(&org)).await;
+    let entra = fx.sign_in().await;
+    let mut engine = SetupEngine::new(scaleway, entra, fx.options(&["adele.vance"])).unwrap();
+    // With the Organization known, the name is the usual one.
+    assert_eq!(engine.app_name(), scim_wizard_setup::app_display_name(&org));
+    engine.apply_all(&CancellationToken::new()).await.unwrap();
+    let before_rollback = fx.snapshot().await;
+
+    let plan = engine.plan_rollback().unwrap();
+    let steps: Vec<Step> = plan.remove.iter().map(|i| i.step).collect();
+    assert_eq!(
+        steps,
+        vec![Step::Assignments, Step::ProvisioningJob, Step::EntraApp],
+        "{plan:#?}"
+    );
+    assert_eq!(plan.needs_scaleway_key.len(), 1, "{plan:#?}");
+    let needs = &plan.needs_scaleway_key[0];
+    assert_eq!(needs.action, KeyAction::DeleteToken);
+    assert!(needs.message.contains("stays valid"), "{needs:?}");
+    assert!(needs.message.contains("Scaleway console"), "{needs:?}");
+
+    let report = engine
+        .rollback(
+            RollbackRequest {
+                confirmed: true,
+                forget_entra_sign_in: false,
+            },
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.undone.len(), 3);
+    assert_eq!(report.needs_scaleway_key, plan.needs_scaleway_key);
+    let after = fx.snapshot().await;
+    assert_eq!(count(&after, "applications"), 0);
+    assert_eq!(count(&after, "servicePrincipals"), 0);
+    assert_eq!(count(&after, "assignments"), 0);
+    // Scaleway's side is as the admin made it: SCIM on, the token still there.
+    assert_eq!(after["scim"], before_rollback["scim"]);
+    assert_eq!(after["tokens"], before_rollback["tokens"]);
+    assert!(!engine.journal().path().exists());
+}
+
+#[tokio::test]
+async fn a_token_only_setup_resumes_when_the_token_is_given_again() {
+    // Without a keychain the token lives only as long as the app: after a crash the admin pastes
+    // it again, and the journal makes the rest resume without duplicates.
+    for step in [Step::EntraApp, Step::Connection, Step::Mappings] {
+        let fx = Fixture::start(SandboxConfig::default(), false).await;
+        let (token, base_url) = fx.token_made_in_the_console().await;
+        let scaleway = fx.token_only(&token, &base_url, None).await;
+        let entra = fx.sign_in().await;
+        let options = fx.options(&["adele.vance", "alex.wilber"]);
+        let mut engine = SetupEngine::new(scaleway, entra, options.clone()).unwrap();
+        let cancel = CancellationToken::new();
+        engine.set_progress(Arc::new(CancelAfter {
+            step,
+            cancel: cancel.clone(),
+        }));
+        let error = engine.apply_all(&cancel).await.expect_err("cancelled");
+        assert_eq!(error.code(), ErrorCode::Cancelled, "after {step:?}");
+        drop(engine);
+
+        let scaleway = fx.token_only(&token, &base_url, None).await;
+        let entra = fx.sign_in().await;
+        let mut engine = SetupEngine::new(scaleway, entra, options).unwrap();
+        let report = engine
+            .apply_all(&CancellationToken::new())
+            .await
+            .unwrap_or_else(|e| panic!("resume after {step:?}: {:?}", e.to_ui()));
+        assert!(report.proof.unwrap().verified, "after {step:?}");
+        assert_one_of_each(&fx.snapshot().await, 2);
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+async fn a_token_only_setup_resumes_from_the_keychain_at_any_step_boundary() {
+    for step in [
+        Step::Preflight,
+        Step::ScimEnabled,
+        Step::ScimToken,
+        Step::EntraApp,
+        Step::ProvisioningJob,
+        Step::Connection,
+        Step::Mappings,
+        Step::Assignments,
+        Step::Start,
+    ] {
+        let fx = Fixture::start(SandboxConfig::default(), true).await;
+        let (token, base_url) = fx.token_made_in_the_console().await;
+        let scaleway = fx.token_only(&token, &base_url, None).await;
+        let entra = fx.sign_in().await;
+        let options = fx.options(&["adele.vance", "alex.wilber"]);
+        let mut engine = SetupEngine::new(scaleway, entra, options.clone()).unwrap();
+        let cancel = CancellationToken::new();
+        engine.set_progress(Arc::new(CancelAfter {
+            step,
+            cancel: cancel.clone(),
+        }));
+        let error = engine.apply_all(&cancel).await.expect_err("cancelled");
+        assert_eq!(error.code(), ErrorCode::Cancelled, "after {step:?}");
+        drop(engine);
+
+        // The app "restarts": nothing is pasted again; the token comes from the keychain.
+        let scaleway =
+            TokenOnlySession::from_journal(fx.scaleway_settings(), fx.vault.clone(), fx.journal())
+                .await
+                .unwrap();
+        assert_eq!(scaleway.base_url().as_str(), base_url);
+        let entra = fx.sign_in().await;
+        let mut engine = SetupEngine::new(scaleway, entra, options).unwrap();
+        let report = engine
+            .apply_all(&CancellationToken::new())
+            .await
+            .unwrap_or_else(|e| panic!("resume after {step:?}: {:?}", e.to_ui()));
+        let proof = report.proof.unwrap();
+        assert!(proof.verified, "after {step:?}");
+        assert_eq!(proof.checked_through, Some(ProofChannel::Scim));
+        assert_one_of_each(&fx.snapshot().await, 2);
+        fx.cleanup();
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+async fn a_keyed_setup_continued_without_the_key_reports_what_only_a_key_can_undo() {
+    let fx = Fixture::start(SandboxConfig::default(), true).await;
+    let mut engine = fx.engine(fx.options(&["adele.vance"])).await;
+    engine.apply_all(&CancellationToken::new()).await.unwrap();
+    let token_id = engine.summary().unwrap().token_id.unwrap();
+    let scim_id = engine.summary().unwrap().scim_id.unwrap();
+    drop(engine);
+
+    // The key is gone (revoked, or this computer never had it): the token in the keychain and
+    // the journal's Base URL are enough to go on, and to undo Entra's side.
+    let scaleway =
+        TokenOnlySession::from_journal(fx.scaleway_settings(), fx.vault.clone(), fx.journal())
+            .await
+            .unwrap();
+    let entra = fx.sign_in().await;
+    let mut engine = SetupEngine::new(scaleway, entra, fx.options(&["adele.vance"])).unwrap();
+    let report = engine.apply_all(&CancellationToken::new()).await.unwrap();
+    assert_eq!(
+        report.proof.unwrap().checked_through,
+        Some(ProofChannel::Scim)
+    );
+    let plan = engine.plan_rollback().unwrap();
+    let needs: Vec<(KeyAction, Option<String>)> = plan
+        .needs_scaleway_key
+        .iter()
+        .map(|n| (n.action, n.id.clone()))
+        .collect();
+    assert_eq!(
+        needs,
+        vec![
+            (KeyAction::DeleteToken, Some(token_id)),
+            (KeyAction::DisableScim, Some(scim_id))
+        ]
+    );
+    assert!(
+        plan.remove
+            .iter()
+            .all(|i| !matches!(i.step, Step::ScimToken | Step::ScimEnabled)),
+        "{plan:#?}"
+    );
+    let report = engine
+        .rollback(
+            RollbackRequest {
+                confirmed: true,
+                forget_entra_sign_in: false,
+            },
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.needs_scaleway_key.len(), 2);
+    let after = fx.snapshot().await;
+    assert_eq!(count(&after, "applications"), 0);
+    assert_eq!(count(&after, "scim"), 1, "SCIM stays: no key to disable it");
+    assert_eq!(
+        count(&after, "tokens"),
+        1,
+        "the token stays: no key to delete it"
+    );
+    fx.cleanup();
+}
+
+/// Cancels when `step` reports `phase`: the admin presses Cancel at that moment.
+struct CancelOn {
+    step: Step,
+    phase: Phase,
+    cancel: CancellationToken,
+}
+
+impl ProgressSink for CancelOn {
+    fn event(&self, event: ProgressEvent) {
+        if event.step == self.step && event.phase == self.phase {
+            self.cancel.cancel();
+        }
+    }
+}
+
+fn route_count(entries: &[Value], route: &str) -> usize {
+    entries.iter().filter(|e| e["route"] == route).count()
+}
+
+#[tokio::test]
+async fn each_wizard_step_can_be_cancelled_and_run_again_without_duplicates() {
+    let fx = Fixture::start(SandboxConfig::default(), false).await;
+    let (token, base_url) = fx.token_made_in_the_console().await;
+    let scaleway = fx.token_only(&token, &base_url, None).await;
+    let entra = fx.sign_in().await;
+    let mut engine = SetupEngine::new(scaleway, entra, fx.options(&[])).unwrap();
+    let adele = PrincipalRef::User(fx.upn("adele.vance"));
+
+    // Cancelled before it starts: nothing happens at all.
+    let cancelled = CancellationToken::new();
+    cancelled.cancel();
+    let logged = fx.requests().await.len();
+    let error = engine.ensure_app(None, &cancelled).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::Cancelled);
+    assert_eq!(fx.requests().await.len(), logged, "no call after a cancel");
+
+    // Step 2, as `setup_create_app` runs it (the app, then the job), with Cancel pressed as the
+    // app step starts (nothing is created), then once the app exists (the job is not created).
+    for phase in [Phase::Started, Phase::Finished] {
+        let cancel = CancellationToken::new();
+        engine.set_progress(Arc::new(CancelOn {
+            step: Step::EntraApp,
+            phase,
+            cancel: cancel.clone(),
+        }));
+        let stopped = match engine.ensure_app(None, &cancel).await {
+            Ok(_) => engine.ensure_job(&cancel).await.map(drop),
+            Err(error) => Err(error),
+        };
+        assert_eq!(
+            stopped.unwrap_err().code(),
+            ErrorCode::Cancelled,
+            "{phase:?}"
+        );
+        let snapshot = fx.snapshot().await;
+        let apps = usize::from(phase == Phase::Finished);
+        assert_eq!(count(&snapshot, "applications"), apps, "{phase:?}");
+        assert_eq!(count(&snapshot, "jobs"), 0, "{phase:?}");
+    }
+    engine.set_progress(Arc::new(scim_wizard_setup::NoProgress));
+    let again = CancellationToken::new();
+    let app = engine.ensure_app(None, &again).await.unwrap();
+    assert!(!app.created, "the app made before the cancel is reused");
+    engine.ensure_job(&again).await.unwrap();
+    let snapshot = fx.snapshot().await;
+    assert_eq!(count(&snapshot, "applications"), 1);
+    assert_eq!(count(&snapshot, "jobs"), 1);
+    assert!(engine.summary().unwrap().app_created_by_wizard);
+
+    // Steps 3 and 4 and the assignment: cancelled as they start, then run again.
+    for (step, run) in [
+        (Step::Connection, "connection"),
+        (Step::Mappings, "mappings"),
+        (Step::Assignments, "assign"),
+    ] {
+        let cancel = CancellationToken::new();
+        engine.set_progress(Arc::new(CancelOn {
+            step,
+            phase: Phase::Started,
+            cancel: cancel.clone(),
+        }));
+        let code = match run {
+            "connection" => engine.save_connection(&cancel).await.map(drop),
+            "mappings" => engine.apply_mappings(&cancel).await.map(drop),
+            _ => engine
+                .assign(std::slice::from_ref(&adele), &cancel)
+                .await
+                .map(drop),
+        }
+        .unwrap_err()
+        .code();
+        assert_eq!(code, ErrorCode::Cancelled, "{run}");
+        engine.set_progress(Arc::new(scim_wizard_setup::NoProgress));
+        let again = CancellationToken::new();
+        match run {
+            "connection" => assert!(engine.save_connection(&again).await.unwrap().ok),
+            "mappings" => assert_eq!(
+                engine.apply_mappings(&again).await.unwrap().changes.len(),
+                3
+            ),
+            _ => assert!(
+                engine
+                    .assign(std::slice::from_ref(&adele), &again)
+                    .await
+                    .unwrap()[0]
+                    .created
+            ),
+        }
+    }
+    let entries = fx.requests().await;
+    assert_eq!(route_count(&entries, "graph.put_secrets"), 1);
+    assert_eq!(route_count(&entries, "graph.put_schema"), 1);
+    assert_eq!(route_count(&entries, "graph.assign"), 1);
+    assert_one_of_each(&fx.snapshot().await, 1);
+
+    // And the rest goes on as usual.
+    let proof = engine
+        .start_and_verify(&CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(proof.verified, "{proof:?}");
 }

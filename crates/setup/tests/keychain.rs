@@ -163,3 +163,84 @@ fn child_opens_vault_without_a_bus() {
         other => panic!("expected a refusal, got {other:?}"),
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Off the async runtime: the same results from async code, on both runtime flavours.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a Secret Service: run through `make test`"]
+async fn the_async_forms_give_the_same_results_off_the_runtime() {
+    let vault = Vault::open_native_with_service_async(&unique_service())
+        .await
+        .expect("a Secret Service must be running: run through tests/session.sh");
+    vault.probe_async().await.unwrap();
+    assert!(
+        vault
+            .read_async("scim-token:org-1")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // Long enough to be split in parts: the chunking happens on the blocking thread too.
+    let long = "t".repeat(3000);
+    vault
+        .store_async("scim-token:org-1", &Secret::from(long.clone()))
+        .await
+        .unwrap();
+    assert_eq!(
+        vault
+            .read_async("scim-token:org-1")
+            .await
+            .unwrap()
+            .unwrap()
+            .expose_secret(),
+        long
+    );
+    // What one form writes, the other reads.
+    assert_eq!(
+        vault
+            .read("scim-token:org-1")
+            .unwrap()
+            .unwrap()
+            .expose_secret(),
+        long
+    );
+    assert!(vault.delete_async("scim-token:org-1").await.unwrap());
+    assert!(!vault.delete_async("scim-token:org-1").await.unwrap());
+    assert!(vault.read("scim-token:org-1#1").unwrap().is_none());
+}
+
+#[test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+fn the_refresh_token_store_works_from_async_code_on_both_runtime_flavours() {
+    use scim_wizard_entra::auth::RefreshTokenStore;
+    use scim_wizard_setup::KeychainRefreshTokenStore;
+
+    let current_thread = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let multi_thread = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    for runtime in [current_thread, multi_thread] {
+        let store = KeychainRefreshTokenStore::new(vault());
+        // In a spawned task, as the Entra session calls it: on a worker thread of the runtime.
+        let task = async move {
+            let key = "entra-refresh-token/tenant/client";
+            assert!(store.load(key).unwrap().is_none());
+            store.save(key, &Secret::from("r".repeat(2600))).unwrap();
+            let loaded = store.load(key).unwrap().unwrap();
+            store.delete(key).unwrap();
+            store.delete(key).unwrap();
+            (
+                loaded.expose_secret().len(),
+                store.load(key).unwrap().is_none(),
+            )
+        };
+        let outcome = runtime.block_on(async { tokio::spawn(task).await });
+        assert_eq!(outcome.unwrap(), (2600, true));
+    }
+}

@@ -422,7 +422,7 @@ async fn enable_and_mint_take_four_round_trips_and_keep_the_token_only_in_the_ke
     let days = (expires - created).num_days();
     assert!((365..=366).contains(&days), "{days}");
 
-    let token = session.token().unwrap().unwrap();
+    let token = session.token().await.unwrap().unwrap();
     let in_keychain = f
         .vault
         .read(&scim_token_account(&f.org()))

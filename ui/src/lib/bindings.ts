@@ -27,7 +27,11 @@ export const commands = {
 	scimMintToken: (storeInKeychain: boolean) => typedError<MintOutcome_Serialize, UiError>(__TAURI_INVOKE("scim_mint_token", { storeInKeychain })),
 	/**  Checks and keeps a Base URL pasted from the Scaleway console. */
 	scimSetBaseUrl: (baseUrl: string) => typedError<string, UiError>(__TAURI_INVOKE("scim_set_base_url", { baseUrl })),
-	/**  "I already have a token and Base URL": both checked, then the token goes to the keychain. */
+	/**
+	 *  "I already have a token and Base URL": both checked, then the token goes to the keychain and
+	 *  becomes the Scaleway side of the setup (no API key needed): once Entra is signed in, steps
+	 *  2–4 run as with a key. Returns the verified Base URL.
+	 */
 	scimUseExisting: (token: string, baseUrl: string, organizationId: string | null) => typedError<string, UiError>(__TAURI_INVOKE("scim_use_existing", { token, baseUrl, organizationId })),
 	/**
 	 *  Copies the SCIM token or the Base URL through Rust: marked sensitive, cleared after the
@@ -42,17 +46,32 @@ export const commands = {
 	cancelOperation: () => __TAURI_INVOKE<void>("cancel_operation"),
 	/**  Signs out of Entra: the refresh token leaves the keychain. */
 	entraSignOut: () => typedError<null, UiError>(__TAURI_INVOKE("entra_sign_out")),
-	/**  Step 2: creates the enterprise app (or finds the one this setup made) and its provisioning job. */
+	/**
+	 *  Step 2: creates the enterprise app (or finds the one this setup made) and its provisioning job.
+	 *  `cancel_operation` stops it at the next boundary between calls (`cancelled` error); what was
+	 *  created by then is journaled, so calling it again reuses it.
+	 */
 	setupCreateApp: (name: string | null) => typedError<AppOutcome, UiError>(__TAURI_INVOKE("setup_create_app", { name })),
-	/**  Step 3: Test connection first; only when it passes are the credentials saved in Entra. */
+	/**
+	 *  Step 3: Test connection first; only when it passes are the credentials saved in Entra
+	 *  (a refusal is `ok: false` with Scaleway's words, nothing saved). `cancel_operation` stops it
+	 *  between calls: before the save nothing changed; after it, calling again is harmless.
+	 */
 	setupConnect: () => typedError<ConnectionTest, UiError>(__TAURI_INVOKE("setup_connect")),
 	/**  Step 4, preview: the plain before/after list, nothing written. */
 	setupPreviewMappings: (choices: MappingChoices) => typedError<MappingPreview, UiError>(__TAURI_INVOKE("setup_preview_mappings", { choices })),
-	/**  Step 4: saves the mappings (the original is kept for a rollback) and checks them. */
+	/**
+	 *  Step 4: saves the mappings (the original is kept for a rollback) and checks them.
+	 *  `cancel_operation` stops it between calls; calling again finishes the job without
+	 *  writing twice.
+	 */
 	setupApplyMappings: (choices: MappingChoices) => typedError<MappingPreview, UiError>(__TAURI_INVOKE("setup_apply_mappings", { choices })),
 	/**  The picker: users and groups matching what the admin typed. */
 	setupSearchPeople: (query: string) => typedError<PeopleSearch_Serialize, UiError>(__TAURI_INVOKE("setup_search_people", { query })),
-	/**  Assigns the chosen users and groups to the app (once each). */
+	/**
+	 *  Assigns the chosen users and groups to the app (once each). `cancel_operation` stops it
+	 *  between calls; assignments already made are journaled and reused when called again.
+	 */
 	setupAssign: (principals: PrincipalRef[]) => typedError<AssignmentOutcome_Serialize[], UiError>(__TAURI_INVOKE("setup_assign", { principals })),
 	/**
 	 *  Starts provisioning and proves it: one assigned user provisioned on demand and found in
@@ -74,10 +93,23 @@ export const commands = {
 	resumeInfo: () => typedError<ResumeInfo_Serialize | null, UiError>(__TAURI_INVOKE("resume_info")),
 	/**
 	 *  Continues an unfinished setup: reconnects Scaleway with the key remembered in the keychain
-	 *  and, when the journal has a tenant, Entra with the saved sign-in (no browser). Returns the
-	 *  screen to continue on.
+	 *  (or, when there is none, with the SCIM token and Base URL the setup already has: a token-only
+	 *  setup) and, when the journal has a tenant, Entra with the saved sign-in (no browser). Returns
+	 *  the screen to continue on and how Scaleway was reconnected.
 	 */
 	resumeSetup: () => typedError<ResumeInfo_Serialize, UiError>(__TAURI_INVOKE("resume_setup")),
+	/**
+	 *  The saved connection settings, where each value in use comes from (an environment variable
+	 *  makes a field read-only), and the built-in defaults for the placeholders. A damaged file is
+	 *  reported in `error`, so the panel still opens and can reset it.
+	 */
+	settingsGet: () => typedError<ConnectionSettings_Serialize, UiError>(__TAURI_INVOKE("settings_get")),
+	/**
+	 *  Checks every value with the engine's own validators, then saves. With real accounts, the
+	 *  accounts connected with values that changed are disconnected (and a sign-in under way is
+	 *  cancelled), so nothing keeps talking to the old addresses.
+	 */
+	settingsSave: (preferences: ConnectionPreferences_Deserialize) => typedError<SettingsSaveOutcome_Serialize, UiError>(__TAURI_INVOKE("settings_save", { preferences })),
 };
 
 /** Events */
@@ -148,6 +180,16 @@ export type AssignmentOutcome_Serialize = {
 	created: boolean,
 };
 
+/**  A cloud's own addresses, shown as placeholders of the address fields. */
+export type CloudDefaults = {
+	cloud: CloudPreset,
+	login_url: string,
+	graph_url: string,
+};
+
+/**  A Microsoft cloud, as the settings name it (the same words as `SCIM_WIZARD_CLOUD`). */
+export type CloudPreset = "global" | "usgov" | "china";
+
 /**  The result of the connection check, in plain words plus the facts behind them. */
 export type ConnectReport = ConnectReport_Serialize | ConnectReport_Deserialize;
 
@@ -173,6 +215,115 @@ export type ConnectReport_Serialize = {
 	scim_enabled: boolean,
 	/**  E.g. "Key OK — organization 'Acme' — this key can manage SCIM". */
 	summary: string,
+};
+
+/**  One setting of the connection panel. */
+export type ConnectionField = "cloud" | "client_id" | "tenant" | "login_url" | "graph_url" | "scaleway_url" | "scim_base_url";
+
+/**
+ *  The saved connection settings. Every field is optional: empty means the built-in default.
+ *  Nothing here is secret (a client id and a tenant are public identifiers).
+ */
+export type ConnectionPreferences = ConnectionPreferences_Serialize | ConnectionPreferences_Deserialize;
+
+/**
+ *  The saved connection settings. Every field is optional: empty means the built-in default.
+ *  Nothing here is secret (a client id and a tenant are public identifiers).
+ */
+export type ConnectionPreferences_Deserialize = {
+	cloud?: CloudPreset | null,
+	/**  Empty: Microsoft Graph Command Line Tools. */
+	client_id?: string | null,
+	/**  Tenant id or domain; empty: the admin's home organization. */
+	tenant?: string | null,
+	login_url?: string | null,
+	graph_url?: string | null,
+	scaleway_url?: string | null,
+	/**  A pattern with `{scim_id}` / `{organization_id}`; empty: the app's own guesses. */
+	scim_base_url?: string | null,
+};
+
+/**
+ *  The saved connection settings. Every field is optional: empty means the built-in default.
+ *  Nothing here is secret (a client id and a tenant are public identifiers).
+ */
+export type ConnectionPreferences_Serialize = {
+	cloud: CloudPreset | null,
+	/**  Empty: Microsoft Graph Command Line Tools. */
+	client_id: string | null,
+	/**  Tenant id or domain; empty: the admin's home organization. */
+	tenant: string | null,
+	login_url: string | null,
+	graph_url: string | null,
+	scaleway_url: string | null,
+	/**  A pattern with `{scim_id}` / `{organization_id}`; empty: the app's own guesses. */
+	scim_base_url: string | null,
+};
+
+/**  The connection settings as the panel shows them, and the mode the app is in. */
+export type ConnectionSettings = ConnectionSettings_Serialize | ConnectionSettings_Deserialize;
+
+/**  Everything the connection panel needs. */
+export type ConnectionSettingsView = ConnectionSettingsView_Serialize | ConnectionSettingsView_Deserialize;
+
+/**  Everything the connection panel needs. */
+export type ConnectionSettingsView_Deserialize = {
+	/**  What the settings file holds (the form starts from it). */
+	saved: ConnectionPreferences_Deserialize,
+	/**  Each setting: its variable, and whether that variable overrides it. */
+	fields: FieldStatus_Deserialize[],
+	/**  The values in use, or `None` when they cannot be built (see `error`). */
+	effective?: EffectiveConnection_Deserialize | null,
+	/**  Why the file or the values in use are not usable (a damaged file, a bad variable). */
+	error?: UiError | null,
+	clouds: CloudDefaults[],
+	/**  Microsoft Graph Command Line Tools. */
+	default_client_id: string,
+	default_scaleway_url: string,
+	/**  The app's own SCIM Base URL guesses, tried in order when no pattern is set. */
+	default_scim_base_patterns: string[],
+	/**  Where the file is (or would be). */
+	file?: string | null,
+};
+
+/**  Everything the connection panel needs. */
+export type ConnectionSettingsView_Serialize = {
+	/**  What the settings file holds (the form starts from it). */
+	saved: ConnectionPreferences_Serialize,
+	/**  Each setting: its variable, and whether that variable overrides it. */
+	fields: FieldStatus_Serialize[],
+	/**  The values in use, or `None` when they cannot be built (see `error`). */
+	effective: EffectiveConnection_Serialize | null,
+	/**  Why the file or the values in use are not usable (a damaged file, a bad variable). */
+	error: UiError | null,
+	clouds: CloudDefaults[],
+	/**  Microsoft Graph Command Line Tools. */
+	default_client_id: string,
+	default_scaleway_url: string,
+	/**  The app's own SCIM Base URL guesses, tried in order when no pattern is set. */
+	default_scim_base_patterns: string[],
+	/**  Where the file is (or would be). */
+	file: string | null,
+};
+
+/**  The connection settings as the panel shows them, and the mode the app is in. */
+export type ConnectionSettings_Deserialize = {
+	connection: ConnectionSettingsView_Deserialize,
+	/**
+	 *  True in practice mode (the settings then wait for real accounts); `None` while a step is
+	 *  running and the mode cannot be read without waiting for it.
+	 */
+	practice?: boolean | null,
+};
+
+/**  The connection settings as the panel shows them, and the mode the app is in. */
+export type ConnectionSettings_Serialize = {
+	connection: ConnectionSettingsView_Serialize,
+	/**
+	 *  True in practice mode (the settings then wait for real accounts); `None` while a step is
+	 *  running and the mode cannot be read without waiting for it.
+	 */
+	practice: boolean | null,
 };
 
 /**  `test_connection()`. */
@@ -242,6 +393,31 @@ export type CycleSummary_Serialize = {
 	error: string | null,
 };
 
+/**  The values in use, as text (for the panel, and to tell whether a change touches a side). */
+export type EffectiveConnection = EffectiveConnection_Serialize | EffectiveConnection_Deserialize;
+
+/**  The values in use, as text (for the panel, and to tell whether a change touches a side). */
+export type EffectiveConnection_Deserialize = {
+	cloud: CloudPreset,
+	client_id: string,
+	tenant?: string | null,
+	login_url: string,
+	graph_url: string,
+	scaleway_url: string,
+	scim_base_url?: string | null,
+};
+
+/**  The values in use, as text (for the panel, and to tell whether a change touches a side). */
+export type EffectiveConnection_Serialize = {
+	cloud: CloudPreset,
+	client_id: string,
+	tenant: string | null,
+	login_url: string,
+	graph_url: string,
+	scaleway_url: string,
+	scim_base_url: string | null,
+};
+
 /**  Who signed in, and whether they can do the rest. */
 export type EntraAccount = EntraAccount_Serialize | EntraAccount_Deserialize;
 
@@ -259,6 +435,11 @@ export type EntraAccount_Deserialize = {
 	/**  Who can fix what is missing, in plain sentences. */
 	fixes: string[],
 	admin_consent_url?: string | null,
+	/**
+	 *  The name the enterprise app gets unless the admin types another: the one this setup
+	 *  already uses, else the default for the Organization. Known once Scaleway is connected.
+	 */
+	app_name?: string | null,
 };
 
 /**  Who signed in, and whether they can do the rest. */
@@ -275,6 +456,11 @@ export type EntraAccount_Serialize = {
 	/**  Who can fix what is missing, in plain sentences. */
 	fixes: string[],
 	admin_consent_url: string | null,
+	/**
+	 *  The name the enterprise app gets unless the admin types another: the one this setup
+	 *  already uses, else the default for the Organization. Known once Scaleway is connected.
+	 */
+	app_name: string | null,
 };
 
 /**
@@ -369,7 +555,41 @@ export type ErrorCode =
 /**  The operation was cancelled between two steps; run it again to resume. */
 "cancelled" | 
 /**  A destructive operation (rollback) was asked for without the admin's confirmation. */
-"confirmation_required";
+"confirmation_required" | 
+/**
+ *  The admin gave only a SCIM token, and this needs a Scaleway API key (create, list or
+ *  delete tokens, disable SCIM).
+ */
+"scaleway_key_needed";
+
+/**  Why one setting was refused, in plain words, next to the field it is about. */
+export type FieldProblem = {
+	field: ConnectionField,
+	message: string,
+};
+
+/**  One setting as the panel shows it. */
+export type FieldStatus = FieldStatus_Serialize | FieldStatus_Deserialize;
+
+/**  One setting as the panel shows it. */
+export type FieldStatus_Deserialize = {
+	field: ConnectionField,
+	/**  The variable that overrides it. */
+	variable: string,
+	/**  The variable's value when it is set (then the field cannot be changed in the panel). */
+	environment_value?: string | null,
+	source: ValueSource,
+};
+
+/**  One setting as the panel shows it. */
+export type FieldStatus_Serialize = {
+	field: ConnectionField,
+	/**  The variable that overrides it. */
+	variable: string,
+	/**  The variable's value when it is set (then the field cannot be changed in the panel). */
+	environment_value: string | null,
+	source: ValueSource,
+};
 
 /**  A group for the picker. */
 export type GroupChoice = GroupChoice_Serialize | GroupChoice_Deserialize;
@@ -423,6 +643,20 @@ export type JobHealth_Serialize = {
 	summary: string,
 };
 
+/**
+ *  Something on Scaleway's side that needs a Scaleway API key, which the app does not have
+ *  when the admin gave only a SCIM token.
+ */
+export type KeyAction = 
+/**  Read the SCIM configuration and list its tokens with their expiry dates. */
+"list_tokens" | 
+/**  Create a SCIM token (step 1, or replacing the token). */
+"create_token" | 
+/**  Delete (revoke) a SCIM token. */
+"delete_token" | 
+/**  Disable SCIM on the Organization. */
+"disable_scim";
+
 /**  One mapping edit in plain words. */
 export type MappingChange = {
 	/**  `group_provisioning`, `name_formatted` or `user_name`. */
@@ -468,6 +702,36 @@ export type MintOutcome_Serialize = {
 	/**  True when no new token was minted because this setup already had one. */
 	resumed: boolean,
 	stored_in_keychain: boolean,
+};
+
+/**
+ *  One thing the app left as it is because it has no Scaleway API key, with what the admin can
+ *  do instead.
+ */
+export type NeedsScalewayKey = NeedsScalewayKey_Serialize | NeedsScalewayKey_Deserialize;
+
+/**
+ *  One thing the app left as it is because it has no Scaleway API key, with what the admin can
+ *  do instead.
+ */
+export type NeedsScalewayKey_Deserialize = {
+	action: KeyAction,
+	/**  The token or SCIM configuration concerned, when the journal knows its id. */
+	id?: string | null,
+	/**  Plain words: what stays as it is, and where to do it by hand. */
+	message: string,
+};
+
+/**
+ *  One thing the app left as it is because it has no Scaleway API key, with what the admin can
+ *  do instead.
+ */
+export type NeedsScalewayKey_Serialize = {
+	action: KeyAction,
+	/**  The token or SCIM configuration concerned, when the journal knows its id. */
+	id: string | null,
+	/**  Plain words: what stays as it is, and where to do it by hand. */
+	message: string,
 };
 
 /**  `search_people(query)`. */
@@ -521,6 +785,16 @@ export type PrincipalRef =
 /**  A group's exact display name or its object id. */
 { kind: "group"; value: string };
 
+/**  How the proof looked the user up in Scaleway. */
+export type ProofChannel = 
+/**  Scaleway's IAM users API, with the API key. */
+"iam_users_api" | 
+/**
+ *  Scaleway's SCIM endpoint (`GET {base}/Users?filter=userName eq "…"`), with the SCIM token:
+ *  the only way when the admin gave a token and no API key.
+ */
+"scim";
+
 /**  `start_and_verify()`: the proof that provisioning works. */
 export type ProofReport = ProofReport_Serialize | ProofReport_Deserialize;
 
@@ -536,6 +810,8 @@ export type ProofReport_Deserialize = {
 	job?: JobHealth_Deserialize | null,
 	/**  One sentence for the admin. */
 	message: string,
+	/**  How the user was looked up in Scaleway; `None` when no user was checked. */
+	checked_through?: ProofChannel | null,
 };
 
 /**  `start_and_verify()`: the proof that provisioning works. */
@@ -550,6 +826,8 @@ export type ProofReport_Serialize = {
 	job: JobHealth_Serialize | null,
 	/**  One sentence for the admin. */
 	message: string,
+	/**  How the user was looked up in Scaleway; `None` when no user was checked. */
+	checked_through?: ProofChannel | null,
 };
 
 /**  A quarantine, explained. */
@@ -576,6 +854,7 @@ export type ResumeInfo = ResumeInfo_Serialize | ResumeInfo_Deserialize;
 
 /**  An unfinished setup found on this computer, for the resume banner. */
 export type ResumeInfo_Deserialize = {
+	/**  Empty when the admin gave a SCIM token without its Organization ID. */
 	organization_id: string,
 	organization_name?: string | null,
 	tenant_id?: string | null,
@@ -586,10 +865,17 @@ export type ResumeInfo_Deserialize = {
 	 */
 	next_screen: string,
 	updated_at: string,
+	/**
+	 *  How Scaleway was reconnected: set by `resume_setup` (`api_key`, or `token_only` when no
+	 *  key is remembered and the setup continues with the SCIM token kept in the keychain);
+	 *  absent from `resume_info`, which reads no secret.
+	 */
+	scaleway_access?: ScalewayAccess | null,
 };
 
 /**  An unfinished setup found on this computer, for the resume banner. */
 export type ResumeInfo_Serialize = {
+	/**  Empty when the admin gave a SCIM token without its Organization ID. */
 	organization_id: string,
 	organization_name: string | null,
 	tenant_id: string | null,
@@ -600,6 +886,12 @@ export type ResumeInfo_Serialize = {
 	 */
 	next_screen: string,
 	updated_at: string,
+	/**
+	 *  How Scaleway was reconnected: set by `resume_setup` (`api_key`, or `token_only` when no
+	 *  key is remembered and the setup continues with the SCIM token kept in the keychain);
+	 *  absent from `resume_info`, which reads no secret.
+	 */
+	scaleway_access?: ScalewayAccess | null,
 };
 
 /**  One thing rollback would remove or restore. */
@@ -628,6 +920,11 @@ export type RollbackPlan_Deserialize = {
 	remove: RollbackItem_Deserialize[],
 	/**  What stays, and why (not created by the wizard, or left by design). */
 	kept: string[],
+	/**
+	 *  What stays on Scaleway's side because the app has no Scaleway API key (a token-only
+	 *  setup), and how to do it in the console instead. Empty with a key.
+	 */
+	needs_scaleway_key: NeedsScalewayKey_Deserialize[],
 };
 
 /**  `plan_rollback()`. */
@@ -636,6 +933,11 @@ export type RollbackPlan_Serialize = {
 	remove: RollbackItem_Serialize[],
 	/**  What stays, and why (not created by the wizard, or left by design). */
 	kept: string[],
+	/**
+	 *  What stays on Scaleway's side because the app has no Scaleway API key (a token-only
+	 *  setup), and how to do it in the console instead. Empty with a key.
+	 */
+	needs_scaleway_key: NeedsScalewayKey_Serialize[],
 };
 
 /**  What `rollback()` did. */
@@ -645,13 +947,27 @@ export type RollbackReport = RollbackReport_Serialize | RollbackReport_Deseriali
 export type RollbackReport_Deserialize = {
 	undone: RollbackItem_Deserialize[],
 	kept: string[],
+	/**  As in the plan: left on Scaleway's side for lack of an API key. */
+	needs_scaleway_key: NeedsScalewayKey_Deserialize[],
 };
 
 /**  What `rollback()` did. */
 export type RollbackReport_Serialize = {
 	undone: RollbackItem_Serialize[],
 	kept: string[],
+	/**  As in the plan: left on Scaleway's side for lack of an API key. */
+	needs_scaleway_key: NeedsScalewayKey_Serialize[],
 };
+
+/**  How the engine reaches Scaleway. */
+export type ScalewayAccess = 
+/**  A Scaleway API key: the app enables SCIM, creates and deletes tokens and reads IAM users. */
+"api_key" | 
+/**
+ *  Only a SCIM token and its Base URL, made by hand in the Scaleway console: the app can
+ *  use them, but cannot list, create or delete tokens, nor disable SCIM.
+ */
+"token_only";
 
 /**  How the admin gives their Scaleway key, as the page sends it. */
 export type ScalewayCredentials = ScalewayCredentials_Serialize | ScalewayCredentials_Deserialize;
@@ -700,6 +1016,29 @@ export type ScimState_Serialize = {
 	/**  True when Scaleway's limit of two tokens is reached: one must go before minting. */
 	at_token_limit: boolean,
 };
+
+/**  What saving did. */
+export type SettingsSaveOutcome = SettingsSaveOutcome_Serialize | SettingsSaveOutcome_Deserialize;
+
+/**  What saving did. */
+export type SettingsSaveOutcome_Deserialize = 
+/**
+ *  Written. `reconnect` is true when a connected account used the old values and was
+ *  disconnected: the admin connects it again from its step.
+ */
+{ status: "saved"; settings: ConnectionSettings_Deserialize; reconnect: boolean } | 
+/**  Nothing was written: each problem names its field. */
+{ status: "invalid"; problems: FieldProblem[] };
+
+/**  What saving did. */
+export type SettingsSaveOutcome_Serialize = 
+/**
+ *  Written. `reconnect` is true when a connected account used the old values and was
+ *  disconnected: the admin connects it again from its step.
+ */
+{ status: "saved"; settings: ConnectionSettings_Serialize; reconnect: boolean } | 
+/**  Nothing was written: each problem names its field. */
+{ status: "invalid"; problems: FieldProblem[] };
 
 /**  A step of a long operation, in plain words. */
 export type SetupProgress = {
@@ -832,6 +1171,11 @@ export type UiError = {
 	hint: string,
 	retryable: boolean,
 };
+
+/**  Where the value in use of a setting comes from. */
+export type ValueSource = 
+/**  Its `SCIM_WIZARD_*` variable is set: the panel shows it read-only. */
+"environment" | "saved" | "default";
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -108,6 +108,7 @@ export const ERROR_SENTENCES: Readonly<Record<ErrorCode, ErrorSentence>> = {
   proof_user_not_found: { message: "error.message.proof_user_not_found", hint: "error.hint.proof_user_not_found" },
   cancelled: { message: "error.message.cancelled", hint: "error.hint.cancelled" },
   confirmation_required: { message: "error.message.confirmation_required", hint: "error.hint.confirmation_required" },
+  scaleway_key_needed: { message: "error.message.scaleway_key_needed", hint: "error.hint.scaleway_key_needed" },
 };
 
 const GENERIC: ErrorSentence = { message: "error.message.generic", hint: "error.hint.generic" };

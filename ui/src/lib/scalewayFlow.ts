@@ -1,10 +1,12 @@
 // Step 1 (Scaleway) as a small, pure state machine, one decision per view:
 //
 //   credentials ──► enable (only when SCIM is off) ──► token ──► base_url (only when the app
-//        │                                               ▲       could not find it) ──► ready
-//        │                                   at the limit of two tokens:
-//        │                                   delete the older one, then mint
+//        │            (one click: enable, then mint;    ▲       could not find it) ──► ready
+//        │             the token view only shows if     at the limit of two tokens:
+//        │             minting failed)                  delete the older one, then mint
 //        └── "I already have a token and Base URL" (manual path) ───────────────────► ready
+//
+// Practice mode connects with the sandbox's key by itself, so Back from enable/token leaves the step.
 //
 // It holds no secret: the secret key, a pasted token and a revealed token stay in the
 // components that need them for the length of one call.
@@ -157,7 +159,8 @@ export function previousView(state: FlowState): View | null {
   switch (state.view) {
     case "enable":
     case "token":
-      return "credentials";
+      // Practice connects by itself: going back to its credentials would only connect again.
+      return state.practice ? null : "credentials";
     case "ready":
       return state.manual ? "credentials" : null;
     case "credentials":

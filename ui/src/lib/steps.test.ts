@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   debounce,
-  defaultAppName,
   formatElapsed,
   isPicked,
   mappingLabel,
@@ -17,13 +16,6 @@ import { addProgress, isFailed, isFinished } from "./progress";
 afterEach(() => vi.useRealTimers());
 
 describe("steps helpers", () => {
-  it("names the app as the engine does", () => {
-    expect(defaultAppName("1A2b3C4d-5e6f-7890-abcd-ef0123456789")).toBe("Scaleway SCIM (1a2b3c4d)");
-    expect(defaultAppName("ab-cd")).toBe("Scaleway SCIM (abcd)");
-    expect(defaultAppName(null)).toBeNull();
-    expect(defaultAppName("---")).toBeNull();
-  });
-
   it("turns people and groups into picks, toggles them, and sends ids", () => {
     const adele = pickUser({ id: "u1", display_name: "Adele Vance", user_principal_name: "adele@x", mail: null });
     const noName = pickUser({ id: "u2", display_name: null, user_principal_name: "bob@x", mail: null });

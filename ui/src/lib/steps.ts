@@ -7,24 +7,6 @@ import type {
 } from "./bindings";
 import type { MessageKey } from "./i18n";
 
-/** The start of every app name the engine gives (`APP_NAME_PREFIX` in Rust). */
-export const APP_NAME_PREFIX = "Scaleway SCIM";
-
-/**
- * The name the engine gives the Entra app when the field is left empty: "Scaleway SCIM (1a2b3c4d)",
- * the suffix being the Organization id's first eight letters and digits, lower-cased
- * (mirrors `app_display_name` in crates/setup/src/engine.rs).
- */
-export function defaultAppName(organizationId: string | null | undefined): string | null {
-  if (!organizationId) return null;
-  const suffix = [...organizationId]
-    .filter((c) => /[A-Za-z0-9]/.test(c))
-    .slice(0, 8)
-    .join("")
-    .toLowerCase();
-  return suffix === "" ? null : `${APP_NAME_PREFIX} (${suffix})`;
-}
-
 /** One user or group the admin ticked in the picker. */
 export type Pick = {
   readonly kind: "user" | "group";

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import Entra from "./Entra.svelte";
 import { i18n } from "$lib/i18n/locale.svelte";
 import type { EntraAccount_Serialize as EntraAccount } from "$lib/bindings";
-import { APP, ORG_ID, account, uiError } from "../test/fixtures";
+import { APP, account, uiError } from "../test/fixtures";
 import { Fail, scriptedBackend } from "../test/ipc";
 
 beforeEach(() => i18n.set("en"));
@@ -13,7 +13,7 @@ afterEach(() => clearMocks());
 
 function renderEntra(props: { account?: EntraAccount | null } = {}) {
   const handlers = { onAccount: vi.fn(), onApp: vi.fn(), onBack: vi.fn(), onNext: vi.fn() };
-  const view = render(Entra, { account: props.account ?? null, app: null, organizationId: ORG_ID, ...handlers });
+  const view = render(Entra, { account: props.account ?? null, app: null, ...handlers });
   return { ...handlers, ...view };
 }
 
@@ -153,6 +153,33 @@ describe("Entra screen: preflight and the app", () => {
     await fireEvent.click(screen.getByTestId("error-retry"));
     await waitFor(() => expect(onApp).toHaveBeenCalled());
     expect(backend.calls.map((c) => c.args)).toEqual([{ name: "SCIM for Acme" }, { name: "SCIM for Acme" }]);
+  });
+
+  it("creating the app can be stopped, and created again without a duplicate call in flight", async () => {
+    let stop: () => void = () => {};
+    const stopped = new Promise<void>((resolve) => (stop = resolve));
+    const backend = scriptedBackend({
+      setup_create_app: [
+        async () => {
+          await stopped;
+          return new Fail(uiError("cancelled"));
+        },
+        APP,
+      ],
+      cancel_operation: () => {
+        stop();
+        return null;
+      },
+    });
+    const { onApp } = renderEntra({ account: account() });
+    await fireEvent.click(screen.getByTestId("create-app"));
+    expect((screen.getByTestId("create-app") as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.click(await screen.findByTestId("cancel-create-app"));
+    expect((await screen.findByTestId("cancel-create-app-done")).textContent).toContain("Stopped.");
+    expect(screen.queryByTestId("error-banner")).toBeNull();
+    await fireEvent.click(screen.getByTestId("create-app"));
+    await waitFor(() => expect(onApp).toHaveBeenCalledWith(APP));
+    expect(backend.commands()).toEqual(["setup_create_app", "cancel_operation", "setup_create_app"]);
   });
 
   it("Sign in with another account signs out first", async () => {

@@ -25,7 +25,7 @@ async function openPractice() {
 }
 
 describe("Scaleway step in practice mode", () => {
-  it("happy path: practice key → turn on SCIM → create the token → copy → Next", async () => {
+  it("happy path: the practice key is used at once → one click turns SCIM on and creates the token → copy → Next", async () => {
     const backend = scriptedBackend({
       app_info: APP_INFO,
       start_practice: PRACTICE,
@@ -37,30 +37,23 @@ describe("Scaleway step in practice mode", () => {
     });
     await openPractice();
     expect(screen.getByTestId("sandbox-badge")).toBeTruthy();
-    // The form is replaced by the practice key.
+    // No form in practice: the sandbox's key is checked without asking.
     expect(screen.queryByTestId("check-key")).toBeNull();
     expect(screen.queryByTestId("secret-key")).toBeNull();
-    expect(screen.getByTestId("screen-scaleway").textContent).toContain("Acme Practice");
     expect((screen.getByTestId("scaleway-next") as HTMLButtonElement).disabled).toBe(true);
-
-    await fireEvent.click(screen.getByTestId("use-practice-key"));
     expect((await screen.findByTestId("connect-summary")).textContent).toContain(
       "Key OK — organization 'Acme Practice' — this key can manage SCIM",
     );
 
-    // Turning SCIM on needs an explicit "I understand".
-    const enable = screen.getByTestId("enable-scim") as HTMLButtonElement;
-    expect(enable.disabled).toBe(true);
+    // Turning SCIM on is one explicit button that says everything it does.
+    const enable = (await screen.findByTestId("enable-scim")) as HTMLButtonElement;
+    expect(enable.disabled).toBe(false);
+    expect(enable.textContent).toContain("Turn on SCIM and create the token");
     expect(screen.getByTestId("screen-scaleway").textContent).toContain(
       "Nothing changes for existing users until Entra sends them.",
     );
-    await fireEvent.click(screen.getByLabelText("I understand"));
-    expect(enable.disabled).toBe(false);
+    expect(enable.getAttribute("aria-describedby")).toBe("enable-explain enable-token-note");
     await fireEvent.click(enable);
-
-    const mint = await screen.findByTestId("mint-token");
-    await waitFor(() => expect(document.activeElement?.textContent).toBe("Create the SCIM token"));
-    await fireEvent.click(mint);
 
     expect((await screen.findByTestId("token-created")).textContent).toContain("Token created — kept in your keychain");
     expect(screen.getByTestId("token-expiry").textContent).toBe("Valid until 16 June 2027");
@@ -110,7 +103,6 @@ describe("Scaleway step in practice mode", () => {
       scim_set_base_url: [new Fail(uiError("invalid_input", { message: "The Base URL must start with https://." })), BASE_URL],
     });
     await openPractice();
-    await fireEvent.click(screen.getByTestId("use-practice-key"));
 
     const list = await screen.findByTestId("token-list");
     expect(list.querySelectorAll("li")).toHaveLength(2);
@@ -163,7 +155,6 @@ describe("Scaleway step in practice mode", () => {
       scim_mint_token: outcome({ resumed: true }),
     });
     await openPractice();
-    await fireEvent.click(screen.getByTestId("use-practice-key"));
     await fireEvent.click(await screen.findByTestId("mint-token"));
     expect((await screen.findByTestId("token-created")).textContent).toContain(
       "Using the token created earlier — no new token was needed",
@@ -179,7 +170,6 @@ describe("Scaleway step in practice mode", () => {
       scim_mint_token: [new Fail(uiError("keychain_unavailable")), outcome({ stored_in_keychain: false })],
     });
     await openPractice();
-    await fireEvent.click(screen.getByTestId("use-practice-key"));
     await fireEvent.click(await screen.findByTestId("mint-token"));
     expect(screen.queryByTestId("mint-token-unstored")).toBeNull();
     expect((await screen.findByTestId("error-banner")).dataset.errorCode).toBe("keychain_unavailable");
@@ -189,6 +179,60 @@ describe("Scaleway step in practice mode", () => {
       { storeInKeychain: true },
       { storeInKeychain: false },
     ]);
+  });
+
+  it("keeps SCIM on and offers the token choices when the token can't be kept after enabling", async () => {
+    const backend = scriptedBackend({
+      app_info: APP_INFO,
+      start_practice: PRACTICE,
+      scaleway_connect: report({ scim_enabled: false }),
+      scim_enable: scim([]),
+      scim_mint_token: [new Fail(uiError("keychain_unavailable")), outcome({ stored_in_keychain: false })],
+    });
+    await openPractice();
+    await fireEvent.click(await screen.findByTestId("enable-scim"));
+    expect((await screen.findByTestId("error-banner")).dataset.errorCode).toBe("keychain_unavailable");
+    // The token view took over: SCIM is not asked for again.
+    expect(screen.getByTestId("screen-scaleway").dataset.view).toBe("token");
+    expect(screen.queryByTestId("enable-scim")).toBeNull();
+    await fireEvent.click(await screen.findByTestId("mint-token-unstored"));
+    expect((await screen.findByTestId("token-created")).textContent).toContain("not kept on this computer");
+    expect(backend.commands()).toEqual([
+      "start_practice",
+      "scaleway_connect",
+      "scim_enable",
+      "scim_mint_token",
+      "scim_mint_token",
+    ]);
+  });
+
+  it("retries turning SCIM on without minting anything when enabling fails", async () => {
+    const backend = scriptedBackend({
+      app_info: APP_INFO,
+      start_practice: PRACTICE,
+      scaleway_connect: report({ scim_enabled: false }),
+      scim_enable: [new Fail(uiError("scaleway_unavailable", { retryable: true })), scim([])],
+      scim_mint_token: outcome(),
+    });
+    await openPractice();
+    await fireEvent.click(await screen.findByTestId("enable-scim"));
+    expect((await screen.findByTestId("error-banner")).dataset.errorCode).toBe("scaleway_unavailable");
+    expect(backend.commands()).not.toContain("scim_mint_token");
+    await fireEvent.click(screen.getByTestId("error-retry"));
+    expect((await screen.findByTestId("token-created")).textContent).toContain("Token created");
+  });
+
+  it("Back from turning SCIM on leaves the practice step instead of checking the key again", async () => {
+    const backend = scriptedBackend({
+      app_info: APP_INFO,
+      start_practice: PRACTICE,
+      scaleway_connect: report({ scim_enabled: false }),
+    });
+    await openPractice();
+    await screen.findByTestId("enable-scim");
+    await fireEvent.click(screen.getByTestId("back"));
+    expect(await screen.findByTestId("screen-welcome")).toBeTruthy();
+    expect(backend.commands().filter((c) => c === "scaleway_connect")).toHaveLength(1);
   });
 
   it("shows a failed start in the banner, and Try again starts the sandbox", async () => {

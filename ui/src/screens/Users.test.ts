@@ -32,11 +32,15 @@ describe("Users picker", () => {
     await typeQuery("ad");
     await typeQuery("adele");
     await vi.advanceTimersByTimeAsync(SEARCH_DELAY_MS - 50);
-    expect(backend.commands()).toEqual([]);
+    // Only the first page of the directory, asked for on arrival.
+    expect(backend.calls.map((c) => c.args)).toEqual([{ query: "" }]);
     await vi.advanceTimersByTimeAsync(100);
     vi.useRealTimers();
     await screen.findByText("Adele Vance");
-    expect(backend.calls).toEqual([{ cmd: "setup_search_people", args: { query: "adele" } }]);
+    expect(backend.calls).toEqual([
+      { cmd: "setup_search_people", args: { query: "" } },
+      { cmd: "setup_search_people", args: { query: "adele" } },
+    ]);
   });
 
   it("Enter searches at once; nothing is sent for blanks", async () => {
@@ -47,7 +51,37 @@ describe("Users picker", () => {
     await typeQuery("sales");
     await fireEvent.keyDown(screen.getByTestId("people-search"), { key: "Enter" });
     await screen.findByText("Sales");
-    expect(backend.calls.map((c) => c.args)).toEqual([{ query: "sales" }]);
+    expect(backend.calls.map((c) => c.args)).toEqual([{ query: "" }, { query: "sales" }]);
+  });
+
+  it("offers the first people of the directory at once, so picking needs no typing", async () => {
+    const backend = scriptedBackend({
+      setup_search_people: [PEOPLE, { users: [], groups: [], groups_unavailable: null }],
+      setup_assign: [[]],
+    });
+    renderUsers();
+    expect((await screen.findByTestId("directory-note")).textContent).toContain("Search to find someone else");
+    await fireEvent.click(await screen.findByLabelText(/Adele Vance/));
+    await fireEvent.click(screen.getByTestId("assign"));
+    await waitFor(() => expect(backend.commands()).toContain("setup_assign"));
+
+    // A search that finds no one, then an emptied box: the first page is back without asking again.
+    await typeQuery("zz");
+    await fireEvent.keyDown(screen.getByTestId("people-search"), { key: "Enter" });
+    expect((await screen.findByTestId("no-results")).textContent).toBe("No one matches “zz”.");
+    await typeQuery("");
+    expect(await screen.findByTestId("directory-note")).toBeTruthy();
+    expect(screen.getByRole("checkbox", { name: /Adele Vance/ })).toBeTruthy();
+    expect(backend.calls.filter((c) => c.cmd === "setup_search_people").map((c) => c.args)).toEqual([
+      { query: "" },
+      { query: "zz" },
+    ]);
+  });
+
+  it("says so when the directory offers no one", async () => {
+    scriptedBackend({ setup_search_people: { users: [], groups: [], groups_unavailable: null } });
+    renderUsers();
+    expect((await screen.findByTestId("no-results")).textContent).toBe("Your directory has no one to offer yet.");
   });
 
   it("ticks users and groups with checkboxes (labelled, keyboard-usable) and assigns them by id", async () => {
@@ -94,6 +128,7 @@ describe("Users picker", () => {
   it("says when no one matches, and when groups can't be listed", async () => {
     scriptedBackend({
       setup_search_people: [
+        PEOPLE,
         { users: [], groups: [], groups_unavailable: null },
         { ...PEOPLE, groups: [], groups_unavailable: "missing Group.Read.All" },
       ],

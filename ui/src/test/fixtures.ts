@@ -76,6 +76,7 @@ export function account(partial: Partial<EntraAccount> = {}): EntraAccount {
     missing_permissions: [],
     fixes: [],
     admin_consent_url: null,
+    app_name: "Scaleway SCIM (11111111)",
     ...partial,
   };
 }

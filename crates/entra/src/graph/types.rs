@@ -9,11 +9,8 @@ use serde_json::Value;
 #[serde(rename_all = "camelCase")]
 pub struct AppRole {
     pub id: String,
-    #[serde(default)]
     pub display_name: Option<String>,
-    #[serde(default)]
     pub value: Option<String>,
-    #[serde(default)]
     pub description: Option<String>,
     #[serde(default)]
     pub allowed_member_types: Vec<String>,
@@ -46,11 +43,8 @@ pub struct ApplicationSummary {
     /// The app object id.
     pub id: String,
     pub app_id: String,
-    #[serde(default)]
     pub display_name: Option<String>,
-    #[serde(default)]
     pub application_template_id: Option<String>,
-    #[serde(default)]
     pub created_date_time: Option<String>,
 }
 
@@ -60,11 +54,8 @@ pub struct ApplicationSummary {
 pub struct ServicePrincipalSummary {
     pub id: String,
     pub app_id: String,
-    #[serde(default)]
     pub display_name: Option<String>,
-    #[serde(default)]
     pub application_template_id: Option<String>,
-    #[serde(default)]
     pub app_role_assignment_required: Option<bool>,
     #[serde(default)]
     pub app_roles: Vec<AppRole>,
@@ -75,11 +66,8 @@ pub struct ServicePrincipalSummary {
 #[serde(rename_all = "camelCase")]
 pub struct SyncJob {
     pub id: String,
-    #[serde(default)]
     pub template_id: Option<String>,
-    #[serde(default)]
     pub schedule: Option<JobSchedule>,
-    #[serde(default)]
     pub status: Option<JobStatus>,
     #[serde(skip)]
     pub raw: Value,
@@ -88,12 +76,9 @@ pub struct SyncJob {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct JobSchedule {
-    #[serde(default)]
     pub expiration: Option<String>,
-    #[serde(default)]
     pub interval: Option<String>,
     /// `Active`, `Disabled` or `Paused`.
-    #[serde(default)]
     pub state: Option<String>,
 }
 
@@ -117,24 +102,15 @@ pub enum JobStatusCode {
 #[serde(rename_all = "camelCase")]
 pub struct JobStatus {
     pub code: JobStatusCode,
-    #[serde(default)]
     pub quarantine: Option<Quarantine>,
-    #[serde(default)]
     pub last_execution: Option<JobExecution>,
-    #[serde(default)]
     pub last_successful_execution: Option<JobExecution>,
-    #[serde(default)]
     pub last_successful_execution_with_exports: Option<JobExecution>,
     /// `"0001-01-01T00:00:00Z"` means never; see [`JobStatus::steady_state_achieved`].
-    #[serde(default)]
     pub steady_state_first_achieved_time: Option<String>,
-    #[serde(default)]
     pub steady_state_last_achieved_time: Option<String>,
-    #[serde(default)]
     pub count_successive_complete_failures: Option<i64>,
-    #[serde(default)]
     pub escrows_pruned: Option<bool>,
-    #[serde(default)]
     pub troubleshooting_url: Option<String>,
 }
 
@@ -143,17 +119,11 @@ pub struct JobStatus {
 #[serde(rename_all = "camelCase")]
 pub struct Quarantine {
     /// `EncounteredQuarantineException`, `TooManyDeletes`, … (reference §B7).
-    #[serde(default)]
     pub reason: Option<String>,
-    #[serde(default)]
     pub current_began: Option<String>,
-    #[serde(default)]
     pub next_attempt: Option<String>,
-    #[serde(default)]
     pub series_began: Option<String>,
-    #[serde(default)]
     pub series_count: Option<i64>,
-    #[serde(default)]
     pub error: Option<ExecutionError>,
 }
 
@@ -161,27 +131,16 @@ pub struct Quarantine {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct JobExecution {
-    #[serde(default)]
     pub activity_identifier: Option<String>,
-    #[serde(default)]
     pub state: Option<String>,
-    #[serde(default)]
     pub time_began: Option<String>,
-    #[serde(default)]
     pub time_ended: Option<String>,
-    #[serde(default)]
     pub count_entitled: Option<i64>,
-    #[serde(default)]
     pub count_entitled_for_provisioning: Option<i64>,
-    #[serde(default)]
     pub count_escrowed: Option<i64>,
-    #[serde(default)]
     pub count_exported: Option<i64>,
-    #[serde(default)]
     pub count_exports: Option<i64>,
-    #[serde(default)]
     pub count_imported: Option<i64>,
-    #[serde(default)]
     pub error: Option<ExecutionError>,
 }
 
@@ -189,11 +148,8 @@ pub struct JobExecution {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ExecutionError {
-    #[serde(default)]
     pub code: Option<String>,
-    #[serde(default)]
     pub message: Option<String>,
-    #[serde(default)]
     pub tenant_actionable: Option<bool>,
 }
 
@@ -242,13 +198,9 @@ pub struct Assignment {
     pub id: String,
     pub app_role_id: String,
     pub principal_id: String,
-    #[serde(default)]
     pub principal_type: Option<String>,
-    #[serde(default)]
     pub principal_display_name: Option<String>,
-    #[serde(default)]
     pub resource_id: Option<String>,
-    #[serde(default)]
     pub created_date_time: Option<String>,
 }
 
@@ -257,11 +209,8 @@ pub struct Assignment {
 #[serde(rename_all = "camelCase")]
 pub struct DirectoryUser {
     pub id: String,
-    #[serde(default)]
     pub display_name: Option<String>,
-    #[serde(default)]
     pub user_principal_name: Option<String>,
-    #[serde(default)]
     pub mail: Option<String>,
 }
 
@@ -270,11 +219,8 @@ pub struct DirectoryUser {
 #[serde(rename_all = "camelCase")]
 pub struct DirectoryGroup {
     pub id: String,
-    #[serde(default)]
     pub display_name: Option<String>,
-    #[serde(default)]
     pub description: Option<String>,
-    #[serde(default)]
     pub mail: Option<String>,
 }
 

@@ -71,14 +71,62 @@ export const en = {
   "settings.clearDelay.help": "From {min} to {max} seconds. The default is {default}.",
   "settings.clearDelay.invalid": "Enter a whole number of seconds from {min} to {max}.",
   "settings.language.help": "The app remembers your choice.",
-  "settings.later":
-    "Settings for the Microsoft cloud, your own Entra client ID and custom service addresses come in a later version.",
+  "settings.connection.toggle": "Advanced: connection",
+  "settings.connection.intro":
+    "Where the app signs in to Microsoft and reaches Scaleway. Leave these empty unless your IT team asks you to change them: the defaults work for most organizations.",
+  "settings.connection.practice":
+    "Practice mode ignores these settings: it always uses the simulator built into the app.",
+  "settings.connection.practiceNow":
+    "You are practising now. These settings apply when you connect your real accounts.",
+  "settings.connection.loading": "Loading the connection settings…",
+  "settings.connection.cloud.label": "Microsoft cloud",
+  "settings.connection.cloud.global": "Global",
+  "settings.connection.cloud.usgov": "US Government",
+  "settings.connection.cloud.china": "China (21Vianet)",
+  "settings.connection.cloud.help":
+    "Choose US Government or China only if your organization’s Microsoft 365 runs in that cloud.",
+  "settings.connection.clientId.label": "Application (client) ID",
+  "settings.connection.clientId.help":
+    "Leave empty to use Microsoft Graph Command Line Tools. To use your own app registration, enter its ID: a multi-tenant public client with the redirect http://localhost.",
+  "settings.connection.tenant.label": "Tenant",
+  "settings.connection.tenant.placeholder": "The tenant of the account you sign in with",
+  "settings.connection.tenant.help":
+    "A tenant ID or one of its domains (for example contoso.onmicrosoft.com). Leave empty to use the tenant of the account you sign in with.",
+  "settings.connection.loginUrl.label": "Microsoft sign-in address",
+  "settings.connection.graphUrl.label": "Microsoft Graph address",
+  "settings.connection.microsoftUrl.help": "Leave empty to use the chosen cloud’s own address, shown in grey.",
+  "settings.connection.scalewayUrl.label": "Scaleway API address",
+  "settings.connection.scalewayUrl.help": "Leave empty to use Scaleway’s own address, shown in grey.",
+  "settings.connection.scimBaseUrl.label": "SCIM Base URL pattern",
+  "settings.connection.scimBaseUrl.placeholder": "Found by the app",
+  "settings.connection.scimBaseUrl.help":
+    "Leave empty and the app finds your Base URL by itself. Otherwise a full https:// address, which may contain {scim_id} and {organization_id}.",
+  "settings.connection.locked": "Set by {variable}: change that variable to change this.",
+  "settings.connection.save": "Save connection settings",
+  "settings.connection.saving": "Saving…",
+  "settings.connection.reset": "Reset to defaults",
+  "settings.connection.saved": "Saved. The app uses these settings from your next connection.",
+  "settings.connection.savedReconnect":
+    "Saved. Your accounts were disconnected because these settings changed: go back to the Scaleway step and connect again.",
+  "settings.connection.unsaved": "Your changes are not saved yet.",
+  "settings.connection.invalid": "Some values can’t be used: correct the marked fields. Nothing was saved.",
+  "settings.connection.invalid.cloud": "Choose one of the clouds in the list.",
+  "settings.connection.invalid.clientId":
+    "Enter an Application (client) ID, a GUID such as 14d82eec-204b-4c2f-b7e8-296a70dab67e, or leave it empty.",
+  "settings.connection.invalid.tenant":
+    "Enter a tenant ID (a GUID) or a domain such as contoso.onmicrosoft.com, or leave it empty.",
+  "settings.connection.invalid.url":
+    "Enter a full address starting with https:// (http:// only for this computer), or leave it empty.",
+  "settings.connection.invalid.scimBaseUrl":
+    "Enter a full https:// address, which may contain {scim_id} and {organization_id}, or leave it empty.",
+  "settings.connection.file": "Kept in {path}. No secret is ever stored there.",
   "settings.close": "Close",
 
   "common.show": "Show",
   "common.hide": "Hide",
   "common.optional": "optional",
   "common.cancel": "Cancel",
+  "common.stopped": "Stopped. Nothing is lost: try again when you are ready, the app picks up where it stopped.",
   "common.urlPlaceholder": "https://…",
   "common.unknownDate": "date unknown",
 
@@ -130,9 +178,9 @@ export const en = {
   "scaleway.enable.off": "Automatic user provisioning (SCIM) is off for this Organization.",
   "scaleway.enable.explain":
     "Scaleway will accept user provisioning from an identity provider for this Organization. Nothing changes for existing users until Entra sends them.",
-  "scaleway.enable.confirm": "I understand",
-  "scaleway.enable.button": "Turn on SCIM",
-  "scaleway.enable.busy": "Turning on SCIM…",
+  "scaleway.enable.button": "Turn on SCIM and create the token",
+  "scaleway.enable.busy": "Turning on SCIM (1 of 2)…",
+  "scaleway.enable.minting": "Creating the token and finding the Base URL (2 of 2)…",
 
   "scaleway.token.title": "Create the SCIM token",
   "scaleway.token.explain":
@@ -210,6 +258,7 @@ export const en = {
   "resume.step1Done": "Step 1 was finished earlier — the token is kept in your keychain",
 
   "rolledBack.notice": "Everything this setup created was removed. You can start again whenever you like.",
+  "rolledBack.partial": "Everything the app could remove was removed, in Entra and in Scaleway.",
 
   "entra.signIn.title": "Sign in to Microsoft",
   "entra.signIn.explain":
@@ -303,6 +352,8 @@ export const en = {
   "users.results.users": "People",
   "users.results.groups": "Groups",
   "users.noResults": "No one matches “{query}”.",
+  "users.directoryNote": "The first people and groups in your directory. Search to find someone else.",
+  "users.directoryEmpty": "Your directory has no one to offer yet.",
   "users.groupsUnavailable": "Groups can’t be listed with your permissions; people still can.",
   "users.selected": "Selected: {count}",
   "users.selectedNone": "Nobody is selected yet.",
@@ -367,6 +418,7 @@ export const en = {
   "rollback.loading": "Reading what this setup created…",
   "rollback.remove": "This removes, in this order:",
   "rollback.kept": "This stays:",
+  "rollback.byHand": "Without a Scaleway API key, this stays in Scaleway; do it in the Scaleway console:",
   "rollback.nothing": "This setup created nothing that needs removing.",
   "rollback.warning":
     "Provisioning from Entra to Scaleway stops. Users already in Scaleway stay there. This can’t be undone.",
@@ -538,6 +590,10 @@ export const en = {
     "This change needs your explicit confirmation.",
   "error.hint.confirmation_required":
     "Confirm it when you are asked, then try again.",
+  "error.message.scaleway_key_needed":
+    "This needs a Scaleway API key, and the app was given only a SCIM token.",
+  "error.hint.scaleway_key_needed":
+    "Do it in the Scaleway console (Organization security → Automatic user provisioning), or connect with a Scaleway API key.",
 
   "footer.version": "Version {version}",
 } as const satisfies Record<string, string>;

@@ -74,14 +74,66 @@ export const fr: Messages = {
   "settings.clearDelay.help": "De {min} à {max}\u00a0secondes. Par défaut\u00a0: {default}.",
   "settings.clearDelay.invalid": "Saisissez un nombre entier de secondes, de {min} à {max}.",
   "settings.language.help": "L’application retient votre choix.",
-  "settings.later":
-    "Les réglages du cloud Microsoft, de votre propre ID client Entra et des adresses de service personnalisées arriveront dans une prochaine version.",
+  "settings.connection.toggle": "Avancé\u00a0: connexion",
+  "settings.connection.intro":
+    "Où l’application se connecte à Microsoft et joint Scaleway. Laissez ces champs vides, sauf si votre service informatique vous demande de les modifier\u00a0: les valeurs par défaut conviennent à la plupart des organisations.",
+  "settings.connection.practice":
+    "Le mode entraînement ignore ces réglages\u00a0: il utilise toujours le simulateur intégré à l’application.",
+  "settings.connection.practiceNow":
+    "Vous êtes en mode entraînement. Ces réglages s’appliqueront quand vous connecterez vos vrais comptes.",
+  "settings.connection.loading": "Chargement des réglages de connexion…",
+  "settings.connection.cloud.label": "Cloud Microsoft",
+  "settings.connection.cloud.global": "Mondial",
+  "settings.connection.cloud.usgov": "Gouvernement des États-Unis",
+  "settings.connection.cloud.china": "Chine (21Vianet)",
+  "settings.connection.cloud.help":
+    "Choisissez Gouvernement des États-Unis ou Chine uniquement si le Microsoft\u00a0365 de votre organisation se trouve dans ce cloud.",
+  "settings.connection.clientId.label": "ID d’application (client)",
+  "settings.connection.clientId.help":
+    "Laissez vide pour utiliser Microsoft Graph Command Line Tools. Pour utiliser votre propre inscription d’application, saisissez son ID\u00a0: un client public multilocataire avec la redirection http://localhost.",
+  "settings.connection.tenant.label": "Locataire",
+  "settings.connection.tenant.placeholder": "Le locataire du compte avec lequel vous vous connectez",
+  "settings.connection.tenant.help":
+    "L’ID d’un locataire ou l’un de ses domaines (par exemple contoso.onmicrosoft.com). Laissez vide pour utiliser le locataire du compte avec lequel vous vous connectez.",
+  "settings.connection.loginUrl.label": "Adresse de connexion Microsoft",
+  "settings.connection.graphUrl.label": "Adresse de Microsoft Graph",
+  "settings.connection.microsoftUrl.help":
+    "Laissez vide pour utiliser l’adresse propre au cloud choisi, affichée en gris.",
+  "settings.connection.scalewayUrl.label": "Adresse de l’API Scaleway",
+  "settings.connection.scalewayUrl.help": "Laissez vide pour utiliser l’adresse de Scaleway, affichée en gris.",
+  "settings.connection.scimBaseUrl.label": "Modèle d’URL de base SCIM",
+  "settings.connection.scimBaseUrl.placeholder": "Trouvée par l’application",
+  "settings.connection.scimBaseUrl.help":
+    "Laissez vide et l’application trouve elle-même votre URL de base. Sinon, une adresse https:// complète, qui peut contenir {scim_id} et {organization_id}.",
+  "settings.connection.locked":
+    "Défini par {variable}\u00a0: modifiez cette variable pour changer cette valeur.",
+  "settings.connection.save": "Enregistrer les réglages de connexion",
+  "settings.connection.saving": "Enregistrement…",
+  "settings.connection.reset": "Rétablir les valeurs par défaut",
+  "settings.connection.saved":
+    "Enregistré. L’application utilisera ces réglages à votre prochaine connexion.",
+  "settings.connection.savedReconnect":
+    "Enregistré. Vos comptes ont été déconnectés, car ces réglages ont changé\u00a0: revenez à l’étape Scaleway et reconnectez-vous.",
+  "settings.connection.unsaved": "Vos modifications ne sont pas encore enregistrées.",
+  "settings.connection.invalid":
+    "Certaines valeurs ne sont pas utilisables\u00a0: corrigez les champs signalés. Rien n’a été enregistré.",
+  "settings.connection.invalid.cloud": "Choisissez l’un des clouds de la liste.",
+  "settings.connection.invalid.clientId":
+    "Saisissez un ID d’application (client), un GUID tel que 14d82eec-204b-4c2f-b7e8-296a70dab67e, ou laissez vide.",
+  "settings.connection.invalid.tenant":
+    "Saisissez l’ID d’un locataire (un GUID) ou un domaine tel que contoso.onmicrosoft.com, ou laissez vide.",
+  "settings.connection.invalid.url":
+    "Saisissez une adresse complète commençant par https:// (http:// uniquement pour cet ordinateur), ou laissez vide.",
+  "settings.connection.invalid.scimBaseUrl":
+    "Saisissez une adresse https:// complète, qui peut contenir {scim_id} et {organization_id}, ou laissez vide.",
+  "settings.connection.file": "Enregistrés dans {path}. Aucun secret n’y est jamais conservé.",
   "settings.close": "Fermer",
 
   "common.show": "Afficher",
   "common.hide": "Masquer",
   "common.optional": "facultatif",
   "common.cancel": "Annuler",
+  "common.stopped": "Arrêté. Rien n’est perdu\u00a0: réessayez quand vous voulez, l’application reprend là où elle s’est arrêtée.",
   "common.urlPlaceholder": "https://…",
   "common.unknownDate": "date inconnue",
 
@@ -138,9 +190,9 @@ export const fr: Messages = {
     "L’approvisionnement automatique des utilisateurs (SCIM) est désactivé pour cette Organisation.",
   "scaleway.enable.explain":
     "Scaleway acceptera l’approvisionnement des utilisateurs par un fournisseur d’identité pour cette Organisation. Rien ne change pour les utilisateurs existants tant qu’Entra ne les envoie pas.",
-  "scaleway.enable.confirm": "J’ai compris",
-  "scaleway.enable.button": "Activer SCIM",
-  "scaleway.enable.busy": "Activation de SCIM…",
+  "scaleway.enable.button": "Activer SCIM et créer le jeton",
+  "scaleway.enable.busy": "Activation de SCIM (1 sur 2)…",
+  "scaleway.enable.minting": "Création du jeton et recherche de l’URL de base (2 sur 2)…",
 
   "scaleway.token.title": "Créer le jeton SCIM",
   "scaleway.token.explain":
@@ -225,6 +277,7 @@ export const fr: Messages = {
 
   "rolledBack.notice":
     "Tout ce que cette configuration avait créé a été supprimé. Vous pouvez recommencer quand vous le souhaitez.",
+  "rolledBack.partial": "Tout ce que l’application pouvait supprimer l’a été, dans Entra et dans Scaleway.",
 
   "entra.signIn.title": "Se connecter à Microsoft",
   "entra.signIn.explain":
@@ -326,6 +379,8 @@ export const fr: Messages = {
   "users.results.users": "Personnes",
   "users.results.groups": "Groupes",
   "users.noResults": "Personne ne correspond à «\u00a0{query}\u00a0».",
+  "users.directoryNote": "Les premières personnes et les premiers groupes de votre annuaire. Recherchez pour trouver quelqu’un d’autre.",
+  "users.directoryEmpty": "Votre annuaire ne propose encore personne.",
   "users.groupsUnavailable":
     "Vos autorisations ne permettent pas de lister les groupes\u202f; les personnes restent disponibles.",
   "users.selected": "Sélection\u00a0: {count}",
@@ -393,6 +448,7 @@ export const fr: Messages = {
   "rollback.loading": "Lecture de ce que cette configuration a créé…",
   "rollback.remove": "Seront supprimés, dans cet ordre\u00a0:",
   "rollback.kept": "Sera conservé\u00a0:",
+  "rollback.byHand": "Sans clé d’API Scaleway, ceci reste dans Scaleway\u00a0; faites-le dans la console Scaleway\u00a0:",
   "rollback.nothing": "Cette configuration n’a rien créé qu’il faille supprimer.",
   "rollback.warning":
     "L’approvisionnement d’Entra vers Scaleway s’arrête. Les utilisateurs déjà présents dans Scaleway y restent. Cette action est irréversible.",
@@ -572,6 +628,10 @@ export const fr: Messages = {
     "Cette modification nécessite votre confirmation explicite.",
   "error.hint.confirmation_required":
     "Confirmez-la quand on vous le demande, puis réessayez.",
+  "error.message.scaleway_key_needed":
+    "Cette action nécessite une clé d’API Scaleway, et l’application n’a reçu qu’un jeton SCIM.",
+  "error.hint.scaleway_key_needed":
+    "Faites-le dans la console Scaleway (Organization security → Automatic user provisioning), ou connectez-vous avec une clé d’API Scaleway.",
 
   "footer.version": "Version {version}",
 };

@@ -1,0 +1,136 @@
+//! The Settings panel's connection section: read and save the Microsoft cloud, client id, tenant
+//! and service addresses (`scim_wizard_setup::preferences`). Nothing here is secret.
+//!
+//! Practice mode ignores these settings: it always talks to its in-process sandbox.
+
+use serde::Serialize;
+use specta::Type;
+use tauri::State;
+
+use scim_wizard_setup::preferences::{
+    ConnectionPreferences, ConnectionSettingsView, EffectiveConnection, FieldProblem,
+    PreferencesError, PreferencesStore, process_variable, resolve,
+};
+use scim_wizard_setup::{ErrorCode, UiError};
+
+use crate::state::AppState;
+
+/// The connection settings as the panel shows them, and the mode the app is in.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct ConnectionSettings {
+    pub connection: ConnectionSettingsView,
+    /// True in practice mode (the settings then wait for real accounts); `None` while a step is
+    /// running and the mode cannot be read without waiting for it.
+    pub practice: Option<bool>,
+}
+
+/// What saving did.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum SettingsSaveOutcome {
+    /// Written. `reconnect` is true when a connected account used the old values and was
+    /// disconnected: the admin connects it again from its step.
+    Saved {
+        // Boxed: the panel is much larger than the other variant.
+        settings: Box<ConnectionSettings>,
+        reconnect: bool,
+    },
+    /// Nothing was written: each problem names its field.
+    Invalid { problems: Vec<FieldProblem> },
+}
+
+fn store() -> Result<PreferencesStore, UiError> {
+    PreferencesStore::default_location().map_err(|error| error.to_ui())
+}
+
+/// The saved connection settings, where each value in use comes from (an environment variable
+/// makes a field read-only), and the built-in defaults for the placeholders. A damaged file is
+/// reported in `error`, so the panel still opens and can reset it.
+#[tauri::command]
+#[specta::specta]
+pub async fn settings_get(state: State<'_, AppState>) -> Result<ConnectionSettings, UiError> {
+    let practice = state
+        .inner
+        .try_lock()
+        .ok()
+        .map(|session| session.practice.is_some());
+    Ok(ConnectionSettings {
+        connection: ConnectionSettingsView::current(),
+        practice,
+    })
+}
+
+/// Checks every value with the engine's own validators, then saves. With real accounts, the
+/// accounts connected with values that changed are disconnected (and a sign-in under way is
+/// cancelled), so nothing keeps talking to the old addresses.
+#[tauri::command]
+#[specta::specta]
+pub async fn settings_save(
+    state: State<'_, AppState>,
+    preferences: ConnectionPreferences,
+) -> Result<SettingsSaveOutcome, UiError> {
+    let problems = preferences.problems();
+    if !problems.is_empty() {
+        return Ok(SettingsSaveOutcome::Invalid { problems });
+    }
+    let store = store()?;
+    // Not `lock().await`: a long step holds the session, and the dialog must not hang on it.
+    let mut session = state.inner.try_lock().map_err(|_| {
+        UiError::new(
+            ErrorCode::NotReady,
+            "A step is still running, so the connection settings cannot change now.",
+            "Wait for it to finish (or cancel it), then save again.",
+            true,
+        )
+    })?;
+    let before = in_use(store.load());
+    let saved = match store.save(&preferences) {
+        Ok(saved) => saved,
+        Err(PreferencesError::Invalid { problems }) => {
+            return Ok(SettingsSaveOutcome::Invalid { problems });
+        }
+        Err(error) => return Err(error.to_ui()),
+    };
+    let after = in_use(Ok(saved));
+    let mut reconnect = false;
+    if session.practice.is_none() {
+        // Unknown before or after (a damaged file, a bad variable): assume both sides changed.
+        let (entra_changed, scaleway_changed) = match (&before, &after) {
+            (Some(before), Some(after)) => {
+                (before.entra_differs(after), before.scaleway_differs(after))
+            }
+            _ => (true, true),
+        };
+        if entra_changed || scaleway_changed {
+            session.disassemble_engine();
+        }
+        if scaleway_changed {
+            // A token-only session talks to the Base URL it was given, not to these addresses,
+            // and may hold the only copy of a token: it stays.
+            reconnect |= session.scaleway.take().is_some();
+        }
+        if entra_changed {
+            reconnect |= session.entra.take().is_some();
+            // A browser sign-in under way was started against the old sign-in address.
+            state.cancel_running();
+        }
+        session.assemble_engine()?;
+    }
+    let practice = Some(session.practice.is_some());
+    drop(session);
+    Ok(SettingsSaveOutcome::Saved {
+        settings: Box::new(ConnectionSettings {
+            connection: ConnectionSettingsView::current(),
+            practice,
+        }),
+        reconnect,
+    })
+}
+
+/// The values in use for these saved settings, or `None` when they cannot be built.
+fn in_use(saved: Result<ConnectionPreferences, PreferencesError>) -> Option<EffectiveConnection> {
+    let saved = saved.ok()?;
+    resolve(&saved, &process_variable)
+        .ok()
+        .map(|resolved| resolved.effective())
+}
