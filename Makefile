@@ -72,8 +72,11 @@ rust-test: app
 	  "$(CARGO_TARGET_DIR)/rust-test.log"
 
 e2e: app
-	@SCIM_WIZARD_APP="$(APP)" tests/session.sh cargo test --quiet -p scim-wizard-tests \
-	  --test desktop_smoke --test desktop_practice --test desktop_real -- --include-ignored
+	@cargo build --quiet -p scim-wizard-cli
+	@SCIM_WIZARD_APP="$(APP)" SCIM_WIZARD_CLI="$(CARGO_TARGET_DIR)/debug/scim-wizard-cli" \
+	  tests/session.sh cargo test --quiet -p scim-wizard-tests \
+	  --test desktop_smoke --test desktop_practice --test desktop_real --test desktop_manual \
+	  -- --include-ignored
 
 # Speed and size: the desktop app against a hello-world Tauri app built in the same run.
 bench-deps: test-deps

@@ -1,18 +1,24 @@
 //! What the desktop suites share: starting tauri-driver (with the environment the app inherits),
-//! the app binary, screenshots, the clipboard, and the count of what a user had to do.
+//! the app binary, screenshots, the clipboard, the count of what a user had to do, and the
+//! screens every setup goes through once signed in to Entra.
 
 // Test support: a failed expectation here is a failed test, said loudly.
 #![allow(clippy::expect_used, clippy::panic, clippy::print_stdout)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::json;
 
 use crate::process::{ChildGuard, free_local_port};
 use crate::repo_root;
 use crate::webdriver::{Element, Result, Session, wait_until_ready};
+
+/// How long a screen or a field may take to show up.
+pub const SHORT: Duration = Duration::from_secs(15);
+/// How long a step that calls the services may take.
+pub const LONG: Duration = Duration::from_secs(60);
 
 /// tauri-driver, killed on drop. The app it launches inherits its environment.
 #[derive(Debug)]
@@ -67,6 +73,25 @@ impl Driver {
         }
     }
 
+    /// [`Driver::start`] for an app that keeps its journal in `dir/data` and its settings in
+    /// `dir/config` (`SCIM_WIZARD_DATA_DIR`, `SCIM_WIZARD_CONFIG_DIR`), with `env` added.
+    ///
+    /// # Panics
+    /// As [`Driver::start`], or when `dir` is not UTF-8.
+    pub fn start_in(dir: &Path, env: &[(&str, &str)]) -> Self {
+        let data = dir.join("data");
+        let config = dir.join("config");
+        let mut all = vec![
+            ("SCIM_WIZARD_DATA_DIR", data.to_str().expect("a UTF-8 dir")),
+            (
+                "SCIM_WIZARD_CONFIG_DIR",
+                config.to_str().expect("a UTF-8 dir"),
+            ),
+        ];
+        all.extend_from_slice(env);
+        Self::start(&all)
+    }
+
     /// Launches the app in a new WebDriver session.
     ///
     /// # Errors
@@ -75,6 +100,338 @@ impl Driver {
         let app = app_binary();
         Session::start(&self.base, &app.to_string_lossy())
     }
+
+    /// Launches the app and waits for its Welcome screen; retried briefly while a previous
+    /// instance is still going away (the app is single-instance).
+    ///
+    /// # Panics
+    /// When the app does not show its Welcome screen within 20 s.
+    pub fn launch_to_welcome(&self) -> Session {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            match self.launch() {
+                Ok(session) => {
+                    if session
+                        .wait_for("[data-testid=screen-welcome]", Duration::from_secs(20))
+                        .is_ok()
+                    {
+                        return session;
+                    }
+                    let _ = session.end();
+                }
+                Err(error) if Instant::now() > deadline => panic!("the app did not start: {error}"),
+                Err(_) => {}
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the app did not show its Welcome screen"
+            );
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    }
+}
+
+/// Clicks `css` once it is there and enabled (not counted: for checks, not for the setup).
+///
+/// # Panics
+/// When it does not become clickable within [`SHORT`].
+pub fn click(session: &Session, css: &str) {
+    let element = session
+        .wait_enabled(css, SHORT)
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    session
+        .click(&element)
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+}
+
+/// Replaces the text of the field `css` (not counted).
+///
+/// # Panics
+/// When the field does not appear within [`SHORT`] or refuses the keys.
+pub fn type_into(session: &Session, css: &str, text: &str) {
+    let element = session
+        .wait_enabled(css, SHORT)
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    session
+        .clear(&element)
+        .and_then(|()| session.send_keys(&element, text))
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+}
+
+/// Waits until the text of `css` satisfies `accept`, returning it; when it does not in time, the
+/// failure quotes what `instead` shows (an error banner, a status panel).
+///
+/// # Panics
+/// When the text does not come within `within`.
+pub fn wait_for_text_or_show(
+    session: &Session,
+    css: &str,
+    within: Duration,
+    accept: impl Fn(&str) -> bool,
+    instead: &str,
+) -> String {
+    session
+        .wait_for_text(css, within, accept)
+        .unwrap_or_else(|e| {
+            let shown = session
+                .find(instead)
+                .and_then(|element| session.text(&element))
+                .unwrap_or_default();
+            panic!("{e}; {instead} shows: {shown}")
+        })
+}
+
+/// Real mode, once "Connect my accounts" was clicked: the Scaleway screen, without the
+/// practice badge.
+///
+/// # Panics
+/// When the screen does not show within [`SHORT`], or shows the practice badge.
+pub fn wait_real_accounts_scaleway(session: &Session) {
+    session
+        .wait_for("[data-testid=screen-scaleway]", SHORT)
+        .expect("the Scaleway screen");
+    assert!(
+        session.find("[data-testid=sandbox-badge]").is_err(),
+        "real accounts, not practice"
+    );
+}
+
+/// Real mode, once Sign in was clicked: the app shows its sign-in link (it cannot open a browser
+/// under Xvfb), which must go to `login_url`; the test plays the admin's browser with it; the
+/// signed-in account then shows. Returns the account's text.
+///
+/// # Panics
+/// When the link is elsewhere, or the sign-in does not complete within [`LONG`].
+pub fn sign_in_through_link(session: &Session, login_url: &str) -> String {
+    let link = session
+        .wait_for_text("[data-testid=sign-in-url]", LONG, |t| t.starts_with("http"))
+        .expect("the sign-in link");
+    assert!(
+        link.starts_with(login_url),
+        "signs in at {login_url}: {link}"
+    );
+    follow_sign_in(&link);
+    session
+        .wait_for_text("[data-testid=entra-account]", LONG, |t| !t.is_empty())
+        .expect("the signed-in account")
+}
+
+/// What the admin's browser would do: open the sign-in link (the sandbox consents at once) and
+/// follow its redirect to the app's loopback listener. If a real browser was opened by the app and
+/// got there first, the listener is already gone: the account showing up is what counts.
+///
+/// # Panics
+/// When the sandbox does not answer with a redirect.
+pub fn follow_sign_in(link: &str) {
+    let http = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("an HTTP client");
+    let response = http.get(link).send().expect("the sign-in page answers");
+    let location = response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or_else(|| panic!("the sandbox did not redirect ({})", response.status()))
+        .to_owned();
+    let _ = http.get(&location).send();
+}
+
+/// What the wizard showed at the end of a setup.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Start & verify's headline, e.g. "adele.vance now exists in Scaleway".
+    pub headline: String,
+    /// The whole proof notice under the headline (user id, and how the user was looked up).
+    pub proof_notice: String,
+    /// Start & verify's live progress, one step a line.
+    pub progress: String,
+    /// The Done screen's proof.
+    pub done_proof: String,
+}
+
+/// How the Entra sign-in completes once Sign in is clicked.
+#[derive(Debug, Clone, Copy)]
+pub enum SignIn<'a> {
+    /// Practice: the built-in sandbox consents by itself.
+    Practice,
+    /// Real mode: through the sign-in link, which must go to this address
+    /// ([`sign_in_through_link`]).
+    Link(&'a str),
+}
+
+/// Someone of the sandbox's directory, assigned and proven by a setup.
+#[derive(Debug, Clone, Copy)]
+pub struct TestUser<'a> {
+    /// As the people picker shows them.
+    pub name: &'a str,
+    /// As Scaleway shows them (the UPN's local part).
+    pub username: &'a str,
+}
+
+/// Adele Vance, of the sandbox's directory.
+pub const ADELE: TestUser<'static> = TestUser {
+    name: "Adele Vance",
+    username: "adele.vance",
+};
+
+/// Steps 2 to 4 from the Entra screen, as the admin clicks them (counted in `act`): sign in,
+/// the preflight, create the app, Test connection, apply the mapping changes, pick `user` among
+/// the people offered and assign, then Start & verify until the proof that `user` exists in
+/// Scaleway, and on to Done, which says it again. With `screenshots`, each screen is saved as
+/// docs/screenshots/{entra,connection,mappings,users,verify}.png.
+///
+/// # Panics
+/// When a screen does not show what it should in time.
+pub fn finish_setup(
+    session: &Session,
+    act: &mut Actions,
+    sign_in: SignIn<'_>,
+    user: TestUser<'_>,
+    screenshots: bool,
+) -> Outcome {
+    let shoot = |name: &str| {
+        if screenshots {
+            save_screenshot(session, name);
+        }
+    };
+    let wait = |css: &str, within: Duration| {
+        session
+            .wait_for(css, within)
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+    };
+    let wait_text = |css: &str, within: Duration, accept: &dyn Fn(&str) -> bool| {
+        session
+            .wait_for_text(css, within, accept)
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+    };
+    let click = |act: &mut Actions, css: &str| {
+        act.click(session, css, SHORT)
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+    };
+
+    // 2 Entra: sign in, the preflight in words, then create the app.
+    wait("[data-testid=screen-entra]", SHORT);
+    click(act, "[data-testid=sign-in-browser]");
+    match sign_in {
+        SignIn::Practice => {
+            wait_text("[data-testid=entra-account]", LONG, &|t| !t.is_empty());
+        }
+        SignIn::Link(login_url) => {
+            sign_in_through_link(session, login_url);
+        }
+    }
+    wait("[data-testid=preflight-ready]", SHORT);
+    let role = wait_text("[data-testid=entra-role]", SHORT, &|t| !t.is_empty());
+    assert!(!role.is_empty(), "the role is named");
+    session
+        .wait_enabled("[data-testid=create-app]", SHORT)
+        .expect("Create the app");
+    shoot("entra");
+    click(act, "[data-testid=create-app]");
+
+    // 3 Connection: Test connection (saved only when it passes) → on to the mappings.
+    wait("[data-testid=screen-connection]", LONG);
+    session
+        .wait_enabled("[data-testid=test-connection]", SHORT)
+        .expect("Test connection");
+    shoot("connection");
+    click(act, "[data-testid=test-connection]");
+
+    // 4 Mappings: the before/after list, then apply.
+    wait("[data-testid=screen-mappings]", LONG);
+    let changes = wait_text("[data-testid=mapping-changes]", LONG, &|t| !t.is_empty());
+    assert!(
+        changes.contains("userName"),
+        "the userName change is listed: {changes}"
+    );
+    shoot("mappings");
+    click(act, "[data-testid=apply-mappings]");
+
+    // Users: the first people of the directory are offered without typing; pick one, assign
+    // (and start).
+    let person = user.name;
+    wait("[data-testid=screen-users]", LONG);
+    wait("[data-testid=directory-note]", LONG);
+    wait_text("[data-testid=people-results]", SHORT, &|t| {
+        t.contains(person)
+    });
+    let picks = session
+        .find_all("[data-testid=pick-user]")
+        .expect("the people offered");
+    let labels = session
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=pick-user]')].map(i => i.closest('label').innerText);",
+            json!([]),
+        )
+        .expect("the names offered");
+    let index = labels
+        .as_array()
+        .and_then(|labels| {
+            labels
+                .iter()
+                .position(|l| l.as_str().unwrap_or_default().contains(person))
+        })
+        .unwrap_or_else(|| panic!("{person} is offered: {labels}"));
+    act.click_element(session, &picks[index], &format!("pick {person}"))
+        .expect("the person is picked");
+    wait_text("[data-testid=selection]", SHORT, &|t| t.contains(person));
+    // Show the ticked person and the selection in the picture, not the top of the page.
+    session
+        .execute(
+            "document.querySelector('[data-testid=selection]').scrollIntoView({block: 'end'});",
+            json!([]),
+        )
+        .expect("scroll to the selection");
+    shoot("users");
+    click(act, "[data-testid=assign]");
+
+    // Start & verify: live progress until the test user is seen in Scaleway.
+    wait("[data-testid=screen-verify]", LONG);
+    let headline = wait_text(
+        "[data-testid=proof-headline]",
+        Duration::from_secs(90),
+        &|t| !t.is_empty(),
+    );
+    assert!(
+        headline.contains(&format!("{} now exists in Scaleway", user.username)),
+        "{headline}"
+    );
+    let progress = wait_text("[data-testid=progress-list]", SHORT, &|t| !t.is_empty());
+    let proof_notice = wait_text("[data-testid=proof-ok]", SHORT, &|t| !t.is_empty());
+    shoot("verify");
+    click(act, "[data-testid=verify-next]");
+
+    // Done: the proof again, with what was created.
+    wait("[data-testid=screen-done]", SHORT);
+    let done_proof = wait_text("[data-testid=done-proof]", SHORT, &|t| !t.is_empty());
+    assert!(
+        done_proof.contains(&format!("{} exists in Scaleway", user.username)),
+        "{done_proof}"
+    );
+    Outcome {
+        headline,
+        proof_notice,
+        progress,
+        done_proof,
+    }
+}
+
+/// Everything the page holds: its text, its markup, and the values of its fields (which the
+/// markup does not show).
+///
+/// # Panics
+/// When the script cannot run.
+pub fn page_contents(session: &Session) -> String {
+    session
+        .execute(
+            "return document.body.innerText + document.body.innerHTML + [...document.querySelectorAll('input, textarea')].map(f => f.value).join('\\n');",
+            json!([]),
+        )
+        .expect("the page's contents")
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// Saves a PNG of the window into `docs/screenshots/{name}.png` (after two animation frames).

@@ -9,11 +9,11 @@
 
 use std::time::{Duration, Instant};
 
-use scim_wizard_tests::desktop::{Actions, Driver, read_clipboard, save_screenshot};
+use scim_wizard_tests::desktop::{
+    ADELE, Actions, Driver, LONG, SHORT, SignIn, finish_setup, page_contents, read_clipboard,
+    save_screenshot,
+};
 use scim_wizard_tests::webdriver::Session;
-
-const SHORT: Duration = Duration::from_secs(15);
-const LONG: Duration = Duration::from_secs(60);
 
 /// Sets the clipboard clear delay in Settings (not part of the setup: the clipboard check only).
 fn set_clear_delay(session: &Session, seconds: u32) {
@@ -104,14 +104,8 @@ fn practice_run_goes_through_every_screen_to_a_provisioned_user() {
         !copied.contains("http"),
         "the token copied looks like a URL"
     );
-    let page = session
-        .execute(
-            "return document.body.innerText + document.body.innerHTML;",
-            serde_json::json!([]),
-        )
-        .unwrap();
     assert!(
-        !page.as_str().unwrap_or_default().contains(copied.trim()),
+        !page_contents(&session).contains(copied.trim()),
         "the token must not be in the page"
     );
     std::thread::sleep(Duration::from_secs(7).saturating_sub(copied_at.elapsed()));
@@ -120,135 +114,11 @@ fn practice_run_goes_through_every_screen_to_a_provisioned_user() {
     act.click(&session, "[data-testid=scaleway-next]", SHORT)
         .unwrap();
 
-    // 2 Entra: sign in (the sandbox consents by itself), preflight in words, create the app.
-    session
-        .wait_for("[data-testid=screen-entra]", SHORT)
-        .unwrap();
-    act.click(&session, "[data-testid=sign-in-browser]", SHORT)
-        .unwrap();
-    let account = session
-        .wait_for_text("[data-testid=entra-account]", LONG, |t| !t.is_empty())
-        .unwrap();
-    session
-        .wait_for("[data-testid=preflight-ready]", SHORT)
-        .unwrap();
-    assert!(
-        !session
-            .text(&session.find("[data-testid=entra-role]").unwrap())
-            .unwrap()
-            .is_empty(),
-        "the role is named: {account}"
-    );
-    session
-        .wait_enabled("[data-testid=create-app]", SHORT)
-        .unwrap();
-    save_screenshot(&session, "entra");
-    act.click(&session, "[data-testid=create-app]", SHORT)
-        .unwrap();
-
-    // 3 Connection: Test connection (saved only when it passes) → on to the mappings.
-    session
-        .wait_for("[data-testid=screen-connection]", LONG)
-        .unwrap();
-    session
-        .wait_enabled("[data-testid=test-connection]", SHORT)
-        .unwrap();
-    save_screenshot(&session, "connection");
-    act.click(&session, "[data-testid=test-connection]", SHORT)
-        .unwrap();
-
-    // 4 Mappings: the before/after list, then apply.
-    session
-        .wait_for("[data-testid=screen-mappings]", LONG)
-        .unwrap();
-    let changes = session
-        .wait_for_text("[data-testid=mapping-changes]", LONG, |t| !t.is_empty())
-        .unwrap();
-    assert!(
-        changes.contains("userName"),
-        "the userName change is listed: {changes}"
-    );
-    save_screenshot(&session, "mappings");
-    act.click(&session, "[data-testid=apply-mappings]", SHORT)
-        .unwrap();
-
-    // Users: the first people of the directory are offered without typing; pick Adele Vance,
-    // assign (and start).
-    session
-        .wait_for("[data-testid=screen-users]", LONG)
-        .unwrap();
-    session
-        .wait_for("[data-testid=directory-note]", LONG)
-        .unwrap();
-    session
-        .wait_for_text("[data-testid=people-results]", SHORT, |t| {
-            t.contains("Adele Vance")
-        })
-        .unwrap();
-    let picks = session.find_all("[data-testid=pick-user]").unwrap();
-    let labels = session
-        .execute(
-            "return [...document.querySelectorAll('[data-testid=pick-user]')].map(i => i.closest('label').innerText);",
-            serde_json::json!([]),
-        )
-        .unwrap();
-    let index = labels
-        .as_array()
-        .unwrap()
-        .iter()
-        .position(|l| l.as_str().unwrap_or_default().contains("Adele Vance"))
-        .expect("Adele Vance is offered");
-    act.click_element(&session, &picks[index], "pick Adele Vance")
-        .unwrap();
-    session
-        .wait_for_text("[data-testid=selection]", SHORT, |t| {
-            t.contains("Adele Vance")
-        })
-        .unwrap();
-    // Show the ticked person and the selection in the picture, not the top of the page.
-    session
-        .execute(
-            "document.querySelector('[data-testid=selection]').scrollIntoView({block: 'end'});",
-            serde_json::json!([]),
-        )
-        .unwrap();
-    save_screenshot(&session, "users");
-    act.click(&session, "[data-testid=assign]", SHORT).unwrap();
-
-    // Start & verify: live progress until Adele is seen in Scaleway.
-    session
-        .wait_for("[data-testid=screen-verify]", LONG)
-        .unwrap();
-    let headline = session
-        .wait_for_text(
-            "[data-testid=proof-headline]",
-            Duration::from_secs(90),
-            |t| !t.is_empty(),
-        )
-        .unwrap();
-    assert!(
-        headline.contains("adele.vance now exists in Scaleway"),
-        "{headline}"
-    );
-    assert!(
-        !session
-            .find_all("[data-testid=progress-list] li")
-            .unwrap()
-            .is_empty(),
-        "the live progress was shown"
-    );
-    save_screenshot(&session, "verify");
-    act.click(&session, "[data-testid=verify-next]", SHORT)
-        .unwrap();
+    // 2 Entra: sign in (the sandbox consents by itself); then steps 2 to 4, Start & verify
+    // until Adele is seen in Scaleway, and Done.
+    finish_setup(&session, &mut act, SignIn::Practice, ADELE, true);
 
     // Done: what was created, the proof, links to both consoles.
-    session
-        .wait_for("[data-testid=screen-done]", SHORT)
-        .unwrap();
-    let proof = session
-        .wait_for_text("[data-testid=done-proof]", SHORT, |t| !t.is_empty())
-        .unwrap();
-    assert!(proof.contains("adele.vance exists in Scaleway"), "{proof}");
     let summary = session
         .wait_for_text("[data-testid=summary]", SHORT, |t| !t.is_empty())
         .unwrap();

@@ -437,6 +437,22 @@ impl ProgressSink for CancelAfter {
     }
 }
 
+/// Runs the whole setup and stops it right after `step`, as a crash there would; the engine is
+/// dropped (the app "closes") and only the journal, the keychain and the sandbox remain.
+async fn stop_after(mut engine: SetupEngine, step: Step) {
+    let cancel = CancellationToken::new();
+    engine.set_progress(Arc::new(CancelAfter {
+        step,
+        cancel: cancel.clone(),
+    }));
+    let error = engine.apply_all(&cancel).await.expect_err("cancelled");
+    assert_eq!(
+        error.code(),
+        ErrorCode::Cancelled,
+        "after {step:?}: {error:?}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 
 #[tokio::test]
@@ -683,21 +699,9 @@ async fn an_interruption_at_any_step_boundary_resumes_without_duplicates() {
         Step::Start,
     ] {
         let fx = Fixture::start(SandboxConfig::default(), true).await;
-        let mut engine = fx.engine(fx.options(&["adele.vance", "alex.wilber"])).await;
-        let cancel = CancellationToken::new();
-        engine.set_progress(Arc::new(CancelAfter {
-            step,
-            cancel: cancel.clone(),
-        }));
-        let first = engine.apply_all(&cancel).await;
-        let error = first.expect_err("cancelled");
-        assert_eq!(
-            error.code(),
-            ErrorCode::Cancelled,
-            "after {step:?}: {error:?}"
-        );
+        let engine = fx.engine(fx.options(&["adele.vance", "alex.wilber"])).await;
+        stop_after(engine, step).await;
         // The app "restarts": new sessions, same journal and keychain.
-        drop(engine);
         let mut engine = fx.engine(fx.options(&["adele.vance", "alex.wilber"])).await;
         let report = engine
             .apply_all(&CancellationToken::new())
@@ -1273,15 +1277,11 @@ async fn a_token_only_setup_resumes_when_the_token_is_given_again() {
         let scaleway = fx.token_only(&token, &base_url, None).await;
         let entra = fx.sign_in().await;
         let options = fx.options(&["adele.vance", "alex.wilber"]);
-        let mut engine = SetupEngine::new(scaleway, entra, options.clone()).unwrap();
-        let cancel = CancellationToken::new();
-        engine.set_progress(Arc::new(CancelAfter {
+        stop_after(
+            SetupEngine::new(scaleway, entra, options.clone()).unwrap(),
             step,
-            cancel: cancel.clone(),
-        }));
-        let error = engine.apply_all(&cancel).await.expect_err("cancelled");
-        assert_eq!(error.code(), ErrorCode::Cancelled, "after {step:?}");
-        drop(engine);
+        )
+        .await;
 
         let scaleway = fx.token_only(&token, &base_url, None).await;
         let entra = fx.sign_in().await;
@@ -1314,15 +1314,11 @@ async fn a_token_only_setup_resumes_from_the_keychain_at_any_step_boundary() {
         let scaleway = fx.token_only(&token, &base_url, None).await;
         let entra = fx.sign_in().await;
         let options = fx.options(&["adele.vance", "alex.wilber"]);
-        let mut engine = SetupEngine::new(scaleway, entra, options.clone()).unwrap();
-        let cancel = CancellationToken::new();
-        engine.set_progress(Arc::new(CancelAfter {
+        stop_after(
+            SetupEngine::new(scaleway, entra, options.clone()).unwrap(),
             step,
-            cancel: cancel.clone(),
-        }));
-        let error = engine.apply_all(&cancel).await.expect_err("cancelled");
-        assert_eq!(error.code(), ErrorCode::Cancelled, "after {step:?}");
-        drop(engine);
+        )
+        .await;
 
         // The app "restarts": nothing is pasted again; the token comes from the keychain.
         let scaleway =

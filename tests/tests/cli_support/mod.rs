@@ -1,6 +1,5 @@
-//! Shared by the CLI end-to-end suites (`cli_*.rs`): the `scim-wizard-cli` binary (built once),
-//! a sandbox run as `scim-wizard-cli sandbox` (one per test, each with its own seed, so its
-//! Organization and tenant ids, hence its keychain entries, are its own), a throw-away HOME and
+//! Shared by the CLI end-to-end suites (`cli_*.rs`): the `scim-wizard-cli` binary and its sandbox
+//! (from `scim_wizard_tests::sandbox`, which the desktop suites use too), a throw-away HOME and
 //! XDG dirs per test, and the checks the suites share.
 
 #![allow(
@@ -11,15 +10,16 @@
     missing_debug_implementations
 )]
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
-use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+pub use scim_wizard_tests::files_under;
+pub use scim_wizard_tests::sandbox::{SandboxProcess, cli_binary};
+use serde_json::Value;
 
 pub const KEYCHAIN: &str = "needs a Secret Service: run through `make test`";
 
@@ -35,209 +35,6 @@ pub fn keychain_lock() -> std::sync::MutexGuard<'static, ()> {
 
 /// How long one CLI run may take before the test gives up on it.
 pub const RUN_TIMEOUT: Duration = Duration::from_secs(120);
-
-/// The CLI binary, built once per test process (`SCIM_WIZARD_CLI` names a prebuilt one).
-///
-/// It is built in its own target directory (`<target>/cli-e2e`): the workspace's test build
-/// unifies dependency features differently (e.g. tokio's `test-util` from a dev-dependency), and
-/// sharing the directory would make each build throw away the other's artifacts.
-pub fn cli_binary() -> &'static Path {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        if let Some(path) = std::env::var_os("SCIM_WIZARD_CLI") {
-            return PathBuf::from(path);
-        }
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| scim_wizard_tests::repo_root().join("target"))
-            .join("cli-e2e");
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let output = Command::new(cargo)
-            .args([
-                "build",
-                "--quiet",
-                "-p",
-                "scim-wizard-cli",
-                "--bin",
-                "scim-wizard-cli",
-                "--message-format=json",
-            ])
-            .arg("--target-dir")
-            .arg(&target)
-            .current_dir(scim_wizard_tests::repo_root())
-            .stderr(Stdio::inherit())
-            .output()
-            .expect("cargo runs");
-        assert!(output.status.success(), "building scim-wizard-cli failed");
-        String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-            .filter(|message| {
-                message["reason"] == "compiler-artifact"
-                    && message["target"]["name"] == "scim-wizard-cli"
-            })
-            .find_map(|message| message["executable"].as_str().map(PathBuf::from))
-            .expect("cargo names the scim-wizard-cli executable")
-    })
-}
-
-/// A seed no other test of this run (or of an earlier run in the same keyring) uses.
-fn unique_seed() -> u64 {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos() as u64)
-        .unwrap_or_default();
-    nanos ^ (u64::from(std::process::id()) << 32) ^ NEXT.fetch_add(1, Ordering::Relaxed)
-}
-
-/// A child process killed (and reaped) when dropped, even when a test fails half-way.
-pub struct Killed(pub Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// `scim-wizard-cli sandbox`, killed when dropped.
-pub struct SandboxProcess {
-    _child: Killed,
-    pub urls: Value,
-    pub seed: Value,
-    http: reqwest::blocking::Client,
-}
-
-impl SandboxProcess {
-    pub fn start(extra: &[&str]) -> Self {
-        let seed = unique_seed().to_string();
-        let mut command = Command::new(cli_binary());
-        command
-            .args(["sandbox", "--seed", &seed])
-            .args(extra)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
-        let mut child = Killed(command.spawn().expect("the sandbox starts"));
-        let stdout = child.0.stdout.take().expect("piped stdout");
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).unwrap();
-        let ready: Value = serde_json::from_str(&line).expect("one JSON line");
-        assert_eq!(ready["event"], "sandbox_ready", "{line}");
-        let http = reqwest::blocking::Client::builder()
-            .no_proxy()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .unwrap();
-        let mut sandbox = Self {
-            _child: child,
-            urls: ready["urls"].clone(),
-            seed: Value::Null,
-            http,
-        };
-        sandbox.seed = sandbox.get("seed");
-        // Device codes are approved on the second poll; one second apart keeps sign-ins short.
-        sandbox.post(
-            "login/behaviour",
-            json!({"device_poll_interval_seconds": 1}),
-        );
-        sandbox
-    }
-
-    pub fn url(&self, name: &str) -> String {
-        self.urls[name].as_str().unwrap().to_owned()
-    }
-
-    pub fn get(&self, path: &str) -> Value {
-        self.http
-            .get(format!("{}/{path}", self.url("control")))
-            .send()
-            .unwrap()
-            .json()
-            .unwrap()
-    }
-
-    pub fn post(&self, path: &str, body: Value) -> Value {
-        let response = self
-            .http
-            .post(format!("{}/{path}", self.url("control")))
-            .json(&body)
-            .send()
-            .unwrap();
-        assert!(
-            response.status().is_success(),
-            "{path}: {}",
-            response.status()
-        );
-        response.json().unwrap_or(Value::Null)
-    }
-
-    pub fn organization_id(&self) -> String {
-        self.seed["organization_id"].as_str().unwrap().to_owned()
-    }
-
-    pub fn tenant_id(&self) -> String {
-        self.seed["tenant"]["tenant_id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    }
-
-    pub fn upn(&self, local: &str) -> String {
-        format!(
-            "{local}@{}",
-            self.seed["tenant"]["domain"].as_str().unwrap()
-        )
-    }
-
-    /// A seeded API key (`iam_manager_application`, `no_iam_rights`, `expired`, …).
-    pub fn secret_key(&self, label: &str) -> String {
-        self.seed["keys"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|k| k["label"] == label)
-            .unwrap_or_else(|| panic!("no {label} key"))["secret_key"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    }
-
-    pub fn requests(&self) -> Vec<Value> {
-        let log = self.get("requests");
-        log["requests"].as_array().cloned().unwrap_or_default()
-    }
-
-    /// The parts of both worlds a setup touches, without what moves by itself.
-    pub fn snapshot(&self) -> Value {
-        let scaleway = self.get("state");
-        let graph = self.get("graph/state");
-        let live_tokens: Vec<Value> = scaleway["scim_tokens"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|t| !t["deleted"].as_bool().unwrap_or(false))
-            .map(|t| t["id"].clone())
-            .collect();
-        let jobs: Vec<Value> = graph["jobs"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|j| json!({"sp": j["servicePrincipalId"], "id": j["job"]["id"], "schema": j["schema"]}))
-            .collect();
-        json!({
-            "scim": scaleway["scim"],
-            "tokens": live_tokens,
-            "iam_users": scaleway["iam_users"],
-            "applications": graph["applications"],
-            "servicePrincipals": graph["servicePrincipals"],
-            "assignments": graph["assignments"],
-            "secrets": graph["secrets"],
-            "jobs": jobs,
-        })
-    }
-}
 
 pub fn count(snapshot: &Value, key: &str) -> usize {
     snapshot[key].as_array().map_or(0, Vec::len)
@@ -299,16 +96,10 @@ pub struct Home {
 
 impl Home {
     pub fn new() -> Self {
-        let dir = match std::env::var_os("SCIM_WIZARD_TEST_TMPDIR") {
-            Some(base) => tempfile::Builder::new()
-                .prefix("cli-")
-                .tempdir_in(base)
-                .unwrap(),
-            None => tempfile::Builder::new()
-                .prefix("scim-wizard-cli-")
-                .tempdir()
-                .unwrap(),
-        };
+        let dir = tempfile::Builder::new()
+            .prefix("scim-wizard-cli-")
+            .tempdir_in(scim_wizard_tests::scratch_base())
+            .unwrap();
         for sub in ["home", "data", "config", "cache", "tmp"] {
             std::fs::create_dir_all(dir.path().join(sub)).unwrap();
         }
@@ -431,9 +222,37 @@ impl Cli {
         command
     }
 
+    /// [`Cli::command`] for an admin who has no Scaleway API key at all: no `SCW_*` variable and
+    /// no Base URL pattern (the throw-away HOME has no `scw` profile either).
+    pub fn keyless(&self, args: &[&str]) -> Command {
+        let mut command = self.command(args);
+        for name in [
+            "SCW_SECRET_KEY",
+            "SCW_DEFAULT_ORGANIZATION_ID",
+            "SCIM_WIZARD_SCIM_BASE_URL",
+        ] {
+            command.env_remove(name);
+        }
+        command
+    }
+
     /// Runs the CLI to the end (killed after [`RUN_TIMEOUT`]).
     pub fn run(&self, args: &[&str]) -> Run {
-        let child = self.command(args).spawn().expect("the CLI starts");
+        self.run_command(self.command(args), None)
+    }
+
+    /// Runs a command of [`Cli::command`] or [`Cli::keyless`] to the end, `input` (then the end
+    /// of input) on its stdin.
+    pub fn run_command(&self, mut command: Command, input: Option<&str>) -> Run {
+        if input.is_some() {
+            command.stdin(Stdio::piped());
+        }
+        let mut child = command.spawn().expect("the CLI starts");
+        if let Some(input) = input {
+            let mut stdin = child.stdin.take().expect("piped stdin");
+            // A CLI that stops before reading has closed its end: what it says is the result.
+            let _ = stdin.write_all(input.as_bytes());
+        }
         let run = wait_with_timeout(child, RUN_TIMEOUT);
         self.remember(&run);
         run
@@ -544,26 +363,6 @@ pub fn step_done(event: &Value, step: &str) -> bool {
     event["event"] == "progress"
         && event["step"] == step
         && (event["phase"] == "finished" || event["phase"] == "skipped")
-}
-
-/// Every regular file under `dir` (sockets and the like are skipped).
-pub fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return files;
-    };
-    for entry in entries.flatten() {
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        let path = entry.path();
-        if kind.is_dir() {
-            files.extend(files_under(&path));
-        } else if kind.is_file() {
-            files.push(path);
-        }
-    }
-    files
 }
 
 /// A JWT-shaped string (three base64url segments, the first starting `eyJ`), as Entra's access

@@ -68,6 +68,15 @@ describe("Start & verify", () => {
     expect(screen.getByTestId("proof-headline").textContent).toBe("adele.vance now exists in Scaleway");
     expect(screen.getByTestId("progress-list").textContent).toContain("adele.vance is in Scaleway.");
     expect((screen.getByTestId("verify-next") as HTMLButtonElement).disabled).toBe(false);
+    // Checked with the API key: nothing more to say.
+    expect(screen.queryByTestId("proof-channel")).toBeNull();
+  });
+
+  it("says when the user was found through SCIM with the token (no Scaleway key)", async () => {
+    scriptedBackend({});
+    renderVerify({ proof: proof({ checked_through: "scim" }) });
+    expect(screen.getByTestId("proof-headline").textContent).toBe("adele.vance now exists in Scaleway");
+    expect(screen.getByTestId("proof-channel").textContent).toContain("Checked through SCIM with your token");
   });
 
   it("Cancel stops it: said plainly, and Check again restarts", async () => {

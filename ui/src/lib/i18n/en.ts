@@ -375,6 +375,7 @@ export const en = {
   "verify.ok": "{user} now exists in Scaleway",
   "verify.okSomeone": "The test user now exists in Scaleway",
   "verify.userId": "Scaleway user ID: {id}",
+  "verify.checkedThroughScim": "Checked through SCIM with your token (the app has no Scaleway API key).",
   "verify.notYet": "Provisioning runs, but the test user isn’t in Scaleway yet",
   "verify.job.healthy": "Provisioning job: healthy",
   "verify.job.unhealthy": "Provisioning job: needs attention",

@@ -404,6 +404,7 @@ export const fr: Messages = {
   "verify.ok": "{user} existe maintenant dans Scaleway",
   "verify.okSomeone": "L’utilisateur de test existe maintenant dans Scaleway",
   "verify.userId": "ID de l’utilisateur Scaleway\u00a0: {id}",
+  "verify.checkedThroughScim": "Vérifié via SCIM avec votre jeton (l’application n’a pas de clé d’API Scaleway).",
   "verify.notYet": "L’approvisionnement tourne, mais l’utilisateur de test n’est pas encore dans Scaleway",
   "verify.job.healthy": "Tâche d’approvisionnement\u00a0: en bonne santé",
   "verify.job.unhealthy": "Tâche d’approvisionnement\u00a0: à surveiller",
