@@ -83,10 +83,13 @@ bench-deps: test-deps
 	@command -v import >/dev/null 2>&1 || { echo "Installing imagemagick (screen captures for the first-paint benchmark)"; \
 	  DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq --no-install-recommends imagemagick >/dev/null; }
 
+# BENCH_ROUNDS=N changes the number of rounds (each launches both apps; default 7).
 bench: bench-deps ui
 	@cargo build --quiet --release -p scim-wizard $(FEATURES)
+	@# The same crate versions as ours (Tauri, wry, the WebKitGTK bindings): start from our lock.
+	@cp Cargo.lock tests/bench/hello/Cargo.lock
 	@cargo build --quiet --release --manifest-path tests/bench/hello/Cargo.toml
-	@tests/session.sh tests/bench/app.sh "$(CARGO_TARGET_DIR)/release/scim-wizard" "$(CARGO_TARGET_DIR)/release/hello-tauri" 3
+	@tests/session.sh tests/bench/app.sh "$(CARGO_TARGET_DIR)/release/scim-wizard" "$(CARGO_TARGET_DIR)/release/hello-tauri" "$${BENCH_ROUNDS:-7}"
 
 # The engine's apply against the sandbox with 50 ms latency per call: round trips and wall time.
 bench-cli: test-deps

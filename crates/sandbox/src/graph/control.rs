@@ -14,13 +14,13 @@
 
 use std::sync::Arc;
 
+use crate::state::fingerprint;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 use super::provisioning;
 use super::sync::job_json;
@@ -58,17 +58,6 @@ pub(crate) fn routes() -> Router<Arc<App>> {
 
 fn control_error(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({"error": message}))).into_response()
-}
-
-/// A secret's fingerprint: enough to tell two values apart, useless to an attacker.
-fn fingerprint(secret: &str) -> String {
-    let digest = Sha256::digest(secret.as_bytes());
-    let hex: String = digest
-        .iter()
-        .take(6)
-        .map(|byte| format!("{byte:02x}"))
-        .collect();
-    format!("sha256:{hex}")
 }
 
 const SECRET_KEYS_TO_REDACT: &[&str] = &[
