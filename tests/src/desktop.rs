@@ -377,13 +377,9 @@ pub fn finish_setup(
         .expect("the person is picked");
     wait_text("[data-testid=selection]", SHORT, &|t| t.contains(person));
     // Show the ticked person and the selection in the picture, not the top of the page.
-    session
-        .execute(
-            "document.querySelector('[data-testid=selection]').scrollIntoView({block: 'end'});",
-            json!([]),
-        )
-        .expect("scroll to the selection");
-    shoot("users");
+    if screenshots {
+        save_screenshot_of(session, "users", Some("[data-testid=assign]"));
+    }
     click(act, "[data-testid=assign]");
 
     // Start & verify: live progress until the test user is seen in Scaleway.
@@ -439,10 +435,21 @@ pub fn page_contents(session: &Session) -> String {
 /// # Panics
 /// When the screenshot fails or cannot be written.
 pub fn save_screenshot(session: &Session, name: &str) {
+    save_screenshot_of(session, name, None);
+}
+
+/// Saves `docs/screenshots/{name}.png` with the page scrolled so that the element `shown` (a CSS
+/// selector) ends at the bottom of the window, or from the top when `None`.
+///
+/// # Panics
+/// When the screenshot can't be taken or written.
+pub fn save_screenshot_of(session: &Session, name: &str, shown: Option<&str>) {
     // Nothing focused, no caret: the picture shows the screen, not where the test clicked last.
     let _ = session.execute(
-        "document.activeElement instanceof HTMLElement && document.activeElement.blur(); window.scrollTo(0, 0);",
-        json!([]),
+        "document.activeElement instanceof HTMLElement && document.activeElement.blur();\
+         const shown = arguments[0] && document.querySelector(arguments[0]);\
+         if (shown) shown.scrollIntoView({block: 'end'}); else window.scrollTo(0, 0);",
+        json!([shown]),
     );
     let png = session.screenshot().expect("a screenshot");
     assert!(png.starts_with(b"\x89PNG"), "screenshot is not a PNG");

@@ -231,31 +231,7 @@ impl SandboxProcess {
 
     /// The parts of both worlds a setup touches, without what moves by itself.
     pub fn snapshot(&self) -> Value {
-        let scaleway = self.get("state");
-        let graph = self.get("graph/state");
-        let live_tokens: Vec<Value> = scaleway["scim_tokens"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|t| !t["deleted"].as_bool().unwrap_or(false))
-            .map(|t| t["id"].clone())
-            .collect();
-        let jobs: Vec<Value> = graph["jobs"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|j| json!({"sp": j["servicePrincipalId"], "id": j["job"]["id"], "schema": j["schema"]}))
-            .collect();
-        json!({
-            "scim": scaleway["scim"],
-            "tokens": live_tokens,
-            "iam_users": scaleway["iam_users"],
-            "applications": graph["applications"],
-            "servicePrincipals": graph["servicePrincipals"],
-            "assignments": graph["assignments"],
-            "secrets": graph["secrets"],
-            "jobs": jobs,
-        })
+        scim_wizard_sandbox::setup_footprint(&self.get("state"), &self.get("graph/state"))
     }
 }
 

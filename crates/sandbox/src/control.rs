@@ -20,6 +20,35 @@ fn control_error(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(json!({"error": message.into()}))).into_response()
 }
 
+/// What a setup touches in both worlds, from `GET /_sandbox/state` and `GET /_sandbox/graph/state`,
+/// without what moves by itself (clocks, counters, job run status): two footprints taken before
+/// and after a re-run are equal when the re-run created nothing twice.
+pub fn setup_footprint(scaleway_state: &Value, graph_state: &Value) -> Value {
+    let live_tokens: Vec<Value> = scaleway_state["scim_tokens"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|token| !token["deleted"].as_bool().unwrap_or(false))
+        .map(|token| token["id"].clone())
+        .collect();
+    let jobs: Vec<Value> = graph_state["jobs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|job| json!({"sp": job["servicePrincipalId"], "id": job["job"]["id"], "schema": job["schema"]}))
+        .collect();
+    json!({
+        "scim": scaleway_state["scim"],
+        "tokens": live_tokens,
+        "iam_users": scaleway_state["iam_users"],
+        "applications": graph_state["applications"],
+        "servicePrincipals": graph_state["servicePrincipals"],
+        "assignments": graph_state["assignments"],
+        "secrets": graph_state["secrets"],
+        "jobs": jobs,
+    })
+}
+
 /// `GET /_sandbox/state`: the whole simulated state; secrets only as fingerprints.
 pub(crate) async fn state(State(app): State<Arc<App>>) -> Response {
     let fault_spec = app.faults().plan().to_string();

@@ -90,6 +90,7 @@ use tokio::sync::Notify;
 use tokio::task::{JoinHandle, JoinSet};
 use tower::ServiceExt;
 
+pub use control::setup_footprint;
 pub use faults::{
     FAULT_SPEC_HELP, FaultAction, FaultBody, FaultPlan, FaultRule, FaultSpecError, FaultTrigger,
     SCALEWAY_ROUTE_NAMES, route_names,

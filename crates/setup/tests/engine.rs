@@ -273,31 +273,10 @@ impl Fixture {
     /// The parts of both worlds a setup touches, without what moves by itself (clocks, counters,
     /// job run status).
     async fn snapshot(&self) -> Value {
-        let scaleway = self.get("state").await;
-        let graph = self.get("graph/state").await;
-        let live_tokens: Vec<Value> = scaleway["scim_tokens"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|t| !t["deleted"].as_bool().unwrap_or(false))
-            .map(|t| t["id"].clone())
-            .collect();
-        let jobs: Vec<Value> = graph["jobs"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|j| json!({"sp": j["servicePrincipalId"], "id": j["job"]["id"], "schema": j["schema"]}))
-            .collect();
-        json!({
-            "scim": scaleway["scim"],
-            "tokens": live_tokens,
-            "iam_users": scaleway["iam_users"],
-            "applications": graph["applications"],
-            "servicePrincipals": graph["servicePrincipals"],
-            "assignments": graph["assignments"],
-            "secrets": graph["secrets"],
-            "jobs": jobs,
-        })
+        scim_wizard_sandbox::setup_footprint(
+            &self.get("state").await,
+            &self.get("graph/state").await,
+        )
     }
 
     fn cleanup(&self) {
@@ -423,6 +402,19 @@ fn critical_path(entries: &[Value]) -> Vec<(String, i64, i64)> {
     }
     chain
 }
+
+/// Every boundary between two steps of a setup, where a crash can happen.
+const EVERY_STEP_BOUNDARY: [Step; 9] = [
+    Step::Preflight,
+    Step::ScimEnabled,
+    Step::ScimToken,
+    Step::EntraApp,
+    Step::ProvisioningJob,
+    Step::Connection,
+    Step::Mappings,
+    Step::Assignments,
+    Step::Start,
+];
 
 struct CancelAfter {
     step: Step,
@@ -687,17 +679,7 @@ async fn plan_writes_nothing_and_a_second_apply_changes_nothing() {
 #[tokio::test]
 #[ignore = "needs a Secret Service: run through `make test`"]
 async fn an_interruption_at_any_step_boundary_resumes_without_duplicates() {
-    for step in [
-        Step::Preflight,
-        Step::ScimEnabled,
-        Step::ScimToken,
-        Step::EntraApp,
-        Step::ProvisioningJob,
-        Step::Connection,
-        Step::Mappings,
-        Step::Assignments,
-        Step::Start,
-    ] {
+    for step in EVERY_STEP_BOUNDARY {
         let fx = Fixture::start(SandboxConfig::default(), true).await;
         let engine = fx.engine(fx.options(&["adele.vance", "alex.wilber"])).await;
         stop_after(engine, step).await;
@@ -1298,17 +1280,7 @@ async fn a_token_only_setup_resumes_when_the_token_is_given_again() {
 #[tokio::test]
 #[ignore = "needs a Secret Service: run through `make test`"]
 async fn a_token_only_setup_resumes_from_the_keychain_at_any_step_boundary() {
-    for step in [
-        Step::Preflight,
-        Step::ScimEnabled,
-        Step::ScimToken,
-        Step::EntraApp,
-        Step::ProvisioningJob,
-        Step::Connection,
-        Step::Mappings,
-        Step::Assignments,
-        Step::Start,
-    ] {
+    for step in EVERY_STEP_BOUNDARY {
         let fx = Fixture::start(SandboxConfig::default(), true).await;
         let (token, base_url) = fx.token_made_in_the_console().await;
         let scaleway = fx.token_only(&token, &base_url, None).await;
