@@ -20,7 +20,7 @@ use scim_wizard_scaleway::{ClientOptions, RetryPolicy, ScalewayClient, SecretStr
 use scim_wizard_setup::engine::{SetupEngine, SetupOptions};
 use scim_wizard_setup::journal::{EntraRecord, Journal, JournalStore, ScalewayRecord};
 use scim_wizard_setup::report::{
-    KeyAction, PlanAction, PrincipalRef, ProofChannel, RollbackRequest,
+    KeyAction, PlanAction, PrincipalRef, ProofChannel, RollbackReport, RollbackRequest,
 };
 use scim_wizard_setup::scaleway_step::{
     CredentialInput, KeychainChoice, PASTED_SCIM_TOKEN_ACCOUNT, ScalewayAccess, ScalewaySession,
@@ -429,6 +429,20 @@ impl ProgressSink for CancelAfter {
     }
 }
 
+/// Rolls the setup back as an admin who confirmed would, keeping the Entra sign-in.
+async fn confirmed_rollback(engine: &mut SetupEngine) -> RollbackReport {
+    engine
+        .rollback(
+            RollbackRequest {
+                confirmed: true,
+                forget_entra_sign_in: false,
+            },
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap()
+}
+
 /// Runs the whole setup and stops it right after `step`, as a crash there would; the engine is
 /// dropped (the app "closes") and only the journal, the keychain and the sandbox remain.
 async fn stop_after(mut engine: SetupEngine, step: Step) {
@@ -723,16 +737,7 @@ async fn rollback_leaves_both_worlds_as_they_were() {
     assert_eq!(refused.code(), ErrorCode::ConfirmationRequired);
     assert_eq!(count(&fx.snapshot().await, "applications"), 1);
 
-    let report = engine
-        .rollback(
-            RollbackRequest {
-                confirmed: true,
-                forget_entra_sign_in: false,
-            },
-            &CancellationToken::new(),
-        )
-        .await
-        .unwrap();
+    let report = confirmed_rollback(&mut engine).await;
     assert_eq!(report.undone.len(), 5);
     let mut after = fx.snapshot().await;
     // Users Entra provisioned stay in Scaleway by design (as when an Entra app is deleted).
@@ -1227,16 +1232,7 @@ async fn a_token_only_rollback_undoes_entra_and_says_what_stays_in_scaleway() {
     assert!(needs.message.contains("stays valid"), "{needs:?}");
     assert!(needs.message.contains("Scaleway console"), "{needs:?}");
 
-    let report = engine
-        .rollback(
-            RollbackRequest {
-                confirmed: true,
-                forget_entra_sign_in: false,
-            },
-            &CancellationToken::new(),
-        )
-        .await
-        .unwrap();
+    let report = confirmed_rollback(&mut engine).await;
     assert_eq!(report.undone.len(), 3);
     assert_eq!(report.needs_scaleway_key, plan.needs_scaleway_key);
     let after = fx.snapshot().await;
@@ -1354,16 +1350,7 @@ async fn a_keyed_setup_continued_without_the_key_reports_what_only_a_key_can_und
             .all(|i| !matches!(i.step, Step::ScimToken | Step::ScimEnabled)),
         "{plan:#?}"
     );
-    let report = engine
-        .rollback(
-            RollbackRequest {
-                confirmed: true,
-                forget_entra_sign_in: false,
-            },
-            &CancellationToken::new(),
-        )
-        .await
-        .unwrap();
+    let report = confirmed_rollback(&mut engine).await;
     assert_eq!(report.needs_scaleway_key.len(), 2);
     let after = fx.snapshot().await;
     assert_eq!(count(&after, "applications"), 0);
