@@ -363,9 +363,7 @@ impl SetupEngine {
                         .await
                         .map(Some),
                     // `given_token` always answers for a token-only side.
-                    (None, ScalewaySide::TokenOnly(_)) => Err(SetupError::NotReady(
-                        "the SCIM token is no longer in the keychain: give it again on the Scaleway step",
-                    )),
+                    (None, ScalewaySide::TokenOnly(_)) => Err(SetupError::token_gone()),
                 }
             },
         );
@@ -407,9 +405,7 @@ impl SetupEngine {
                     }
                     (None, ScalewaySide::Keyed(keyed)) => keyed,
                     (None, ScalewaySide::TokenOnly(_)) => {
-                        return Err(SetupError::NotReady(
-                            "the SCIM token is no longer in the keychain: give it again on the Scaleway step",
-                        ));
+                        return Err(SetupError::token_gone());
                     }
                 };
                 let mint = r
@@ -1440,9 +1436,7 @@ impl SetupEngine {
                     .await
                     .map(Some)
                     .map_err(SetupError::from),
-                (None, ScalewaySide::TokenOnly(_)) => Err(SetupError::NotReady(
-                    "the SCIM token is no longer in the keychain: give it again on the Scaleway step",
-                )),
+                (None, ScalewaySide::TokenOnly(_)) => Err(SetupError::token_gone()),
             }
         };
         let (preflight, scim, principals) = tokio::join!(

@@ -87,6 +87,13 @@ pub enum SetupError {
 }
 
 impl SetupError {
+    /// A token-only setup whose SCIM token left the keychain: the admin must give it again.
+    pub(crate) fn token_gone() -> Self {
+        Self::NotReady(
+            "the SCIM token is no longer in the keychain: give it again on the Scaleway step",
+        )
+    }
+
     pub fn code(&self) -> ErrorCode {
         self.to_ui().code
     }

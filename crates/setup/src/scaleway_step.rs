@@ -869,9 +869,7 @@ impl TokenOnlySession {
             held: None,
         };
         if session.token().await?.is_none() {
-            return Err(SetupError::NotReady(
-                "the SCIM token is no longer in the keychain: give it again on the Scaleway step",
-            ));
+            return Err(SetupError::token_gone());
         }
         Ok(session)
     }
@@ -923,9 +921,7 @@ impl TokenOnlySession {
 
     /// The token, or why there is none.
     async fn require_token(&self) -> Result<Secret, SetupError> {
-        self.token().await?.ok_or(SetupError::NotReady(
-            "the SCIM token is no longer in the keychain: give it again on the Scaleway step",
-        ))
+        self.token().await?.ok_or(SetupError::token_gone())
     }
 
     /// Checks live that the token still opens the Base URL (`GET {base}/Users?count=1`).

@@ -4,7 +4,7 @@
 import { settle, type Result } from "./api";
 import { commands, type UiError } from "./bindings";
 
-export type Outcome<T> = Result<T> | { status: "cancelled" };
+type Outcome<T> = Result<T> | { status: "cancelled" };
 
 export class Cancellable {
   running = $state(false);
@@ -29,11 +29,6 @@ export class Cancellable {
     this.cancelling = true;
     // Fire and forget: the running call reports how it ended.
     void commands.cancelOperation().catch(() => {});
-  }
-
-  /** Forgets a past "stopped" (when the admin starts something else). */
-  clear(): void {
-    this.cancelled = false;
   }
 }
 

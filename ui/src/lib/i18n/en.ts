@@ -126,6 +126,7 @@ export const en = {
   "common.hide": "Hide",
   "common.optional": "optional",
   "common.cancel": "Cancel",
+  "common.cancelling": "Stopping…",
   "common.stopped": "Stopped. Nothing is lost: try again when you are ready, the app picks up where it stopped.",
   "common.urlPlaceholder": "https://…",
   "common.unknownDate": "date unknown",

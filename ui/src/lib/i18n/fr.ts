@@ -133,6 +133,7 @@ export const fr: Messages = {
   "common.hide": "Masquer",
   "common.optional": "facultatif",
   "common.cancel": "Annuler",
+  "common.cancelling": "Arrêt…",
   "common.stopped": "Arrêté. Rien n’est perdu\u00a0: réessayez quand vous voulez, l’application reprend là où elle s’est arrêtée.",
   "common.urlPlaceholder": "https://…",
   "common.unknownDate": "date inconnue",
