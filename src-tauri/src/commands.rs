@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
 
+use scim_wizard_setup::report::KeyAction;
 use scim_wizard_setup::scaleway_step::{
     ConnectReport, CredentialInput, KeychainChoice, MintOutcome, ScalewaySession, ScimState,
     TokenOnlySession,
@@ -136,7 +137,10 @@ pub async fn scaleway_connect(
 #[specta::specta]
 pub async fn scim_state(state: State<'_, AppState>) -> Result<ScimState, UiError> {
     let mut session = state.inner.lock().await;
-    Ok(session.scaleway_mut()?.scim_state().await?)
+    Ok(session
+        .scaleway_mut(KeyAction::ListTokens)?
+        .scim_state()
+        .await?)
 }
 
 /// Turns SCIM on (the admin has confirmed).
@@ -144,7 +148,11 @@ pub async fn scim_state(state: State<'_, AppState>) -> Result<ScimState, UiError
 #[specta::specta]
 pub async fn scim_enable(state: State<'_, AppState>) -> Result<ScimState, UiError> {
     let mut session = state.inner.lock().await;
-    Ok(session.scaleway_mut()?.enable_scim().await?)
+    // Enabling SCIM is the first half of creating the token (step 1).
+    Ok(session
+        .scaleway_mut(KeyAction::EnableScim)?
+        .enable_scim()
+        .await?)
 }
 
 /// Deletes a token (the admin has consented).
@@ -155,7 +163,10 @@ pub async fn scim_delete_token(
     token_id: String,
 ) -> Result<ScimState, UiError> {
     let mut session = state.inner.lock().await;
-    Ok(session.scaleway_mut()?.delete_token(&token_id).await?)
+    Ok(session
+        .scaleway_mut(KeyAction::DeleteToken)?
+        .delete_token(&token_id)
+        .await?)
 }
 
 /// Creates the SCIM token (kept in the keychain unless the admin said not to), then finds and
@@ -172,7 +183,10 @@ pub async fn scim_mint_token(
     } else {
         KeychainChoice::DoNotStore
     };
-    Ok(session.scaleway_mut()?.mint_token(choice).await?)
+    Ok(session
+        .scaleway_mut(KeyAction::CreateToken)?
+        .mint_token(choice)
+        .await?)
 }
 
 /// Checks and keeps a Base URL pasted from the Scaleway console.
@@ -183,7 +197,11 @@ pub async fn scim_set_base_url(
     base_url: String,
 ) -> Result<String, UiError> {
     let mut session = state.inner.lock().await;
-    Ok(session.scaleway_mut()?.set_base_url(&base_url).await?)
+    // The Base URL completes the token this app created (step 1).
+    Ok(session
+        .scaleway_mut(KeyAction::CreateToken)?
+        .set_base_url(&base_url)
+        .await?)
 }
 
 /// "I already have a token and Base URL": both checked, then the token goes to the keychain and

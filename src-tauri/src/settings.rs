@@ -69,10 +69,13 @@ pub async fn settings_save(
     state: State<'_, AppState>,
     preferences: ConnectionPreferences,
 ) -> Result<SettingsSaveOutcome, UiError> {
-    let problems = preferences.problems();
-    if !problems.is_empty() {
-        return Ok(SettingsSaveOutcome::Invalid { problems });
-    }
+    let checked = match preferences.checked() {
+        Ok(checked) => checked,
+        Err(PreferencesError::Invalid { problems }) => {
+            return Ok(SettingsSaveOutcome::Invalid { problems });
+        }
+        Err(error) => return Err(error.to_ui()),
+    };
     let store = store()?;
     // Not `lock().await`: a long step holds the session, and the dialog must not hang on it.
     let mut session = state.inner.try_lock().map_err(|_| {
@@ -84,18 +87,15 @@ pub async fn settings_save(
         )
     })?;
     let before = in_use(store.load());
-    let saved = match store.save(&preferences) {
-        Ok(saved) => saved,
-        Err(PreferencesError::Invalid { problems }) => {
-            return Ok(SettingsSaveOutcome::Invalid { problems });
-        }
-        Err(error) => return Err(error.to_ui()),
-    };
-    let after = in_use(Ok(saved));
+    let saved = store.save(&checked).map_err(|error| error.to_ui())?;
+    // From what was just written, not read back: one resolution serves the panel and the
+    // comparison.
+    let connection =
+        ConnectionSettingsView::build(Some(&store.path()), Ok(saved), &process_variable);
     let mut reconnect = false;
     if session.practice.is_none() {
         // Unknown before or after (a damaged file, a bad variable): assume both sides changed.
-        let (entra_changed, scaleway_changed) = match (&before, &after) {
+        let (entra_changed, scaleway_changed) = match (&before, &connection.effective) {
             (Some(before), Some(after)) => {
                 (before.entra_differs(after), before.scaleway_differs(after))
             }
@@ -120,7 +120,7 @@ pub async fn settings_save(
     drop(session);
     Ok(SettingsSaveOutcome::Saved {
         settings: Box::new(ConnectionSettings {
-            connection: ConnectionSettingsView::current(),
+            connection,
             practice,
         }),
         reconnect,

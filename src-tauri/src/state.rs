@@ -4,12 +4,13 @@
 
 use scim_wizard_sandbox::{Sandbox, SandboxConfig, SeedKeyKind};
 use scim_wizard_setup::journal::JournalStore;
+use scim_wizard_setup::report::KeyAction;
 use scim_wizard_setup::scaleway_step::{
     ScalewaySession, ScalewaySettings, ScalewaySide, TokenOnlySession,
 };
 use scim_wizard_setup::{
-    CancellationToken, EntraSession, EntraSettings, ErrorCode, Secret, SetupEngine, SetupOptions,
-    UiError, Vault,
+    CancellationToken, EntraSession, EntraSettings, ErrorCode, Secret, SetupEngine, SetupError,
+    SetupOptions, UiError, Vault,
 };
 
 /// Keychain service of the practice mode, so practice never touches real entries.
@@ -270,29 +271,19 @@ impl Session {
     }
 
     /// The key session, for the Scaleway screens that need a key (SCIM state, enable, mint,
-    /// delete a token, paste a Base URL for a minted token).
-    pub fn scaleway_mut(&mut self) -> Result<&mut ScalewaySession, UiError> {
+    /// delete a token, paste a Base URL for a minted token). `action` is what the screen is
+    /// about to do, named in the error when only a SCIM token was given.
+    pub fn scaleway_mut(&mut self, action: KeyAction) -> Result<&mut ScalewaySession, UiError> {
+        let key_needed = || SetupError::ScalewayKeyNeeded { action }.to_ui();
         if let Some(engine) = self.engine.as_mut() {
-            return engine
-                .scaleway_mut()
-                .keyed_mut()
-                .ok_or_else(scaleway_key_needed);
+            return engine.scaleway_mut().keyed_mut().ok_or_else(key_needed);
         }
         match self.scaleway.as_mut() {
             Some(keyed) => Ok(keyed),
-            None if self.token_only.is_some() => Err(scaleway_key_needed()),
+            None if self.token_only.is_some() => Err(key_needed()),
             None => Err(scaleway_not_connected()),
         }
     }
-}
-
-fn scaleway_key_needed() -> UiError {
-    UiError::new(
-        ErrorCode::ScalewayKeyNeeded,
-        "This needs a Scaleway API key, and the app was given only a SCIM token.",
-        "Do it in the Scaleway console (Organization security → Automatic user provisioning), or connect with a Scaleway API key.",
-        false,
-    )
 }
 
 fn scaleway_not_connected() -> UiError {

@@ -12,13 +12,13 @@ use tauri_specta::Event;
 
 use scim_wizard_entra::auth::{DeviceCodeSignIn, InteractiveSignIn, Tokens};
 use scim_wizard_entra::schema::MappingOptions;
+use scim_wizard_setup::journal::Journal;
 use scim_wizard_setup::report::{
     AppOutcome, AssignmentOutcome, ConnectionTest, MappingPreview, PeopleSearch, PrincipalRef,
     ProofReport, RollbackPlan, RollbackReport, RollbackRequest, SetupSummary,
 };
 use scim_wizard_setup::scaleway_step::{
-    CredentialInput, ScalewayAccess, ScalewaySession, TokenOnlySession, process_environment,
-    scaleway_key_account,
+    ScalewayAccess, ScalewaySession, TokenOnlySession, scaleway_key_account,
 };
 use scim_wizard_setup::{
     EntraSession, ErrorCode, KeychainRefreshTokenStore, ProgressEvent, ProgressSink, SetupError,
@@ -26,7 +26,7 @@ use scim_wizard_setup::{
 };
 
 use crate::MAIN_WINDOW;
-use crate::state::AppState;
+use crate::state::{AppState, Session};
 
 /// Shown while the admin signs in: the link to open (and copy), or the device code to type.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
@@ -465,22 +465,27 @@ pub struct ResumeInfo {
 #[specta::specta]
 pub async fn resume_info(state: State<'_, AppState>) -> Result<Option<ResumeInfo>, UiError> {
     let session = state.inner.lock().await;
+    Ok(real_journal(&session)?.as_ref().and_then(unfinished))
+}
+
+/// The journal of the real accounts, if there is one; none in practice mode (see
+/// [`resume_info`]).
+fn real_journal(session: &Session) -> Result<Option<Journal>, UiError> {
     if session.practice.is_some() {
         return Ok(None);
     }
-    let journal = session
+    session
         .journal()?
         .load()
-        .map_err(|e| SetupError::from(e).to_ui())?;
-    let Some(journal) = journal else {
-        return Ok(None);
-    };
-    let Some(scaleway) = journal.scaleway.as_ref() else {
-        return Ok(None);
-    };
+        .map_err(|e| SetupError::from(e).to_ui())
+}
+
+/// What the resume banner says about `journal`, when it holds an unfinished setup.
+fn unfinished(journal: &Journal) -> Option<ResumeInfo> {
+    let scaleway = journal.scaleway.as_ref()?;
     // A token given without its Organization ID leaves the id empty: still a setup to resume.
     if scaleway.organization_id.is_empty() && scaleway.token.is_none() {
-        return Ok(None);
+        return None;
     }
     let entra = journal.entra.as_ref();
     let next_screen = match entra {
@@ -493,7 +498,7 @@ pub async fn resume_info(state: State<'_, AppState>) -> Result<Option<ResumeInfo
         Some(e) if e.proof.is_none() => "verify",
         Some(_) => "done",
     };
-    Ok(Some(ResumeInfo {
+    Some(ResumeInfo {
         organization_id: scaleway.organization_id.clone(),
         organization_name: scaleway.organization_name.clone(),
         tenant_id: entra.map(|e| e.tenant_id.clone()).filter(|t| !t.is_empty()),
@@ -503,7 +508,7 @@ pub async fn resume_info(state: State<'_, AppState>) -> Result<Option<ResumeInfo
         next_screen: next_screen.to_owned(),
         updated_at: journal.updated_at.to_rfc3339(),
         scaleway_access: None,
-    }))
+    })
 }
 
 /// Continues an unfinished setup: reconnects Scaleway with the key remembered in the keychain
@@ -516,43 +521,43 @@ pub async fn resume_setup(
     app: AppHandle,
     state: State<'_, AppState>,
 ) -> Result<ResumeInfo, UiError> {
-    let mut info = resume_info(state.clone()).await?.ok_or_else(|| {
-        UiError::new(
-            ErrorCode::NotReady,
-            "There is no unfinished setup to continue.",
-            "Start a new setup from the welcome screen.",
-            false,
-        )
-    })?;
     let mut session = state.inner.lock().await;
+    let (journal, mut info) = real_journal(&session)?
+        .and_then(|journal| unfinished(&journal).map(|info| (journal, info)))
+        .ok_or_else(|| {
+            UiError::new(
+                ErrorCode::NotReady,
+                "There is no unfinished setup to continue.",
+                "Start a new setup from the welcome screen.",
+                false,
+            )
+        })?;
     let settings = session.scaleway_settings()?;
     let vault = session.vault().await?;
-    let journal = session.journal()?;
+    let store = session.journal()?;
     let token_given = journal
-        .load()
-        .map_err(|e| SetupError::from(e).to_ui())?
-        .and_then(|journal| journal.scaleway)
+        .scaleway
+        .as_ref()
         .is_some_and(|record| record.token.is_some() && record.base_url.is_some());
-    let key_remembered = !info.organization_id.is_empty()
-        && vault
+    let remembered_key = if info.organization_id.is_empty() {
+        None
+    } else {
+        vault
             .read_async(&scaleway_key_account(&info.organization_id))
             .await
             .map_err(|e| SetupError::from(e).to_ui())?
-            .is_some();
+    };
     session.engine = None;
     session.scaleway = None;
     session.token_only = None;
-    if key_remembered || !token_given {
-        let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
-        let connected = ScalewaySession::connect(
+    if remembered_key.is_some() || !token_given {
+        let connected = ScalewaySession::reconnect(
             settings.clone(),
-            CredentialInput::Remembered {
-                organization_id: info.organization_id.clone(),
-            },
+            info.organization_id.clone(),
+            remembered_key,
             Some(vault.clone()),
-            journal.clone(),
-            &process_environment(),
-            home.as_deref(),
+            store.clone(),
+            &journal,
         )
         .await;
         match connected {
@@ -566,19 +571,24 @@ pub async fn resume_setup(
                     code = error.code().as_str(),
                     "the remembered Scaleway key failed: continuing with the SCIM token"
                 );
-                let token_only =
-                    TokenOnlySession::from_journal(settings, Some(vault.clone()), journal)
-                        .await
-                        .map_err(|_| error.to_ui())?;
+                let token_only = TokenOnlySession::from_journal(
+                    settings,
+                    Some(vault.clone()),
+                    store,
+                    Some(&journal),
+                )
+                .await
+                .map_err(|_| error.to_ui())?;
                 session.token_only = Some(token_only);
                 info.scaleway_access = Some(ScalewayAccess::TokenOnly);
             }
             Err(error) => return Err(error.to_ui()),
         }
     } else {
-        let token_only = TokenOnlySession::from_journal(settings, Some(vault.clone()), journal)
-            .await
-            .map_err(|e| e.to_ui())?;
+        let token_only =
+            TokenOnlySession::from_journal(settings, Some(vault.clone()), store, Some(&journal))
+                .await
+                .map_err(|e| e.to_ui())?;
         session.token_only = Some(token_only);
         info.scaleway_access = Some(ScalewayAccess::TokenOnly);
     }

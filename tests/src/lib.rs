@@ -9,9 +9,14 @@ pub mod webdriver;
 
 use std::path::{Path, PathBuf};
 
-/// The repository root (this crate lives in `tests/`).
+/// The repository root (this crate lives in `tests/`). Cargo gives the crate's folder to the
+/// running test; the path compiled in is only a fallback, because a target dir shared between
+/// clones can hold a test binary compiled in another clone, which would then check that one.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from(".."))

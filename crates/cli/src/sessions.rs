@@ -265,7 +265,13 @@ pub async fn open(
             .map_err(Failure::Setup),
             // No key anywhere, but this setup holds its token: go on with it alone.
             (None, Some(Err(no_key))) if token_held && vault.is_some() => {
-                match TokenOnlySession::from_journal(scaleway, vault.clone(), journal.clone()).await
+                match TokenOnlySession::from_journal(
+                    scaleway,
+                    vault.clone(),
+                    journal.clone(),
+                    existing.as_ref(),
+                )
+                .await
                 {
                     Ok(session) => {
                         out.note(

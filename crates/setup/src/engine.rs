@@ -1193,10 +1193,12 @@ impl SetupEngine {
             .token()
             .await?
             .ok_or(SetupError::NotReady("there is no SCIM token yet"))?;
-        let base_url = self
-            .journal
-            .load()?
-            .and_then(|journal| journal.scaleway)
+        let record = self.journal.load()?.and_then(|journal| journal.scaleway);
+        let token_id = record
+            .as_ref()
+            .and_then(|scaleway| scaleway.token.as_ref())
+            .and_then(|token| token.id.clone());
+        let base_url = record
             .and_then(|scaleway| scaleway.base_url)
             .or_else(|| {
                 self.scaleway
@@ -1204,7 +1206,6 @@ impl SetupEngine {
                     .map(|session| session.base_url().to_string())
             })
             .ok_or(SetupError::BaseUrlNeeded)?;
-        let token_id = journal_token_id(&self.journal)?;
         Ok((token, self.options.mapping.tenant_url(&base_url), token_id))
     }
 

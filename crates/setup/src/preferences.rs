@@ -188,6 +188,16 @@ impl ConnectionPreferences {
         }
     }
 
+    /// These settings, normalized, once every value passed [`Self::problems`]: the only form
+    /// [`PreferencesStore::save`] takes, so a caller that checks first is not checked twice.
+    pub fn checked(&self) -> Result<CheckedPreferences, PreferencesError> {
+        let problems = self.problems();
+        if !problems.is_empty() {
+            return Err(PreferencesError::Invalid { problems });
+        }
+        Ok(CheckedPreferences(self.normalized()))
+    }
+
     /// What is wrong with each value, checked by the engine's own validators (the same ones the
     /// environment variables go through). Empty when every value is usable.
     pub fn problems(&self) -> Vec<FieldProblem> {
@@ -203,6 +213,11 @@ impl ConnectionPreferences {
             .collect()
     }
 }
+
+/// Connection settings every validator accepted, trimmed and without empty values
+/// ([`ConnectionPreferences::checked`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedPreferences(ConnectionPreferences);
 
 /// Why one setting was refused, in plain words, next to the field it is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -381,20 +396,15 @@ impl PreferencesStore {
         Ok(on_disk.preferences)
     }
 
-    /// Checks, then writes atomically (temp file in the same folder, fsync, rename), so a crash
-    /// leaves the old or the new file whole. Returns what was written (trimmed, empties dropped).
+    /// Writes atomically (temp file in the same folder, fsync, rename), so a crash leaves the
+    /// old or the new file whole. Returns what was written (trimmed, empties dropped).
     pub fn save(
         &self,
-        preferences: &ConnectionPreferences,
+        preferences: &CheckedPreferences,
     ) -> Result<ConnectionPreferences, PreferencesError> {
-        let preferences = preferences.normalized();
-        let problems = preferences.problems();
-        if !problems.is_empty() {
-            return Err(PreferencesError::Invalid { problems });
-        }
         let on_disk = OnDisk {
             version: PREFERENCES_VERSION,
-            preferences: preferences.clone(),
+            preferences: preferences.0.clone(),
         };
         crate::files::write_json_atomically(&self.dir, FILE_NAME, &on_disk).map_err(|problem| {
             PreferencesError::Unwritable {
@@ -402,7 +412,7 @@ impl PreferencesStore {
                 problem,
             }
         })?;
-        Ok(preferences)
+        Ok(on_disk.preferences)
     }
 }
 
@@ -693,7 +703,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = PreferencesStore::at(dir.path().join("nested"));
         assert_eq!(store.load().unwrap(), ConnectionPreferences::default());
-        let written = store.save(&sandbox_preferences()).unwrap();
+        let written = store
+            .save(&sandbox_preferences().checked().unwrap())
+            .unwrap();
         assert_eq!(
             written.client_id.as_deref(),
             Some("11111111-2222-3333-4444-555555555555"),
@@ -711,7 +723,9 @@ mod tests {
     fn the_file_holds_only_the_known_non_secret_fields() {
         let dir = tempfile::tempdir().unwrap();
         let store = PreferencesStore::at(dir.path().to_path_buf());
-        store.save(&sandbox_preferences()).unwrap();
+        store
+            .save(&sandbox_preferences().checked().unwrap())
+            .unwrap();
         let json: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(store.path()).unwrap()).unwrap();
         let mut keys: Vec<&str> = json
@@ -741,13 +755,12 @@ mod tests {
     fn blank_values_mean_the_default() {
         let dir = tempfile::tempdir().unwrap();
         let store = PreferencesStore::at(dir.path().to_path_buf());
-        let written = store
-            .save(&ConnectionPreferences {
-                login_url: Some("   ".into()),
-                client_id: Some(String::new()),
-                ..ConnectionPreferences::default()
-            })
-            .unwrap();
+        let blanks = ConnectionPreferences {
+            login_url: Some("   ".into()),
+            client_id: Some(String::new()),
+            ..ConnectionPreferences::default()
+        };
+        let written = store.save(&blanks.checked().unwrap()).unwrap();
         assert_eq!(written, ConnectionPreferences::default());
     }
 
@@ -782,8 +795,6 @@ mod tests {
 
     #[test]
     fn a_typo_is_refused_before_saving_with_a_message_per_field() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = PreferencesStore::at(dir.path().to_path_buf());
         let bad = ConnectionPreferences {
             client_id: Some("not-a-guid".into()),
             tenant: Some("jane@contoso.com".into()),
@@ -793,7 +804,7 @@ mod tests {
             scim_base_url: Some("https://scim.example/{tenant}".into()),
             ..ConnectionPreferences::default()
         };
-        let Err(PreferencesError::Invalid { problems }) = store.save(&bad) else {
+        let Err(PreferencesError::Invalid { problems }) = bad.checked() else {
             panic!("refused");
         };
         let by_field: HashMap<ConnectionField, String> =
@@ -808,7 +819,6 @@ mod tests {
         for message in by_field.values() {
             assert!(!message.contains("SCIM_WIZARD_"), "{message}");
         }
-        assert!(!store.path().exists(), "nothing was written");
     }
 
     #[test]

@@ -326,6 +326,8 @@ pub struct ProofReport {
 pub enum KeyAction {
     /// Read the SCIM configuration and list its tokens with their expiry dates.
     ListTokens,
+    /// Turn SCIM on for the Organization (step 1).
+    EnableScim,
     /// Create a SCIM token (step 1, or replacing the token).
     CreateToken,
     /// Delete (revoke) a SCIM token.
@@ -339,6 +341,7 @@ impl KeyAction {
     pub fn describe(self) -> &'static str {
         match self {
             Self::ListTokens => "Listing your SCIM tokens and their expiry dates",
+            Self::EnableScim => "Turning on SCIM",
             Self::CreateToken => "Creating a SCIM token",
             Self::DeleteToken => "Deleting a SCIM token",
             Self::DisableScim => "Disabling SCIM",

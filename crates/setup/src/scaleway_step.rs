@@ -139,6 +139,29 @@ pub enum CredentialInput {
     Remembered { organization_id: String },
 }
 
+/// A Scaleway key as [`ScalewaySession::connect`] checks it, whichever way it was given.
+struct KeyInput {
+    secret_key: Secret,
+    organization_id: Option<String>,
+    access_key: Option<String>,
+    /// The API URL a `scw` profile names.
+    api_override: Option<String>,
+}
+
+impl KeyInput {
+    fn remembered(key: Option<Secret>, organization_id: String) -> Result<Self, SetupError> {
+        let secret_key = key.ok_or(SetupError::NotReady(
+            "no Scaleway key is remembered for this Organization",
+        ))?;
+        Ok(Self {
+            secret_key,
+            organization_id: Some(organization_id),
+            access_key: None,
+            api_override: None,
+        })
+    }
+}
+
 /// A token as the admin sees it in the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -227,20 +250,25 @@ impl ScalewaySession {
         environment: &Environment,
         home: Option<&Path>,
     ) -> Result<(Self, ConnectReport), SetupError> {
-        let (secret_key, organization_id, access_key, api_override) = match input {
+        let key = match input {
             CredentialInput::Typed {
                 secret_key,
                 organization_id,
                 access_key,
-            } => (secret_key, organization_id, access_key, None),
+            } => KeyInput {
+                secret_key,
+                organization_id,
+                access_key,
+                api_override: None,
+            },
             CredentialInput::Imported { profile } => {
                 let imported = import_credentials(home, environment, profile.as_deref())?;
-                (
-                    imported.secret_key,
-                    imported.organization_id,
-                    imported.access_key,
-                    imported.api_url,
-                )
+                KeyInput {
+                    secret_key: imported.secret_key,
+                    organization_id: imported.organization_id,
+                    access_key: imported.access_key,
+                    api_override: imported.api_url,
+                }
             }
             CredentialInput::Remembered { organization_id } => {
                 let vault = vault.as_ref().ok_or(SetupError::NotReady(
@@ -248,13 +276,43 @@ impl ScalewaySession {
                 ))?;
                 let key = vault
                     .read_async(&scaleway_key_account(&organization_id))
-                    .await?
-                    .ok_or(SetupError::NotReady(
-                        "no Scaleway key is remembered for this Organization",
-                    ))?;
-                (key, Some(organization_id), None, None)
+                    .await?;
+                KeyInput::remembered(key, organization_id)?
             }
         };
+        Self::connect_key(settings, key, vault, journal, None).await
+    }
+
+    /// [`Self::connect`] with the key remembered for `organization_id` and the journal, both
+    /// already read by the caller (a resume): neither is read again. `remembered` is what the
+    /// keychain holds for that Organization (`None`: no key is remembered, an error).
+    pub async fn reconnect(
+        settings: ScalewaySettings,
+        organization_id: String,
+        remembered: Option<Secret>,
+        vault: Option<Vault>,
+        journal: JournalStore,
+        loaded: &Journal,
+    ) -> Result<(Self, ConnectReport), SetupError> {
+        let key = KeyInput::remembered(remembered, organization_id)?;
+        Self::connect_key(settings, key, vault, journal, Some(loaded)).await
+    }
+
+    /// `loaded`: the journal the caller has just read, so it is not read again; `None`: read
+    /// here.
+    async fn connect_key(
+        settings: ScalewaySettings,
+        key: KeyInput,
+        vault: Option<Vault>,
+        journal: JournalStore,
+        loaded: Option<&Journal>,
+    ) -> Result<(Self, ConnectReport), SetupError> {
+        let KeyInput {
+            secret_key,
+            organization_id,
+            access_key,
+            api_override,
+        } = key;
         validate::secret_key(secret_key.expose_secret())?;
         let organization_id = organization_id
             .map(|id| validate::organization_id(&id))
@@ -283,8 +341,16 @@ impl ScalewaySession {
         let check = client
             .check_credentials(organization_id.as_deref(), access_key.as_deref())
             .await?;
-        if let Some(existing) = journal.load()? {
-            check_organization(&existing, &check.organization_id)?;
+        let read_now;
+        let existing = match loaded {
+            Some(loaded) => Some(loaded),
+            None => {
+                read_now = journal.load()?;
+                read_now.as_ref()
+            }
+        };
+        if let Some(existing) = existing {
+            check_organization(existing, &check.organization_id)?;
         }
         let report = ConnectReport {
             summary: summary(
@@ -708,30 +774,6 @@ impl ScalewaySession {
     }
 }
 
-/// The manual path: a token and Base URL the admin already has. Both are checked (shape, then
-/// live), then the token goes into the keychain and the URL into the journal. Returns the
-/// verified Base URL. [`TokenOnlySession::adopt`] does the same and keeps the session.
-pub async fn use_existing_token(
-    settings: &ScalewaySettings,
-    vault: &Vault,
-    journal: &JournalStore,
-    organization_id: Option<&str>,
-    token: Secret,
-    base_url: &str,
-) -> Result<String, SetupError> {
-    let session = TokenOnlySession::adopt(
-        settings.clone(),
-        Some(vault.clone()),
-        journal.clone(),
-        organization_id,
-        token,
-        base_url,
-        KeychainChoice::Store,
-    )
-    .await?;
-    Ok(session.base_url().to_string())
-}
-
 /// How the engine reaches Scaleway.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -818,7 +860,8 @@ impl TokenOnlySession {
             None => session.held = Some(token),
         }
         let now = Utc::now();
-        let mut record_journal = session.journal.load()?.unwrap_or_else(|| Journal::new(now));
+        // The journal read before the check is still current: one setup at a time writes it.
+        let mut record_journal = existing.unwrap_or_else(|| Journal::new(now));
         let record = record_journal
             .scaleway
             .get_or_insert_with(ScalewayRecord::default);
@@ -841,15 +884,16 @@ impl TokenOnlySession {
 
     /// The token-only side of a setup found in the journal (after a restart, or when no Scaleway
     /// key is remembered): the Base URL recorded there and the token kept in the keychain.
-    /// Nothing is sent anywhere: the engine checks the token when it runs.
+    /// `loaded` is the journal as the caller has just read it from `journal` (`None`: there is
+    /// none). Nothing is sent anywhere: the engine checks the token when it runs.
     pub async fn from_journal(
         settings: ScalewaySettings,
         vault: Option<Vault>,
         journal: JournalStore,
+        loaded: Option<&Journal>,
     ) -> Result<Self, SetupError> {
-        let record = journal
-            .load()?
-            .and_then(|j| j.scaleway)
+        let record = loaded
+            .and_then(|j| j.scaleway.as_ref())
             .filter(|s| s.token.is_some())
             .ok_or(SetupError::NotReady(
                 "no SCIM token was given or created for this setup yet",
@@ -862,7 +906,7 @@ impl TokenOnlySession {
         )?;
         let session = Self {
             settings,
-            organization_id: Some(record.organization_id).filter(|id| !id.is_empty()),
+            organization_id: Some(record.organization_id.clone()).filter(|id| !id.is_empty()),
             base_url,
             vault,
             journal,

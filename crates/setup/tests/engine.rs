@@ -1282,10 +1282,15 @@ async fn a_token_only_setup_resumes_from_the_keychain_at_any_step_boundary() {
         .await;
 
         // The app "restarts": nothing is pasted again; the token comes from the keychain.
-        let scaleway =
-            TokenOnlySession::from_journal(fx.scaleway_settings(), fx.vault.clone(), fx.journal())
-                .await
-                .unwrap();
+        let journal = fx.journal().load().unwrap();
+        let scaleway = TokenOnlySession::from_journal(
+            fx.scaleway_settings(),
+            fx.vault.clone(),
+            fx.journal(),
+            journal.as_ref(),
+        )
+        .await
+        .unwrap();
         assert_eq!(scaleway.base_url().as_str(), base_url);
         let entra = fx.sign_in().await;
         let mut engine = SetupEngine::new(scaleway, entra, options).unwrap();
@@ -1313,10 +1318,15 @@ async fn a_keyed_setup_continued_without_the_key_reports_what_only_a_key_can_und
 
     // The key is gone (revoked, or this computer never had it): the token in the keychain and
     // the journal's Base URL are enough to go on, and to undo Entra's side.
-    let scaleway =
-        TokenOnlySession::from_journal(fx.scaleway_settings(), fx.vault.clone(), fx.journal())
-            .await
-            .unwrap();
+    let journal = fx.journal().load().unwrap();
+    let scaleway = TokenOnlySession::from_journal(
+        fx.scaleway_settings(),
+        fx.vault.clone(),
+        fx.journal(),
+        journal.as_ref(),
+    )
+    .await
+    .unwrap();
     let entra = fx.sign_in().await;
     let mut engine = SetupEngine::new(scaleway, entra, fx.options(&["adele.vance"])).unwrap();
     let report = engine.apply_all(&CancellationToken::new()).await.unwrap();

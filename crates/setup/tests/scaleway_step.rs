@@ -11,8 +11,8 @@ use scim_wizard_scaleway::credentials::Environment;
 use scim_wizard_scaleway::{ClientOptions, RetryPolicy, ScalewayClient, SecretString};
 use scim_wizard_setup::journal::JournalStore;
 use scim_wizard_setup::scaleway_step::{
-    CredentialInput, KeychainChoice, ScalewaySession, ScalewaySettings, scim_token_account,
-    use_existing_token,
+    CredentialInput, KeychainChoice, ScalewaySession, ScalewaySettings, TokenOnlySession,
+    scaleway_key_account, scim_token_account,
 };
 use scim_wizard_setup::{ErrorCode, ExposeSecret, Secret, SetupError, Vault};
 use serde_json::Value;
@@ -475,6 +475,45 @@ async fn a_restart_after_minting_resumes_with_the_same_token() {
 
 #[tokio::test]
 #[ignore = "needs a Secret Service: run through `make test`"]
+async fn a_resume_reconnects_with_the_key_and_journal_it_already_read() {
+    let f = Fixture::new().await;
+    let (mut session, _) = f.connect(f.typed(SeedKeyKind::Owner)).await.unwrap();
+    session.enable_scim().await.unwrap();
+    drop(session);
+
+    let journal = f.journal().load().unwrap().unwrap();
+    let key = || f.vault.read(&scaleway_key_account(&f.org())).unwrap();
+    assert!(key().is_some(), "connecting remembered the key");
+    let reconnect = |key: Option<Secret>, journal| {
+        ScalewaySession::reconnect(
+            f.settings(),
+            f.org(),
+            key,
+            Some(f.vault.clone()),
+            f.journal(),
+            journal,
+        )
+    };
+
+    let (session, report) = reconnect(key(), &journal).await.unwrap();
+    assert_eq!(session.organization_id(), f.org());
+    assert!(report.scim_enabled);
+
+    // No key remembered: refused as connecting with `Remembered` would be.
+    let error = reconnect(None, &journal).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::NotReady);
+
+    // The journal given is the one checked (the file on disk names the right Organization).
+    let mut other = journal.clone();
+    other.scaleway.as_mut().unwrap().organization_id =
+        f.sandbox.seed_data().other_organization_id.clone();
+    let error = reconnect(key(), &other).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::JournalMismatch);
+    f.cleanup();
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: run through `make test`"]
 async fn at_the_two_token_limit_nothing_is_deleted_without_consent() {
     let f = Fixture::new().await;
     let owner = f.owner_client();
@@ -553,42 +592,32 @@ async fn an_existing_token_and_base_url_are_checked_then_kept() {
         .urls()
         .scim_base_url_pattern
         .replace("{scim_id}", &scim.id);
-    let settings = f.settings();
+    let org = f.org();
+    let adopt = |token: &str| {
+        TokenOnlySession::adopt(
+            f.settings(),
+            Some(f.vault.clone()),
+            f.journal(),
+            Some(&org),
+            Secret::from(token.to_owned()),
+            &base,
+            KeychainChoice::Store,
+        )
+    };
 
-    let error = use_existing_token(
-        &settings,
-        &f.vault,
-        &f.journal(),
-        Some(&f.org()),
-        Secret::from("short".to_owned()),
-        &base,
-    )
-    .await
-    .unwrap_err();
+    let error = adopt("short").await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::InvalidInput);
 
-    let error = use_existing_token(
-        &settings,
-        &f.vault,
-        &f.journal(),
-        Some(&f.org()),
-        Secret::from("ZmFrZS10b2tlbi12YWx1ZQ.abcdefghijklmnopqrstuvwxyz012345".to_owned()),
-        &base,
-    )
-    .await
-    .unwrap_err();
+    let error = adopt("ZmFrZS10b2tlbi12YWx1ZQ.abcdefghijklmnopqrstuvwxyz012345")
+        .await
+        .unwrap_err();
     assert_eq!(error.code(), ErrorCode::ScimTokenRefused);
 
-    let kept = use_existing_token(
-        &settings,
-        &f.vault,
-        &f.journal(),
-        Some(&f.org()),
-        Secret::from(token.bearer_token.expose_secret().to_owned()),
-        &base,
-    )
-    .await
-    .unwrap();
+    let kept = adopt(token.bearer_token.expose_secret())
+        .await
+        .unwrap()
+        .base_url()
+        .to_string();
     assert_eq!(kept.trim_end_matches('/'), base);
     assert_eq!(
         f.vault

@@ -650,6 +650,8 @@ export type JobHealth_Serialize = {
 export type KeyAction = 
 /**  Read the SCIM configuration and list its tokens with their expiry dates. */
 "list_tokens" | 
+/**  Turn SCIM on for the Organization (step 1). */
+"enable_scim" | 
 /**  Create a SCIM token (step 1, or replacing the token). */
 "create_token" | 
 /**  Delete (revoke) a SCIM token. */

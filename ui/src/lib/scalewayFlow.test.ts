@@ -117,6 +117,21 @@ describe("Scaleway sub-flow", () => {
     expect(minted.storedInKeychain).toBe(false);
   });
 
+  it("ends a mint attempt the same way from enable and from token", () => {
+    const connected = flow.connected(start, report({ scim_enabled: false }));
+    const fromEnable = flow.enabled(connected, scim([]));
+    const fromToken = flow.scimLoaded(flow.connected(start, report({ scim_enabled: true })), scim([]));
+    for (const atToken of [fromEnable, fromToken]) {
+      expect(flow.mintSettled(atToken, { status: "ok", data: outcome() })).toEqual(flow.minted(atToken, outcome()));
+      // The token could not be kept: still the token view, now offering to go on without the keychain.
+      const noKeychain = flow.mintSettled(atToken, { status: "error", error: uiError("keychain_unavailable") });
+      expect(noKeychain.view).toBe("token");
+      expect(noKeychain.keychainUnavailable).toBe(true);
+      // Any other failure leaves the token view as it was.
+      expect(flow.mintSettled(atToken, { status: "error", error: uiError("scim_token_lost") })).toBe(atToken);
+    }
+  });
+
   it("ignores moves that don't fit the current view", () => {
     expect(flow.enabled(start, scim())).toBe(start);
     expect(flow.minted(start, outcome())).toBe(start);

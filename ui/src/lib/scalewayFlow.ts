@@ -11,6 +11,7 @@
 // It holds no secret: the secret key, a pasted token and a revealed token stay in the
 // components that need them for the length of one call.
 
+import type { Result } from "./api";
 import type {
   ConnectReport_Serialize as ConnectReport,
   MintOutcome_Serialize as MintOutcome,
@@ -111,6 +112,15 @@ export function minted(state: FlowState, outcome: MintOutcome): FlowState {
     baseUrl,
     view: baseUrl === null ? "base_url" : "ready",
   };
+}
+
+/**
+ * The end of a mint attempt, from the enable view (right after turning SCIM on) or the token view:
+ * on with the token, or the token view with what the error taught it. Report this state before the
+ * error: a new view clears the error shown for the old one.
+ */
+export function mintSettled(state: FlowState, result: Result<MintOutcome>): FlowState {
+  return result.status === "ok" ? minted(state, result.data) : failed(state, result.error);
 }
 
 /** The pasted Base URL answered like Scaleway's SCIM endpoint with our token. */

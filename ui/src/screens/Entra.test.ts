@@ -85,12 +85,32 @@ describe("Entra screen: signing in", () => {
     const backend = scriptedBackend({ entra_sign_in: signIn.answer, cancel_operation: null });
     const { onAccount } = renderEntra();
     await fireEvent.click(screen.getByTestId("sign-in-browser"));
-    await fireEvent.click(await screen.findByTestId("cancel-sign-in"));
+    const cancel = (await screen.findByTestId("cancel-sign-in")) as HTMLButtonElement;
+    expect(cancel.textContent?.trim()).toBe("Cancel sign-in");
+    await fireEvent.click(cancel);
+    // Until the sign-in ends: said on the button, which asks only once.
+    await waitFor(() => expect(cancel.textContent?.trim()).toBe("Stopping…"));
+    expect(cancel.disabled).toBe(true);
+    await fireEvent.click(cancel);
     signIn.finish();
     expect(await screen.findByTestId("sign-in-browser")).toBeTruthy();
     expect(screen.queryByTestId("error-banner")).toBeNull();
+    expect(screen.queryByTestId("cancel-sign-in-done")).toBeNull();
     expect(onAccount).not.toHaveBeenCalled();
     expect(backend.commands()).toEqual(["entra_sign_in", "cancel_operation"]);
+  });
+
+  it("a sign-in that fails for another reason after Cancel is still explained", async () => {
+    const signIn = pendingSignIn({ kind: "browser", url: "https://x", user_code: null, automatic: false }, () =>
+      new Fail(uiError("entra_sign_in_failed", { message: "The sign-in was declined." })),
+    );
+    scriptedBackend({ entra_sign_in: signIn.answer, cancel_operation: null });
+    renderEntra();
+    await fireEvent.click(screen.getByTestId("sign-in-browser"));
+    await fireEvent.click(await screen.findByTestId("cancel-sign-in"));
+    signIn.finish();
+    expect((await screen.findByTestId("error-banner")).textContent).toContain("The sign-in was declined.");
+    expect(screen.getByTestId("sign-in-browser")).toBeTruthy();
   });
 
   it("a failed sign-in is explained, with Try again", async () => {

@@ -181,6 +181,25 @@ describe("Scaleway step in practice mode", () => {
     ]);
   });
 
+  it("a token that was created but lost is explained, with the token list read again", async () => {
+    const backend = scriptedBackend({
+      app_info: APP_INFO,
+      start_practice: PRACTICE,
+      scaleway_connect: report({ scim_enabled: true }),
+      scim_state: [scim([]), scim([token("tok-lost", "2026-06-16T10:00:00Z")])],
+      scim_mint_token: new Fail(uiError("scim_token_lost")),
+    });
+    await openPractice();
+    await fireEvent.click(await screen.findByTestId("mint-token"));
+    expect((await screen.findByTestId("error-banner")).dataset.errorCode).toBe("scim_token_lost");
+    // The unusable token now shows in the list, and the admin can create another one.
+    expect(await screen.findByTestId("one-token-exists")).toBeTruthy();
+    expect(screen.getByTestId("screen-scaleway").dataset.view).toBe("token");
+    expect((screen.getByTestId("mint-token") as HTMLButtonElement).disabled).toBe(false);
+    expect(screen.queryByTestId("mint-token-unstored")).toBeNull();
+    expect(backend.commands()).toEqual(["start_practice", "scaleway_connect", "scim_state", "scim_mint_token", "scim_state"]);
+  });
+
   it("keeps SCIM on and offers the token choices when the token can't be kept after enabling", async () => {
     const backend = scriptedBackend({
       app_info: APP_INFO,

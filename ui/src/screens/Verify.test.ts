@@ -90,19 +90,57 @@ describe("Start & verify", () => {
         },
         proof(),
       ],
+      cancel_operation: null,
+    });
+    const { onProof } = renderVerify();
+    await fireEvent.click(screen.getByTestId("start-verify"));
+    const cancel = (await screen.findByTestId("cancel-verify")) as HTMLButtonElement;
+    expect(cancel.textContent?.trim()).toBe("Cancel");
+    await fireEvent.click(cancel);
+    // Until Rust answers: said in the status line and on the button, which asks only once.
+    await waitFor(() => expect(screen.getByTestId("verify-running").textContent).toBe("Stopping…"));
+    expect(cancel.disabled).toBe(true);
+    expect(cancel.textContent?.trim()).toBe("Stopping…");
+    await fireEvent.click(cancel);
+
+    release.open();
+    expect((await screen.findByTestId("cancel-verify-done")).textContent).toContain("Stopped.");
+    expect(screen.queryByTestId("cancel-verify")).toBeNull();
+    expect(screen.queryByTestId("error-banner")).toBeNull();
+    expect((screen.getByTestId("back") as HTMLButtonElement).disabled).toBe(false);
+    const again = screen.getByTestId("start-verify");
+    expect(again.textContent).toContain("Check again");
+    await fireEvent.click(again);
+    await waitFor(() => expect(onProof).toHaveBeenCalled());
+    expect(screen.queryByTestId("cancel-verify-done")).toBeNull();
+    expect(backend.commands()).toEqual(["setup_start_and_verify", "cancel_operation", "setup_start_and_verify"]);
+  });
+
+  it("a stopped run hides the earlier answer; the next run's failure replaces the Stopped note", async () => {
+    const release = gate();
+    scriptedBackend({
+      setup_start_and_verify: [
+        async () => {
+          await release.opened;
+          return new Fail(uiError("cancelled"));
+        },
+        new Fail(uiError("provisioning_failed", { retryable: true })),
+      ],
       cancel_operation: () => {
         release.open();
         return null;
       },
     });
-    const { onProof } = renderVerify();
+    renderVerify({ proof: proof({ verified: false, message: "Not there yet." }) });
+    expect(screen.getByTestId("verify-outcome")).toBeTruthy();
     await fireEvent.click(screen.getByTestId("start-verify"));
     await fireEvent.click(await screen.findByTestId("cancel-verify"));
-    expect((await screen.findByTestId("verify-cancelled")).textContent).toContain("Stopped.");
-    expect(screen.queryByTestId("error-banner")).toBeNull();
+    await screen.findByTestId("cancel-verify-done");
+    expect(screen.queryByTestId("verify-outcome")).toBeNull();
+
     await fireEvent.click(screen.getByTestId("start-verify"));
-    await waitFor(() => expect(onProof).toHaveBeenCalled());
-    expect(backend.commands()).toEqual(["setup_start_and_verify", "cancel_operation", "setup_start_and_verify"]);
+    expect((await screen.findByTestId("error-banner")).dataset.errorCode).toBe("provisioning_failed");
+    expect(screen.queryByTestId("cancel-verify-done")).toBeNull();
   });
 
   it("explains a quarantined job in plain words", async () => {

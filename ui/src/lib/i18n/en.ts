@@ -370,8 +370,6 @@ export const en = {
   "verify.start": "Start provisioning",
   "verify.again": "Check again",
   "verify.running": "Working… You can cancel at any time: running it again picks up where it stopped.",
-  "verify.cancel": "Cancel",
-  "verify.cancelling": "Stopping…",
   "verify.progressLabel": "Progress",
   "verify.ok": "{user} now exists in Scaleway",
   "verify.okSomeone": "The test user now exists in Scaleway",
@@ -383,7 +381,6 @@ export const en = {
   "verify.quarantine": "Entra paused provisioning (quarantine) after repeated errors.",
   "verify.quarantineNext": "Next attempt: {date}",
   "verify.lastError": "Last cycle’s error:",
-  "verify.cancelled": "Stopped. Start again when you are ready: the app picks up where it stopped.",
   "verify.next": "Next: summary",
 
   "done.proof": "{user} exists in Scaleway — provisioning from Entra works.",
@@ -595,7 +592,7 @@ export const en = {
   "error.message.scaleway_key_needed":
     "This needs a Scaleway API key, and the app was given only a SCIM token.",
   "error.hint.scaleway_key_needed":
-    "Do it in the Scaleway console (Organization security → Automatic user provisioning), or connect with a Scaleway API key.",
+    "Do it in the Scaleway console (Organization security → Automatic user provisioning), or connect with a Scaleway API key of the Organization Owner or with the IAMManager permission set.",
 
   "footer.version": "Version {version}",
 } as const satisfies Record<string, string>;

@@ -399,8 +399,6 @@ export const fr: Messages = {
   "verify.again": "Vérifier à nouveau",
   "verify.running":
     "En cours… Vous pouvez annuler à tout moment\u00a0: relancer reprend là où l’opération s’est arrêtée.",
-  "verify.cancel": "Annuler",
-  "verify.cancelling": "Arrêt…",
   "verify.progressLabel": "Progression",
   "verify.ok": "{user} existe maintenant dans Scaleway",
   "verify.okSomeone": "L’utilisateur de test existe maintenant dans Scaleway",
@@ -412,8 +410,6 @@ export const fr: Messages = {
   "verify.quarantine": "Entra a suspendu l’approvisionnement (quarantaine) après des erreurs répétées.",
   "verify.quarantineNext": "Prochaine tentative\u00a0: {date}",
   "verify.lastError": "Erreur du dernier cycle\u00a0:",
-  "verify.cancelled":
-    "Arrêté. Relancez quand vous êtes prêt\u00a0: l’application reprend là où elle s’est arrêtée.",
   "verify.next": "Suivant\u00a0: récapitulatif",
 
   "done.proof": "{user} existe dans Scaleway — l’approvisionnement depuis Entra fonctionne.",
@@ -633,7 +629,7 @@ export const fr: Messages = {
   "error.message.scaleway_key_needed":
     "Cette action nécessite une clé d’API Scaleway, et l’application n’a reçu qu’un jeton SCIM.",
   "error.hint.scaleway_key_needed":
-    "Faites-le dans la console Scaleway (Organization security → Automatic user provisioning), ou connectez-vous avec une clé d’API Scaleway.",
+    "Faites-le dans la console Scaleway (Organization security → Automatic user provisioning), ou connectez-vous avec une clé d’API Scaleway du propriétaire de l’Organisation ou disposant de l’ensemble de permissions IAMManager.",
 
   "footer.version": "Version {version}",
 };
