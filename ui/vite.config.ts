@@ -32,6 +32,9 @@ export default defineConfig({
     // Keep every asset a separate file: a data: URL would be refused by the CSP.
     assetsInlineLimit: 0,
     sourcemap: false,
+    // One stylesheet, linked from index.html: the static first frame needs it, and the app
+    // (loaded after the page, see src/main.ts) must not wait for a stylesheet of its own.
+    cssCodeSplit: false,
   },
   test: {
     environment: "jsdom",

@@ -3,6 +3,8 @@
 
 mod clipboard;
 mod commands;
+#[cfg(target_os = "linux")]
+pub mod rendering;
 mod settings;
 mod state;
 mod wizard;

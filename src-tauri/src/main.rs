@@ -2,5 +2,14 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    #[cfg(target_os = "linux")]
+    if scim_wizard_lib::rendering::should_paint_on_cpu() {
+        // SAFETY: this is the first thing the app does, before any thread is started, so no other
+        // code can be reading the environment while it changes. WebKit reads it later.
+        #[allow(unsafe_code)]
+        unsafe {
+            std::env::set_var(scim_wizard_lib::rendering::CPU_PAINTING_VARIABLE, "1");
+        }
+    }
     scim_wizard_lib::run();
 }

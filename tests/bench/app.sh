@@ -12,6 +12,9 @@
 #     both alike;
 #   - first paint: ms from just before exec until a capture of the screen shows rendered text
 #     (more than 16 colours: antialiased glyphs), polled every 10 ms by tests/bench/firstpaint.c;
+#   - whole first screen drawn: the probe keeps watching for 3 s and gives the time of the last
+#     change on screen (so a first paint that shows only part of the page is not mistaken for
+#     the whole of it);
 #   - memory: summed PSS of the app and all its descendants (WebKit network and web processes),
 #     3 s after first paint;
 #   - medians, with min-max; the ratio of the medians and the median of the per-round ratios;
@@ -84,55 +87,65 @@ foreign_webkit() {
   echo 0
 }
 
-# One launch: prints "<first paint ms> <PSS KiB> <load> <1 if foreign WebKit processes ran>".
+# One launch: prints "<first paint ms> <visually complete ms> <PSS KiB> <load> <1 if foreign
+# WebKit processes ran>". With SHOTS (a path prefix), it also saves the screen at first paint and
+# 3 s later (the warm-up launch, whose figures are not counted).
 measure() {
-  local name=$1 binary=$2 shot=${3:-} started pid painted memory foreign
+  local name=$1 binary=$2 shots=${3:-} started pid times painted complete memory foreign
   started=${EPOCHREALTIME/./}
   "$binary" >"$out/$name.log" 2>&1 &
   pid=$!
-  painted=$("$probe" "$started" 20000) || painted=timeout
-  if [ -n "$shot" ]; then
-    import -silent -window root "$shot" 2>/dev/null || true
+  if [ -n "$shots" ]; then
+    times=$("$probe" "$started" 20000 16 3000 "$shots-first-paint.ppm") || times="timeout timeout"
+    convert "$shots-first-paint.ppm" "$shots-first-paint.png" 2>/dev/null && rm -f "$shots-first-paint.ppm"
+    import -silent -window root "$shots.png" 2>/dev/null || true
+  else
+    # Watches the screen for 3 s after first paint; the memory is read after that.
+    times=$("$probe" "$started" 20000 16 3000) || times="timeout timeout"
   fi
-  sleep 3
+  read -r painted complete <<<"$times"
   memory=$(pss_kib "$pid")
   foreign=$(foreign_webkit "$pid")
   stop "$pid"
-  echo "$painted $memory $(load1) $foreign"
+  echo "$painted $complete $memory $(load1) $foreign"
 }
 
 # median, min and max of the numbers on stdin.
 stats() { sort -n | awk '{a[NR]=$1} END {printf "%s %s %s\n", a[int((NR+1)/2)], a[1], a[NR]}'; }
 
-declare -A paints memories last_paint last_memory
-loads=() paint_ratios=() memory_ratios=() shared=0
+declare -A paints completes memories last_paint last_complete last_memory
+loads=() paint_ratios=() complete_ratios=() memory_ratios=() shared=0
 echo "warm-up (not counted): wizard, hello; load $(load1)" >&2
-measure wizard "$wizard" "$out/wizard.png" >/dev/null
-measure hello "$hello" "$out/hello.png" >/dev/null
+measure wizard "$wizard" "$out/wizard" >/dev/null
+measure hello "$hello" "$out/hello" >/dev/null
 for round in $(seq 1 "$rounds"); do
   order="wizard hello"
   [ $((round % 2)) = 0 ] && order="hello wizard"
   for name in $order; do
     binary=$wizard; [ "$name" = hello ] && binary=$hello
-    read -r p m l f < <(measure "$name" "$binary")
+    read -r p c m l f < <(measure "$name" "$binary")
     [ -z "$p" ] && { echo "error: measuring $name failed" >&2; exit 1; }
     [ "$p" = timeout ] && { echo "error: $name never painted (log: $out/$name.log)" >&2; exit 1; }
-    paints[$name]+="$p "; memories[$name]+="$m "; loads+=("$l")
-    last_paint[$name]=$p; last_memory[$name]=$m
+    paints[$name]+="$p "; completes[$name]+="$c "; memories[$name]+="$m "; loads+=("$l")
+    last_paint[$name]=$p; last_complete[$name]=$c; last_memory[$name]=$m
     [ "${f:-0}" = 1 ] && shared=$((shared + 1))
-    echo "round $round: $name first paint $p ms, PSS $((m / 1024)) MiB, load $l$([ "${f:-0}" = 1 ] && echo ", other WebKit processes running")" >&2
+    echo "round $round: $name first paint $p ms, complete $c ms, PSS $((m / 1024)) MiB, load $l$([ "${f:-0}" = 1 ] && echo ", other WebKit processes running")" >&2
   done
   # The ratio within a round compares two launches made seconds apart, under the same load.
   paint_ratios+=("$(awk -v a="${last_paint[wizard]}" -v b="${last_paint[hello]}" 'BEGIN { printf "%.2f", a / b }')")
+  complete_ratios+=("$(awk -v a="${last_complete[wizard]}" -v b="${last_complete[hello]}" 'BEGIN { printf "%.2f", a / b }')")
   memory_ratios+=("$(awk -v a="${last_memory[wizard]}" -v b="${last_memory[hello]}" 'BEGIN { printf "%.2f", a / b }')")
 done
 
 read -r pw pw_lo pw_hi < <(printf '%s\n' ${paints[wizard]} | stats)
 read -r ph ph_lo ph_hi < <(printf '%s\n' ${paints[hello]} | stats)
+read -r cw cw_lo cw_hi < <(printf '%s\n' ${completes[wizard]} | stats)
+read -r ch ch_lo ch_hi < <(printf '%s\n' ${completes[hello]} | stats)
 read -r mw mw_lo mw_hi < <(printf '%s\n' ${memories[wizard]} | stats)
 read -r mh mh_lo mh_hi < <(printf '%s\n' ${memories[hello]} | stats)
 read -r l l_lo l_hi < <(printf '%s\n' "${loads[@]}" | stats)
 read -r rp rp_lo rp_hi < <(printf '%s\n' "${paint_ratios[@]}" | stats)
+read -r rc rc_lo rc_hi < <(printf '%s\n' "${complete_ratios[@]}" | stats)
 read -r rm rm_lo rm_hi < <(printf '%s\n' "${memory_ratios[@]}" | stats)
 
 size_wizard=$(stat -c %s "$wizard")
@@ -144,10 +157,11 @@ cat <<TABLE
 | measure (median of $rounds, min–max) | wizard | hello-world Tauri | ratio of medians | ratio per round | goal |
 | --- | --- | --- | --- | --- | --- |
 | first paint | $pw ms ($pw_lo–$pw_hi) | $ph ms ($ph_lo–$ph_hi) | $(ratio "$pw" "$ph") | $rp ($rp_lo–$rp_hi) | ≤ 1.15 |
+| whole first screen drawn | $cw ms ($cw_lo–$cw_hi) | $ch ms ($ch_lo–$ch_hi) | $(ratio "$cw" "$ch") | $rc ($rc_lo–$rc_hi) | |
 | PSS of all processes | $((mw / 1024)) MiB ($((mw_lo / 1024))–$((mw_hi / 1024))) | $((mh / 1024)) MiB ($((mh_lo / 1024))–$((mh_hi / 1024))) | $(ratio "$mw" "$mh") | $rm ($rm_lo–$rm_hi) | ≤ 1.15 |
 | release binary | $(mib "$size_wizard") | $(mib "$size_hello") | | | ≤ 12 MiB |
 
-Load average (1 min) during the runs: median $l, $l_lo–$l_hi on $(nproc) cores. Screens at first paint: $out/wizard.png, $out/hello.png.
+Load average (1 min) during the runs: median $l, $l_lo–$l_hi on $(nproc) cores. Screens at first paint: $out/wizard-first-paint.png, $out/hello-first-paint.png; 3 s later: $out/wizard.png, $out/hello.png.
 TABLE
 if [ "$shared" -gt 0 ]; then
   echo "Warning: in $shared of $((rounds * 2)) launches other WebKit processes were running on this machine; they share library pages with the measured ones, so PSS reads low there."

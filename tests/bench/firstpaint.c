@@ -1,12 +1,17 @@
-/* First-paint probe for tests/bench/app.sh: waits until the X screen shows rendered text.
+/* First-paint probe for tests/bench/app.sh: waits until the X screen shows rendered text, then
+ * (optionally) watches it settle.
  * "Rendered text" = more than THRESHOLD distinct colours on the whole root window (antialiased
  * glyphs); an empty screen, a blank window or a flat background have only a few. This is the
  * test the earlier ImageMagick loop (`import -window root` + `identify -format %k`) made, but one
  * such capture took ~0.3 s of CPU on this machine: too coarse, and it slowed the app it timed.
  * Here a capture (MIT-SHM, no copy over the socket) takes a few ms, every 10 ms.
- * Usage: firstpaint START_EPOCH_US [TIMEOUT_MS] [THRESHOLD]
+ * Usage: firstpaint START_EPOCH_US [TIMEOUT_MS] [THRESHOLD] [SETTLE_MS] [FIRST_PAINT.ppm]
  * Prints the milliseconds from START (taken just before the app's exec) to the start of the
- * first capture that showed text, or "timeout" (exit 1). */
+ * first capture that showed text, or "timeout" (exit 1). With SETTLE_MS, it goes on capturing
+ * for SETTLE_MS after that first paint and also prints when the screen last changed in that
+ * window ("visually complete": the first capture identical to the last one). A first paint can
+ * be a partial page; this second figure says when the whole first screen was drawn. With a
+ * fifth argument, the capture that showed the first paint is written there (binary PPM). */
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
 #include <X11/extensions/XShm.h>
@@ -23,6 +28,39 @@ static long long now_us(void) {
   struct timeval tv;
   gettimeofday(&tv, NULL);
   return (long long)tv.tv_sec * 1000000LL + tv.tv_usec;
+}
+
+/* FNV-1a over the pixels, 8 bytes at a time: two captures with the same hash show the same
+ * screen. About a millisecond for a 1280x800 screen, so the watch barely loads the machine. */
+static uint64_t screen_hash(const XImage *img) {
+  uint64_t h = 1469598103934665603ULL;
+  for (int y = 0; y < img->height; y++) {
+    const unsigned char *row = (const unsigned char *)img->data + (long)y * img->bytes_per_line;
+    int x = 0;
+    for (; x + 8 <= img->bytes_per_line; x += 8) {
+      uint64_t word;
+      memcpy(&word, row + x, sizeof word);
+      h = (h ^ word) * 1099511628211ULL;
+    }
+    for (; x < img->bytes_per_line; x++) h = (h ^ row[x]) * 1099511628211ULL;
+  }
+  return h;
+}
+
+/* Writes a 32-bit capture as a binary PPM, to see what the first paint showed. */
+static void save_ppm(const XImage *img, const char *path) {
+  if (img->bits_per_pixel != 32) return;
+  FILE *out = fopen(path, "wb");
+  if (!out) return;
+  fprintf(out, "P6\n%d %d\n255\n", img->width, img->height);
+  for (int y = 0; y < img->height; y++) {
+    const uint32_t *row = (const uint32_t *)(img->data + (long)y * img->bytes_per_line);
+    for (int x = 0; x < img->width; x++) {
+      unsigned char rgb[3] = {(row[x] >> 16) & 0xff, (row[x] >> 8) & 0xff, row[x] & 0xff};
+      fwrite(rgb, 1, 3, out);
+    }
+  }
+  fclose(out);
 }
 
 /* Number of distinct pixel values, counting no further than limit + 1. */
@@ -64,6 +102,8 @@ int main(int argc, char **argv) {
   long long timeout_us = (argc > 2 ? atoll(argv[2]) : 20000) * 1000LL;
   int threshold = argc > 3 ? atoi(argv[3]) : 16;
   if (threshold < 1 || threshold > 60) threshold = 16;
+  long long settle_us = (argc > 4 ? atoll(argv[4]) : 0) * 1000LL;
+  const char *dump = argc > 5 ? argv[5] : NULL;
   Display *dpy = XOpenDisplay(NULL);
   if (!dpy) { fprintf(stderr, "firstpaint: cannot open display\n"); return 2; }
   Window root = DefaultRootWindow(dpy);
@@ -88,22 +128,50 @@ int main(int argc, char **argv) {
     }
   }
   struct timespec pause = {0, 10 * 1000 * 1000};
+  long long first_paint = -1, last_change = -1;
+  uint64_t last_hash = 0;
   for (;;) {
     long long taken = now_us();
     int n = -1;
+    uint64_t hash = 0;
     if (shared) {
-      if (XShmGetImage(dpy, root, shared, 0, 0, AllPlanes)) n = distinct(shared, threshold);
+      if (XShmGetImage(dpy, root, shared, 0, 0, AllPlanes)) {
+        n = first_paint >= 0 ? 0 : distinct(shared, threshold);
+        if (settle_us > 0 && (first_paint >= 0 || n > threshold)) hash = screen_hash(shared);
+        if (dump && first_paint < 0 && n > threshold) save_ppm(shared, dump);
+      }
     } else {
       XImage *img = XGetImage(dpy, root, 0, 0, attrs.width, attrs.height, AllPlanes, ZPixmap);
       if (img) {
-        n = distinct(img, threshold);
+        n = first_paint >= 0 ? 0 : distinct(img, threshold);
+        if (settle_us > 0 && (first_paint >= 0 || n > threshold)) hash = screen_hash(img);
+        if (dump && first_paint < 0 && n > threshold) save_ppm(img, dump);
         XDestroyImage(img);
       }
     }
-    if (n > threshold) {
-      printf("%lld\n", (taken - start + 500) / 1000);
-      XCloseDisplay(dpy);
-      return 0;
+    if (first_paint < 0 && n > threshold) {
+      first_paint = last_change = taken;
+      last_hash = hash;
+      if (settle_us <= 0) {
+        printf("%lld\n", (first_paint - start + 500) / 1000);
+        XCloseDisplay(dpy);
+        return 0;
+      }
+    } else if (first_paint >= 0) {
+      /* A failed capture (n < 0) says nothing about change. */
+      if (n >= 0 && hash != last_hash) {
+        last_hash = hash;
+        last_change = taken;
+      }
+    }
+    if (first_paint >= 0) {
+      if (taken - first_paint >= settle_us) {
+        printf("%lld %lld\n", (first_paint - start + 500) / 1000, (last_change - start + 500) / 1000);
+        XCloseDisplay(dpy);
+        return 0;
+      }
+      nanosleep(&pause, NULL);
+      continue;
     }
     if (now_us() - start >= timeout_us) break;
     nanosleep(&pause, NULL);
