@@ -262,6 +262,20 @@ impl Fixture {
         .unwrap()
     }
 
+    /// The token-only side as an app restart finds it: the journal's Base URL and the token in
+    /// the keychain, nothing given again.
+    async fn token_only_from_journal(&self) -> TokenOnlySession {
+        let journal = self.journal().load().unwrap();
+        TokenOnlySession::from_journal(
+            self.scaleway_settings(),
+            self.vault.clone(),
+            self.journal(),
+            journal.as_ref(),
+        )
+        .await
+        .unwrap()
+    }
+
     async fn requests(&self) -> Vec<Value> {
         let log = self.get("requests").await;
         log.as_array()
@@ -1282,15 +1296,7 @@ async fn a_token_only_setup_resumes_from_the_keychain_at_any_step_boundary() {
         .await;
 
         // The app "restarts": nothing is pasted again; the token comes from the keychain.
-        let journal = fx.journal().load().unwrap();
-        let scaleway = TokenOnlySession::from_journal(
-            fx.scaleway_settings(),
-            fx.vault.clone(),
-            fx.journal(),
-            journal.as_ref(),
-        )
-        .await
-        .unwrap();
+        let scaleway = fx.token_only_from_journal().await;
         assert_eq!(scaleway.base_url().as_str(), base_url);
         let entra = fx.sign_in().await;
         let mut engine = SetupEngine::new(scaleway, entra, options).unwrap();
@@ -1318,15 +1324,7 @@ async fn a_keyed_setup_continued_without_the_key_reports_what_only_a_key_can_und
 
     // The key is gone (revoked, or this computer never had it): the token in the keychain and
     // the journal's Base URL are enough to go on, and to undo Entra's side.
-    let journal = fx.journal().load().unwrap();
-    let scaleway = TokenOnlySession::from_journal(
-        fx.scaleway_settings(),
-        fx.vault.clone(),
-        fx.journal(),
-        journal.as_ref(),
-    )
-    .await
-    .unwrap();
+    let scaleway = fx.token_only_from_journal().await;
     let entra = fx.sign_in().await;
     let mut engine = SetupEngine::new(scaleway, entra, fx.options(&["adele.vance"])).unwrap();
     let report = engine.apply_all(&CancellationToken::new()).await.unwrap();
