@@ -4,6 +4,7 @@ import { clearMocks } from "@tauri-apps/api/mocks";
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import Connection from "./Connection.svelte";
+import RollbackDialog from "../components/RollbackDialog.svelte";
 import Mappings from "./Mappings.svelte";
 import Users from "./Users.svelte";
 import { i18n } from "$lib/i18n/locale.svelte";
@@ -98,5 +99,36 @@ describe("Cancel on long steps", () => {
     render(Connection, { app: APP, connection: null, onConnection: vi.fn(), onBack: vi.fn(), onNext: vi.fn() });
     await fireEvent.click(screen.getByTestId("test-connection"));
     expect((await screen.findByTestId("error-banner")).dataset.errorCode).toBe("cancelled");
+  });
+
+  it("A rollback can be stopped: the dialog stays open and shows what is left now", async () => {
+    const call = untilCancelled();
+    const item = { step: "entra_app", description: "Delete the enterprise app", id: "app-obj-1" };
+    const plan = { remove: [item], kept: [], needs_scaleway_key: [] };
+    const backend = scriptedBackend({
+      setup_plan_rollback: [plan, plan],
+      setup_rollback: call.running,
+      cancel_operation: call.cancel,
+    });
+    const onDone = vi.fn();
+    const onClose = vi.fn();
+    render(RollbackDialog, { onClose, onDone });
+    await fireEvent.click(await screen.findByTestId("rollback-confirm"));
+    const stop = await screen.findByTestId("rollback-stop");
+    expect(stop.textContent).toContain("Stop");
+    await fireEvent.click(stop);
+    expect(await screen.findByTestId("rollback-stop-done")).toBeTruthy();
+    expect(screen.queryByTestId("error-banner")).toBeNull();
+    expect(onDone).not.toHaveBeenCalled();
+    expect(onClose).not.toHaveBeenCalled();
+    await waitFor(() =>
+      expect(backend.commands()).toEqual([
+        "setup_plan_rollback",
+        "setup_rollback",
+        "cancel_operation",
+        "setup_plan_rollback",
+      ]),
+    );
+    expect(screen.getByTestId("rollback-items").textContent).toContain("Delete the enterprise app");
   });
 });
