@@ -287,19 +287,9 @@ impl Session {
 }
 
 fn scaleway_not_connected() -> UiError {
-    UiError::new(
-        ErrorCode::NotReady,
-        "Scaleway is not connected yet.",
-        "Connect your Scaleway account first.",
-        false,
-    )
+    SetupError::NotReady("Scaleway is not connected yet").to_ui()
 }
 
 fn internal() -> UiError {
-    UiError::new(
-        ErrorCode::Internal,
-        "The app lost track of its own state.",
-        "Restart the app; your setup resumes where it stopped.",
-        false,
-    )
+    SetupError::Internal("it lost track of its own state".to_owned()).to_ui()
 }

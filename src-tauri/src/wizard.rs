@@ -557,7 +557,7 @@ pub async fn resume_setup(
             remembered_key,
             Some(vault.clone()),
             store.clone(),
-            &journal,
+            Some(&journal),
         )
         .await;
         match connected {

@@ -10,7 +10,8 @@
  * first capture that showed text, or "timeout" (exit 1). With SETTLE_MS, it goes on capturing
  * for SETTLE_MS after that first paint and also prints when the screen last changed in that
  * window ("visually complete": the first capture identical to the last one). A first paint can
- * be a partial page; this second figure says when the whole first screen was drawn. With a
+ * be a partial page; this second figure says when the whole first screen was drawn (a screen
+ * that never stops changing, such as a blinking caret, reads as about SETTLE_MS). With a
  * fifth argument, the capture that showed the first paint is written there (binary PPM). */
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
@@ -30,36 +31,43 @@ static long long now_us(void) {
   return (long long)tv.tv_sec * 1000000LL + tv.tv_usec;
 }
 
-/* FNV-1a over the pixels, 8 bytes at a time: two captures with the same hash show the same
- * screen. About a millisecond for a 1280x800 screen, so the watch barely loads the machine. */
+/* FNV-1a over the pixels' colours (not the alpha byte, not the row padding, as distinct()):
+ * two captures with the same hash show the same screen. About a millisecond for 1280x800. */
 static uint64_t screen_hash(const XImage *img) {
   uint64_t h = 1469598103934665603ULL;
-  for (int y = 0; y < img->height; y++) {
-    const unsigned char *row = (const unsigned char *)img->data + (long)y * img->bytes_per_line;
-    int x = 0;
-    for (; x + 8 <= img->bytes_per_line; x += 8) {
-      uint64_t word;
-      memcpy(&word, row + x, sizeof word);
-      h = (h ^ word) * 1099511628211ULL;
+  if (img->bits_per_pixel == 32) {
+    for (int y = 0; y < img->height; y++) {
+      const uint32_t *row = (const uint32_t *)(img->data + (long)y * img->bytes_per_line);
+      for (int x = 0; x < img->width; x++) h = (h ^ (row[x] & 0xffffffu)) * 1099511628211ULL;
     }
-    for (; x < img->bytes_per_line; x++) h = (h ^ row[x]) * 1099511628211ULL;
+    return h;
   }
+  for (int y = 0; y < img->height; y++)
+    for (int x = 0; x < img->width; x++) h = (h ^ XGetPixel((XImage *)img, x, y)) * 1099511628211ULL;
   return h;
 }
 
-/* Writes a 32-bit capture as a binary PPM, to see what the first paint showed. */
+/* Writes a capture as a binary PPM, to see what the first paint showed: only the usual
+ * 32-bit 0xRRGGBB layout (Xvfb's); anything else is skipped. */
 static void save_ppm(const XImage *img, const char *path) {
-  if (img->bits_per_pixel != 32) return;
+  if (img->bits_per_pixel != 32 || img->red_mask != 0xff0000 || img->green_mask != 0xff00 ||
+      img->blue_mask != 0xff)
+    return;
   FILE *out = fopen(path, "wb");
   if (!out) return;
+  unsigned char *line = malloc((size_t)img->width * 3);
+  if (!line) { fclose(out); return; }
   fprintf(out, "P6\n%d %d\n255\n", img->width, img->height);
   for (int y = 0; y < img->height; y++) {
     const uint32_t *row = (const uint32_t *)(img->data + (long)y * img->bytes_per_line);
     for (int x = 0; x < img->width; x++) {
-      unsigned char rgb[3] = {(row[x] >> 16) & 0xff, (row[x] >> 8) & 0xff, row[x] & 0xff};
-      fwrite(rgb, 1, 3, out);
+      line[3 * x] = (row[x] >> 16) & 0xff;
+      line[3 * x + 1] = (row[x] >> 8) & 0xff;
+      line[3 * x + 2] = row[x] & 0xff;
     }
+    fwrite(line, 3, (size_t)img->width, out);
   }
+  free(line);
   fclose(out);
 }
 
@@ -97,7 +105,7 @@ static int distinct(XImage *img, int limit) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 2) { fprintf(stderr, "usage: firstpaint START_EPOCH_US [TIMEOUT_MS] [THRESHOLD]\n"); return 2; }
+  if (argc < 2) { fprintf(stderr, "usage: firstpaint START_EPOCH_US [TIMEOUT_MS] [THRESHOLD] [SETTLE_MS] [FIRST_PAINT.ppm]\n"); return 2; }
   long long start = atoll(argv[1]);
   long long timeout_us = (argc > 2 ? atoll(argv[2]) : 20000) * 1000LL;
   int threshold = argc > 3 ? atoi(argv[3]) : 16;

@@ -14,6 +14,7 @@ use std::time::Duration;
 use scim_wizard_tests::process::{ChildGuard, free_local_port};
 use scim_wizard_tests::repo_root;
 use scim_wizard_tests::webdriver::{Session, wait_until_ready};
+use serde_json::{Value, json};
 
 struct Driver {
     base: String,
@@ -104,6 +105,7 @@ fn welcome_screen_opens_and_shows_the_version_over_ipc() {
     assert!(shown.contains(version), "{shown}");
 
     save_screenshot(&session, "welcome");
+    assert_first_frame_lines_up_with_welcome(&session);
 
     // The buttons lead somewhere real: practice mode opens step 1.
     let practice = session.find("[data-testid=practice-sandbox]").unwrap();
@@ -113,4 +115,58 @@ fn welcome_screen_opens_and_shows_the_version_over_ipc() {
         .unwrap();
 
     session.end().unwrap();
+}
+
+/// The static first frame in `ui/index.html` (drawn before the app's script runs) must sit exactly
+/// where Welcome draws the same logo and name, or the page would jump when the app replaces it.
+/// Its markup, taken from the file, is laid out again here over the live Welcome screen, hidden.
+fn assert_first_frame_lines_up_with_welcome(session: &Session) {
+    let index = std::fs::read_to_string(repo_root().join("ui/index.html")).unwrap();
+    let start = index
+        .find(r#"<div class="boot""#)
+        .expect("the first frame in index.html");
+    let end = start + index[start..].find("</div>").unwrap() + "</div>".len();
+    let boxes = session
+        .execute(
+            r#"
+            const probe = document.createElement("div");
+            probe.innerHTML = arguments[0];
+            Object.assign(probe.style, { position: "absolute", top: "0", left: "0", width: "100%", visibility: "hidden" });
+            document.body.append(probe);
+            const box = (selector, root) => {
+              const r = root.querySelector(selector).getBoundingClientRect();
+              return [r.left + scrollX, r.top + scrollY, r.width, r.height];
+            };
+            const welcome = document.querySelector("[data-testid=screen-welcome]");
+            const found = {
+              frameName: box(".boot-name", probe),
+              welcomeTitle: box("[data-testid=welcome-title]", welcome),
+              frameLogo: box(".boot-logo", probe),
+              welcomeLogo: box("svg.logo", welcome),
+            };
+            probe.remove();
+            return found;
+            "#,
+            json!([&index[start..end]]),
+        )
+        .unwrap();
+    let rect = |name: &str| -> Vec<f64> {
+        boxes[name]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name}: {boxes}"))
+            .iter()
+            .map(|v: &Value| v.as_f64().unwrap())
+            .collect()
+    };
+    let close = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(a, b)| (a - b).abs() <= 0.5);
+    assert!(
+        close(&rect("frameLogo"), &rect("welcomeLogo")),
+        "the first frame's logo is not where Welcome draws it: {boxes}"
+    );
+    // Left, top and line height: the same text in the same place (the widths are the column's).
+    assert!(
+        close(&rect("frameName")[..2], &rect("welcomeTitle")[..2])
+            && close(&rect("frameName")[3..], &rect("welcomeTitle")[3..]),
+        "the first frame's name is not where Welcome draws its title: {boxes}"
+    );
 }

@@ -11,8 +11,16 @@ function startApp(into: HTMLElement) {
   import("./app")
     .then(({ mountApp }) => mountApp(into))
     .catch((error: unknown) => {
-      // Only a damaged installation gets here: the script ships inside the app.
+      // Only a damaged installation gets here (the script ships inside the app), and the
+      // translations are in the part that failed: so the two languages' sentences are here.
       console.error("The app could not start", error);
+      const message = document.createElement("p");
+      message.className = "boot-failure";
+      message.setAttribute("role", "alert");
+      message.textContent = navigator.language.toLowerCase().startsWith("fr")
+        ? "L’application n’a pas pu démarrer. Réinstallez-la\u202f; si cela se reproduit, signalez le problème."
+        : "The app could not start. Reinstall it; if this happens again, please report the problem.";
+      into.replaceChildren(message);
     });
 }
 

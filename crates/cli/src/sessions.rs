@@ -104,17 +104,31 @@ async fn open_vault(common: &Common) -> Result<Option<Vault>, SetupError> {
         .map_err(SetupError::from)
 }
 
+/// Where the Scaleway key came from.
+enum ScalewayKey {
+    /// The `SCW_*` variables or the `scw` profile, with the API URL the profile names.
+    Imported {
+        input: CredentialInput,
+        api_url: Option<String>,
+    },
+    /// The key remembered in the keychain for this Organization, already read (once).
+    Remembered {
+        organization_id: String,
+        key: Secret,
+    },
+}
+
 /// The Scaleway key: `SCW_*` variables or the `scw` profile; failing those, the key remembered
 /// in the keychain for the journal's Organization. Never a flag.
-async fn credential_input(
+async fn scaleway_key(
     common: &Common,
     environment: &Environment,
     journal: Option<&Journal>,
     vault: Option<&Vault>,
-) -> Result<(CredentialInput, Option<String>), Failure> {
+) -> Result<ScalewayKey, Failure> {
     match import_credentials(None, environment, common.scw_profile.as_deref()) {
-        Ok(imported) => Ok((
-            CredentialInput::Typed {
+        Ok(imported) => Ok(ScalewayKey::Imported {
+            input: CredentialInput::Typed {
                 secret_key: imported.secret_key,
                 organization_id: common
                     .scw_organization_id
@@ -122,8 +136,8 @@ async fn credential_input(
                     .or(imported.organization_id),
                 access_key: imported.access_key,
             },
-            imported.api_url,
-        )),
+            api_url: imported.api_url,
+        }),
         Err(error) => {
             let nothing_here = common.scw_profile.is_none()
                 && matches!(
@@ -138,16 +152,18 @@ async fn credential_input(
                     .map(|s| s.organization_id.clone())
                     .filter(|id| !id.is_empty())
             });
+            // A keychain that fails here is as good as no remembered key: the error said is
+            // the one about the missing key, which tells the admin how to give one.
             if nothing_here
                 && let (Some(vault), Some(organization_id)) = (vault, organization)
-                && matches!(
-                    vault
-                        .read_async(&scaleway_key_account(&organization_id))
-                        .await,
-                    Ok(Some(_))
-                )
+                && let Ok(Some(key)) = vault
+                    .read_async(&scaleway_key_account(&organization_id))
+                    .await
             {
-                return Ok((CredentialInput::Remembered { organization_id }, None));
+                return Ok(ScalewayKey::Remembered {
+                    organization_id,
+                    key,
+                });
             }
             Err(Failure::Setup(error.into()))
         }
@@ -196,12 +212,12 @@ pub async fn open(
     // No key is read when the token was given: step 1 is done, and a key is not needed.
     let key = match &given {
         Some(_) => None,
-        None => {
-            Some(credential_input(common, &environment, existing.as_ref(), vault.as_ref()).await)
-        }
+        None => Some(scaleway_key(common, &environment, existing.as_ref(), vault.as_ref()).await),
     };
     if common.scaleway_url.is_none()
-        && let Some(Ok((_, Some(api)))) = &key
+        && let Some(Ok(ScalewayKey::Imported {
+            api_url: Some(api), ..
+        })) = &key
     {
         scaleway = scaleway.with_api_base(api).map_err(Failure::usage)?;
     }
@@ -252,15 +268,35 @@ pub async fn open(
                     ScalewaySide::from(session),
                 ))
             }
-            (None, Some(Ok((input, _)))) => ScalewaySession::connect(
-                scaleway,
-                input,
-                vault.clone(),
-                journal.clone(),
-                &environment,
-                None,
-            )
-            .await
+            // The journal read above is still current: nothing in this run has written it yet.
+            (None, Some(Ok(key))) => match key {
+                ScalewayKey::Imported { input, .. } => {
+                    ScalewaySession::connect_with_journal(
+                        scaleway,
+                        input,
+                        vault.clone(),
+                        journal.clone(),
+                        existing.as_ref(),
+                        &environment,
+                        None,
+                    )
+                    .await
+                }
+                ScalewayKey::Remembered {
+                    organization_id,
+                    key,
+                } => {
+                    ScalewaySession::reconnect(
+                        scaleway,
+                        organization_id,
+                        Some(key),
+                        vault.clone(),
+                        journal.clone(),
+                        existing.as_ref(),
+                    )
+                    .await
+                }
+            }
             .map(|(session, report)| (report.summary, ScalewaySide::from(session)))
             .map_err(Failure::Setup),
             // No key anywhere, but this setup holds its token: go on with it alone.
@@ -392,4 +428,95 @@ async fn sign_in(
         "tenant_id": session.tenant_id(),
     }));
     Ok(session)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+    use scim_wizard_setup::ExposeSecret;
+
+    use super::*;
+    use crate::args::{Cli, Command};
+
+    fn common(args: &[&str]) -> Common {
+        let cli = Cli::try_parse_from(["scim-wizard-cli", "status"].iter().chain(args)).unwrap();
+        let Command::Status { common } = cli.command else {
+            panic!("not status");
+        };
+        common
+    }
+
+    /// No `SCW_*` variable and a HOME without a `scw` configuration.
+    fn keyless(home: &std::path::Path) -> Environment {
+        Environment::from_pairs([("HOME".to_owned(), home.display().to_string())])
+    }
+
+    #[tokio::test]
+    #[ignore = "needs a Secret Service: run through tests/session.sh"]
+    async fn a_remembered_key_is_handed_over_already_read() {
+        let service = format!(
+            "scim-wizard-cli-test-{}-{}",
+            std::process::id(),
+            Utc::now().timestamp_nanos_opt().unwrap_or_default()
+        );
+        let vault = Vault::open_native_with_service(&service)
+            .expect("a Secret Service must run: use tests/session.sh");
+        let organization_id = "11111111-2222-4333-8444-555555555555";
+        let account = scaleway_key_account(organization_id);
+        vault
+            .store(&account, &Secret::from("remembered-key".to_owned()))
+            .unwrap();
+        let home = tempfile::tempdir().unwrap();
+        let mut journal = Journal::new(Utc::now());
+        journal.scaleway = Some(scim_wizard_setup::journal::ScalewayRecord {
+            organization_id: organization_id.to_owned(),
+            ..Default::default()
+        });
+        let writes = vault.writes();
+
+        // The journal's Organization names the entry; its value comes out with it.
+        let key = scaleway_key(
+            &common(&[]),
+            &keyless(home.path()),
+            Some(&journal),
+            Some(&vault),
+        )
+        .await
+        .unwrap();
+        let ScalewayKey::Remembered {
+            organization_id: found,
+            key,
+        } = key
+        else {
+            panic!("the remembered key was not used");
+        };
+        assert_eq!(found, organization_id);
+        assert_eq!(key.expose_secret(), "remembered-key");
+        assert_eq!(vault.writes(), writes, "reading the key wrote nothing");
+
+        // A key in the environment wins, and the keychain is not needed.
+        let environment = Environment::from_pairs([
+            ("HOME".to_owned(), home.path().display().to_string()),
+            (
+                "SCW_SECRET_KEY".to_owned(),
+                "6f1d3c3e-1111-4222-8333-444455556666".to_owned(),
+            ),
+        ]);
+        let key = scaleway_key(&common(&[]), &environment, Some(&journal), Some(&vault))
+            .await
+            .unwrap();
+        assert!(matches!(key, ScalewayKey::Imported { .. }));
+
+        // Nothing remembered for the Organization asked for: the missing key is the error.
+        let other = common(&[
+            "--scw-organization-id",
+            "99999999-2222-4333-8444-555555555555",
+        ]);
+        let error = scaleway_key(&other, &keyless(home.path()), Some(&journal), Some(&vault))
+            .await
+            .err()
+            .expect("no key for that Organization");
+        assert!(matches!(error, Failure::Setup(_)));
+        vault.delete(&account).unwrap();
+    }
 }

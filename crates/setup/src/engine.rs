@@ -56,7 +56,7 @@ use crate::entra_ops::{AppState, EntraCtx, JobState, MappingDraft, ResolvedPrinc
 use crate::entra_step::EntraSession;
 use crate::failure::SetupError;
 use crate::journal::{
-    AppRecord, EntraRecord, JournalStore, ProofRecord, check_organization, check_tenant,
+    AppRecord, EntraRecord, Journal, JournalStore, ProofRecord, check_organization, check_tenant,
 };
 use crate::progress::{CancellationToken, NoProgress, ProgressSink, Reporter, Step};
 use crate::report::{
@@ -312,9 +312,13 @@ impl SetupEngine {
             reporter: r,
         };
         let keychain = options.keychain;
+        // One read serves the given-token check and the preflight's look-up decision: nothing
+        // writes the journal before the branches below start.
+        let loaded = journal.load()?;
         // Step 1 is already done when the admin gave the token (always with a token-only side):
         // nothing to enable or mint, only the token to check. Read locally (journal, keychain).
-        let given = scaleway.given_token().await?;
+        let given = scaleway.given_token(loaded.as_ref()).await?;
+        let entra_before = loaded.and_then(|journal| journal.entra);
 
         // Round trip 1: the preflight gate, with the reads that decide what to create (our app
         // by name, the people to assign); Scaleway's enable needs no Entra permission (or, with
@@ -324,8 +328,7 @@ impl SetupEngine {
                 Step::Preflight,
                 "Checking your Entra role and permissions",
                 async {
-                    let record = ctx.load()?;
-                    let look_up = record.as_ref().is_none_or(|entra| {
+                    let look_up = entra_before.as_ref().is_none_or(|entra| {
                         entra.app.is_none() && entra.instantiate_started_at.is_none()
                     });
                     let (report, lookup, principals) = tokio::join!(
@@ -420,7 +423,8 @@ impl SetupEngine {
                 let token = keyed.token().await?.ok_or(SetupError::NotReady(
                     "the SCIM token is not in the keychain",
                 ))?;
-                let token_id = journal_token_id(ctx.journal)?;
+                // The id `mint_token` has just recorded in the journal.
+                let token_id = Some(mint.token.id.clone());
                 Ok::<_, SetupError>((Some(mint), base_url, token, token_id))
             }
             .await;
@@ -645,14 +649,6 @@ struct Applied {
     assignments: Vec<AssignmentOutcome>,
     started_now: bool,
     proof: Option<ProofReport>,
-}
-
-fn journal_token_id(journal: &JournalStore) -> Result<Option<String>, SetupError> {
-    Ok(journal
-        .load()?
-        .and_then(|journal| journal.scaleway)
-        .and_then(|scaleway| scaleway.token)
-        .and_then(|token| token.id))
 }
 
 fn app_outcome(name: &str, app: &AppState) -> AppOutcome {
@@ -1422,8 +1418,14 @@ impl SetupEngine {
     pub async fn plan(&self) -> Result<SetupPlan, SetupError> {
         let r = self.reporter(&CancellationToken::new());
         let ctx = self.ctx(&r);
-        let record = self.entra_record()?.unwrap_or_default();
-        let given = self.scaleway.given_token().await?;
+        // One read serves the whole plan: the plan writes nothing, and one setup runs at a time,
+        // so nothing else writes the journal meanwhile.
+        let loaded = self.journal.load()?;
+        let record = loaded
+            .as_ref()
+            .and_then(|journal| journal.entra.clone())
+            .unwrap_or_default();
+        let given = self.scaleway.given_token(loaded.as_ref()).await?;
         // Scaleway's side is read alongside the preflight: the SCIM configuration with a key,
         // or (a token was given) the token against its Base URL. Reads only.
         let scaleway_read = async {
@@ -1483,7 +1485,10 @@ impl SetupEngine {
                     ),
                 }
                 let held = keyed.token().await?.is_some();
-                let token_known = journal_token_id(&self.journal)?.is_some();
+                let token_known = loaded
+                    .as_ref()
+                    .and_then(Journal::scaleway_token_id)
+                    .is_some();
                 match (&scim, held && token_known) {
                     (Some(_), true) => item(
                         Step::ScimToken,

@@ -172,6 +172,12 @@ impl Journal {
             entra: None,
         }
     }
+
+    /// The Scaleway id of the SCIM token this setup holds (`None` as well for a pasted token,
+    /// whose id is unknown).
+    pub fn scaleway_token_id(&self) -> Option<&str> {
+        self.scaleway.as_ref()?.token.as_ref()?.id.as_deref()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -146,6 +146,9 @@ struct KeyInput {
     access_key: Option<String>,
     /// The API URL a `scw` profile names.
     api_override: Option<String>,
+    /// The keychain account the key was read from, when it was: writing it back there would
+    /// change nothing, and on macOS each write may raise a keychain prompt.
+    remembered_in: Option<String>,
 }
 
 impl KeyInput {
@@ -155,11 +158,20 @@ impl KeyInput {
         ))?;
         Ok(Self {
             secret_key,
+            remembered_in: Some(scaleway_key_account(&organization_id)),
             organization_id: Some(organization_id),
             access_key: None,
             api_override: None,
         })
     }
+}
+
+/// The journal as `ScalewaySession::connect_key` gets it.
+enum JournalRead<'a> {
+    /// Not read yet: read it here.
+    NotYet,
+    /// Just read by the caller (`None`: there is none).
+    Loaded(Option<&'a Journal>),
 }
 
 /// A token as the admin sees it in the list.
@@ -250,6 +262,50 @@ impl ScalewaySession {
         environment: &Environment,
         home: Option<&Path>,
     ) -> Result<(Self, ConnectReport), SetupError> {
+        Self::connect_input(
+            settings,
+            input,
+            vault,
+            journal,
+            JournalRead::NotYet,
+            environment,
+            home,
+        )
+        .await
+    }
+
+    /// [`Self::connect`] with the journal the caller has just read from `journal` (`None`: there
+    /// is none), so it is not read again.
+    pub async fn connect_with_journal(
+        settings: ScalewaySettings,
+        input: CredentialInput,
+        vault: Option<Vault>,
+        journal: JournalStore,
+        loaded: Option<&Journal>,
+        environment: &Environment,
+        home: Option<&Path>,
+    ) -> Result<(Self, ConnectReport), SetupError> {
+        Self::connect_input(
+            settings,
+            input,
+            vault,
+            journal,
+            JournalRead::Loaded(loaded),
+            environment,
+            home,
+        )
+        .await
+    }
+
+    async fn connect_input(
+        settings: ScalewaySettings,
+        input: CredentialInput,
+        vault: Option<Vault>,
+        journal: JournalStore,
+        read: JournalRead<'_>,
+        environment: &Environment,
+        home: Option<&Path>,
+    ) -> Result<(Self, ConnectReport), SetupError> {
         let key = match input {
             CredentialInput::Typed {
                 secret_key,
@@ -260,6 +316,7 @@ impl ScalewaySession {
                 organization_id,
                 access_key,
                 api_override: None,
+                remembered_in: None,
             },
             CredentialInput::Imported { profile } => {
                 let imported = import_credentials(home, environment, profile.as_deref())?;
@@ -268,6 +325,7 @@ impl ScalewaySession {
                     organization_id: imported.organization_id,
                     access_key: imported.access_key,
                     api_override: imported.api_url,
+                    remembered_in: None,
                 }
             }
             CredentialInput::Remembered { organization_id } => {
@@ -280,38 +338,38 @@ impl ScalewaySession {
                 KeyInput::remembered(key, organization_id)?
             }
         };
-        Self::connect_key(settings, key, vault, journal, None).await
+        Self::connect_key(settings, key, vault, journal, read).await
     }
 
     /// [`Self::connect`] with the key remembered for `organization_id` and the journal, both
     /// already read by the caller (a resume): neither is read again. `remembered` is what the
-    /// keychain holds for that Organization (`None`: no key is remembered, an error).
+    /// keychain holds for that Organization (`None`: no key is remembered, an error); `loaded`
+    /// is the journal as just read from `journal` (`None`: there is none).
     pub async fn reconnect(
         settings: ScalewaySettings,
         organization_id: String,
         remembered: Option<Secret>,
         vault: Option<Vault>,
         journal: JournalStore,
-        loaded: &Journal,
+        loaded: Option<&Journal>,
     ) -> Result<(Self, ConnectReport), SetupError> {
         let key = KeyInput::remembered(remembered, organization_id)?;
-        Self::connect_key(settings, key, vault, journal, Some(loaded)).await
+        Self::connect_key(settings, key, vault, journal, JournalRead::Loaded(loaded)).await
     }
 
-    /// `loaded`: the journal the caller has just read, so it is not read again; `None`: read
-    /// here.
     async fn connect_key(
         settings: ScalewaySettings,
         key: KeyInput,
         vault: Option<Vault>,
         journal: JournalStore,
-        loaded: Option<&Journal>,
+        read: JournalRead<'_>,
     ) -> Result<(Self, ConnectReport), SetupError> {
         let KeyInput {
             secret_key,
             organization_id,
             access_key,
             api_override,
+            remembered_in,
         } = key;
         validate::secret_key(secret_key.expose_secret())?;
         let organization_id = organization_id
@@ -342,9 +400,9 @@ impl ScalewaySession {
             .check_credentials(organization_id.as_deref(), access_key.as_deref())
             .await?;
         let read_now;
-        let existing = match loaded {
-            Some(loaded) => Some(loaded),
-            None => {
+        let existing = match read {
+            JournalRead::Loaded(loaded) => loaded,
+            JournalRead::NotYet => {
                 read_now = journal.load()?;
                 read_now.as_ref()
             }
@@ -378,14 +436,12 @@ impl ScalewaySession {
             ));
         }
         // Remember the key for this Organization so a resume needs no retyping; a keychain
-        // problem here is not worth failing the connection for.
+        // problem here is not worth failing the connection for. A key read from that very entry
+        // is already there.
+        let account = scaleway_key_account(&check.organization_id);
         if let Some(vault) = &vault
-            && let Err(error) = vault
-                .store_async(
-                    &scaleway_key_account(&check.organization_id),
-                    &remembered_key,
-                )
-                .await
+            && remembered_in.as_deref() != Some(account.as_str())
+            && let Err(error) = vault.store_async(&account, &remembered_key).await
         {
             tracing::warn!(
                 code = error.code().as_str(),
@@ -421,17 +477,24 @@ impl ScalewaySession {
 
     /// SCIM state with the token list (one call when SCIM is enabled, none when it is not).
     pub async fn scim_state(&self) -> Result<ScimState, SetupError> {
-        let Some(scim) = &self.scim else {
-            return Ok(ScimState {
-                enabled: false,
-                scim_id: None,
-                tokens: Vec::new(),
-                at_token_limit: false,
-            });
+        let Some((scim, tokens)) = self.list_if_enabled().await? else {
+            return Ok(disabled_state());
         };
-        let tokens = self.client.list_scim_tokens(&scim.id).await?;
-        let ours = self.journal_token_id()?;
-        Ok(state_from(scim, &tokens, ours.as_deref()))
+        let journal = self.journal.load()?;
+        Ok(state_from(
+            scim,
+            &tokens,
+            journal.as_ref().and_then(Journal::scaleway_token_id),
+        ))
+    }
+
+    /// The SCIM configuration and its live tokens, or `None` when SCIM is not enabled (then
+    /// nothing is asked).
+    async fn list_if_enabled(&self) -> Result<Option<(&Scim, Vec<ScimToken>)>, SetupError> {
+        match &self.scim {
+            Some(scim) => Ok(Some((scim, self.client.list_scim_tokens(&scim.id).await?))),
+            None => Ok(None),
+        }
     }
 
     /// The SCIM configuration id, once SCIM is known to be enabled.
@@ -518,8 +581,14 @@ impl ScalewaySession {
     pub async fn delete_token(&mut self, token_id: &str) -> Result<ScimState, SetupError> {
         self.client.delete_scim_token(token_id).await?;
         self.listed_tokens = None;
-        if self.journal_token_id()?.as_deref() == Some(token_id) {
-            self.update_journal(|record| record.token = None)?;
+        let journal = self.journal.load()?;
+        let mut ours = journal
+            .as_ref()
+            .and_then(Journal::scaleway_token_id)
+            .map(str::to_owned);
+        if ours.as_deref() == Some(token_id) {
+            self.save_journal(journal, |record| record.token = None)?;
+            ours = None;
             if let Some(vault) = &self.vault {
                 vault
                     .delete_async(&scim_token_account(&self.organization_id))
@@ -527,7 +596,13 @@ impl ScalewaySession {
             }
         }
         self.enabled_just_now = false;
-        self.scim_state().await
+        // `ours` is still the journal's token id after the awaits above: in this process only
+        // this session (borrowed mutably here) writes the token record, and no other process
+        // writes this journal (one setup at a time).
+        let Some((scim, tokens)) = self.list_if_enabled().await? else {
+            return Ok(disabled_state());
+        };
+        Ok(state_from(scim, &tokens, ours.as_deref()))
     }
 
     /// Mints the SCIM token (or resumes with the one this setup already has), keeps it in the
@@ -749,18 +824,23 @@ impl ScalewaySession {
         }))
     }
 
-    fn journal_token_id(&self) -> Result<Option<String>, SetupError> {
-        Ok(self
-            .journal
-            .load()?
-            .and_then(|j| j.scaleway)
-            .and_then(|s| s.token)
-            .and_then(|t| t.id))
+    /// Reads the journal afresh on every change, never a copy kept from before an await: during
+    /// `apply_all` the Entra branch records its progress (the app, the job) in the same file
+    /// while this session awaits Scaleway, and saving an older copy would erase those records.
+    fn update_journal(&self, change: impl FnOnce(&mut ScalewayRecord)) -> Result<(), SetupError> {
+        let loaded = self.journal.load()?;
+        self.save_journal(loaded, change)
     }
 
-    fn update_journal(&self, change: impl FnOnce(&mut ScalewayRecord)) -> Result<(), SetupError> {
+    /// [`Self::update_journal`] on the journal the caller has just loaded, with no await since
+    /// (so nothing else can have written it in between).
+    fn save_journal(
+        &self,
+        loaded: Option<Journal>,
+        change: impl FnOnce(&mut ScalewayRecord),
+    ) -> Result<(), SetupError> {
         let now = Utc::now();
-        let mut journal = self.journal.load()?.unwrap_or_else(|| Journal::new(now));
+        let mut journal = loaded.unwrap_or_else(|| Journal::new(now));
         check_organization(&journal, &self.organization_id)?;
         let record = journal.scaleway.get_or_insert_with(|| ScalewayRecord {
             organization_id: self.organization_id.clone(),
@@ -860,8 +940,10 @@ impl TokenOnlySession {
             None => session.held = Some(token),
         }
         let now = Utc::now();
-        // The journal read before the check is still current: one setup at a time writes it.
-        let mut record_journal = existing.unwrap_or_else(|| Journal::new(now));
+        // Read again after the live check and the keychain write: the copy read before them may
+        // be stale if another window or the CLI wrote the journal meanwhile, and this is no hot
+        // path.
+        let mut record_journal = session.journal.load()?.unwrap_or_else(|| Journal::new(now));
         let record = record_journal
             .scaleway
             .get_or_insert_with(ScalewayRecord::default);
@@ -1106,23 +1188,29 @@ impl ScalewaySide {
 
     /// The token the admin gave and its Base URL, when step 1 needs no key work: always with a
     /// token-only side; with a key, when the journal says the token was given (not minted) and
-    /// it is still held. `None`: step 1 (enable, mint) runs.
-    pub(crate) async fn given_token(&self) -> Result<Option<(Secret, Url)>, SetupError> {
+    /// it is still held. `None`: step 1 (enable, mint) runs. `loaded`: the journal as the caller
+    /// has just read it from [`Self::journal_store`] (`None`: there is none).
+    pub(crate) async fn given_token(
+        &self,
+        loaded: Option<&Journal>,
+    ) -> Result<Option<(Secret, Url)>, SetupError> {
         match self {
             Self::TokenOnly(session) => Ok(Some((
                 session.require_token().await?,
                 session.base_url().clone(),
             ))),
             Self::Keyed(session) => {
-                let record = session.journal_store().load()?.and_then(|j| j.scaleway);
-                let given_base = record.and_then(|record| match record.token {
-                    Some(token) if !token.minted_by_us && token.id.is_none() => record.base_url,
+                let record = loaded.and_then(|j| j.scaleway.as_ref());
+                let given_base = record.and_then(|record| match &record.token {
+                    Some(token) if !token.minted_by_us && token.id.is_none() => {
+                        record.base_url.as_deref()
+                    }
                     _ => None,
                 });
                 let Some(base) = given_base else {
                     return Ok(None);
                 };
-                let base = validate::base_url(&base)?;
+                let base = validate::base_url(base)?;
                 Ok(session.token().await?.map(|token| (token, base)))
             }
         }
@@ -1148,6 +1236,15 @@ fn summary(name: Option<&str>, id: &str, can_manage_scim: bool) -> String {
         format!("Key OK — {organization} — this key can manage SCIM")
     } else {
         format!("Key OK — {organization} — but this key cannot manage SCIM")
+    }
+}
+
+fn disabled_state() -> ScimState {
+    ScimState {
+        enabled: false,
+        scim_id: None,
+        tokens: Vec::new(),
+        at_token_limit: false,
     }
 }
 

@@ -9,6 +9,7 @@
 //! credential blob at 2560 bytes of UTF-16 and Entra refresh tokens can be longer than that.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use keyring_core::{CredentialStore, Entry};
 use secrecy::ExposeSecret;
@@ -86,6 +87,8 @@ impl From<VaultError> for UiError {
 pub struct Vault {
     store: Arc<CredentialStore>,
     service: String,
+    /// Saves and deletes made through this vault and its clones (see [`Vault::writes`]).
+    writes: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -110,6 +113,7 @@ impl Vault {
         Ok(Self {
             store,
             service: service.to_owned(),
+            writes: Arc::new(AtomicU64::new(0)),
         })
     }
 
@@ -133,8 +137,16 @@ impl Vault {
         Ok(())
     }
 
+    /// How many times this vault or one of its clones has saved or deleted a secret (counting
+    /// the attempts, failed or not). Each such change is a round trip that, on macOS, may raise
+    /// a keychain prompt: tests use this to prove that a path leaves the keychain alone.
+    pub fn writes(&self) -> u64 {
+        self.writes.load(Ordering::Relaxed)
+    }
+
     /// Saves `secret` under `account`, replacing any previous value.
     pub fn store(&self, account: &str, secret: &Secret) -> Result<(), VaultError> {
+        self.writes.fetch_add(1, Ordering::Relaxed);
         let value = secret.expose_secret();
         let previous_chunks = self.chunk_count(account)?;
         if value.chars().count() <= CHUNK_CHARS {
@@ -184,6 +196,7 @@ impl Vault {
 
     /// Deletes the secret under `account`. Returns whether there was one.
     pub fn delete(&self, account: &str) -> Result<bool, VaultError> {
+        self.writes.fetch_add(1, Ordering::Relaxed);
         let chunks = self.chunk_count(account)?;
         let existed = match self.entry(account)?.delete_credential() {
             Ok(()) => true,

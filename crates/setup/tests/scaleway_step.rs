@@ -491,7 +491,7 @@ async fn a_resume_reconnects_with_the_key_and_journal_it_already_read() {
             key,
             Some(f.vault.clone()),
             f.journal(),
-            journal,
+            Some(journal),
         )
     };
 
@@ -509,6 +509,64 @@ async fn a_resume_reconnects_with_the_key_and_journal_it_already_read() {
         f.sandbox.seed_data().other_organization_id.clone();
     let error = reconnect(key(), &other).await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::JournalMismatch);
+    f.cleanup();
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+async fn a_key_read_from_the_keychain_is_not_written_back() {
+    let f = Fixture::new().await;
+    let account = scaleway_key_account(&f.org());
+    let remembered = || {
+        f.vault
+            .read(&account)
+            .unwrap()
+            .map(|key| key.expose_secret().to_owned())
+    };
+
+    // A typed key is remembered.
+    let writes = f.vault.writes();
+    f.connect(f.typed(SeedKeyKind::Owner)).await.unwrap();
+    assert_eq!(f.vault.writes(), writes + 1, "a typed key is remembered");
+    assert_eq!(remembered(), Some(f.key(SeedKeyKind::Owner)));
+
+    // Resuming with it, from the keychain or handed over already read: nothing is written.
+    let writes = f.vault.writes();
+    let (session, _) = f
+        .connect(CredentialInput::Remembered {
+            organization_id: f.org(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(session.organization_id(), f.org());
+    let key = f.vault.read(&account).unwrap();
+    let (session, _) = ScalewaySession::reconnect(
+        f.settings(),
+        f.org(),
+        key,
+        Some(f.vault.clone()),
+        f.journal(),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(session.organization_id(), f.org());
+    assert_eq!(
+        f.vault.writes(),
+        writes,
+        "a remembered key is not written back"
+    );
+    assert_eq!(remembered(), Some(f.key(SeedKeyKind::Owner)));
+
+    // Another key typed for the same Organization replaces it, as before.
+    f.connect(f.typed(SeedKeyKind::IamManagerApplication))
+        .await
+        .unwrap();
+    assert_eq!(f.vault.writes(), writes + 1);
+    assert_eq!(
+        remembered(),
+        Some(f.key(SeedKeyKind::IamManagerApplication))
+    );
     f.cleanup();
 }
 
@@ -535,6 +593,28 @@ async fn at_the_two_token_limit_nothing_is_deleted_without_consent() {
     let minted = session.mint_token(KeychainChoice::Store).await.unwrap();
     assert!(minted.base_url.is_some());
     assert_eq!(live_token_count(&f.state().await), 2);
+
+    // Deleting another token keeps ours; deleting ours forgets it everywhere.
+    let state = session.scim_state().await.unwrap();
+    let other = state.tokens.iter().find(|t| !t.ours).unwrap().id.clone();
+    let state = session.delete_token(&other).await.unwrap();
+    let ours: Vec<&str> = state
+        .tokens
+        .iter()
+        .filter(|t| t.ours)
+        .map(|t| t.id.as_str())
+        .collect();
+    assert_eq!(ours, [minted.token.id.as_str()]);
+    let state = session.delete_token(&minted.token.id).await.unwrap();
+    assert!(state.tokens.is_empty(), "{state:?}");
+    let journal = f.journal().load().unwrap().unwrap();
+    assert!(journal.scaleway.unwrap().token.is_none());
+    assert!(
+        f.vault
+            .read(&scim_token_account(&f.org()))
+            .unwrap()
+            .is_none()
+    );
     f.cleanup();
 }
 

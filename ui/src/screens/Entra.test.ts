@@ -90,7 +90,7 @@ describe("Entra screen: signing in", () => {
     await fireEvent.click(cancel);
     // Until the sign-in ends: said on the button, which asks only once.
     await waitFor(() => expect(cancel.textContent?.trim()).toBe("Stopping…"));
-    expect(cancel.disabled).toBe(true);
+    expect(cancel.getAttribute("aria-disabled")).toBe("true");
     await fireEvent.click(cancel);
     signIn.finish();
     expect(await screen.findByTestId("sign-in-browser")).toBeTruthy();

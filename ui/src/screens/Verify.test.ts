@@ -99,7 +99,7 @@ describe("Start & verify", () => {
     await fireEvent.click(cancel);
     // Until Rust answers: said in the status line and on the button, which asks only once.
     await waitFor(() => expect(screen.getByTestId("verify-running").textContent).toBe("Stopping…"));
-    expect(cancel.disabled).toBe(true);
+    expect(cancel.getAttribute("aria-disabled")).toBe("true");
     expect(cancel.textContent?.trim()).toBe("Stopping…");
     await fireEvent.click(cancel);
 

@@ -424,6 +424,7 @@ export const en = {
   "rollback.confirm": "Roll back",
   "rollback.busy": "Rolling back…",
   "rollback.stop": "Stop",
+  "rollback.stopped": "Stopped. What was already removed stays removed; the list above shows what is left.",
   "rollback.offer": "Roll back…",
 
   "nav.back": "Back",

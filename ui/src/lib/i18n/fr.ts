@@ -453,6 +453,7 @@ export const fr: Messages = {
   "rollback.confirm": "Tout annuler",
   "rollback.busy": "Annulation en cours…",
   "rollback.stop": "Arrêter",
+  "rollback.stopped": "Arrêté. Ce qui a déjà été supprimé le reste ; la liste ci-dessus montre ce qui reste.",
   "rollback.offer": "Annuler la configuration…",
 
   "nav.back": "Retour",
