@@ -269,6 +269,207 @@ fn a_full_apply_provisions_the_user_plan_writes_nothing_and_a_second_apply_chang
 
 #[test]
 #[ignore = "needs a Secret Service: run through `make test`"]
+fn without_a_key_status_plan_and_apply_use_the_key_the_first_apply_remembered() {
+    let _keychain = keychain_lock();
+    let cli = Cli::new();
+    let org = cli.sandbox.organization_id();
+    let upn = cli.sandbox.upn("adele.vance");
+    let key = cli.sandbox.secret_key(cli.key_label);
+    let vault = Vault::open_native().expect("a Secret Service: run through tests/session.sh");
+    let remembered = || {
+        vault
+            .read(&scaleway_key_account(&org))
+            .unwrap()
+            .map(|k| k.expose_secret().to_owned())
+    };
+
+    // A first apply with the key in SCW_SECRET_KEY: done, and the key is remembered.
+    let first = cli.apply(&["adele.vance"]);
+    assert_eq!(first.code(), 0, "{}", first.describe());
+    assert_eq!(
+        first.summary()["changed"],
+        json!(CHANGES),
+        "{}",
+        first.describe()
+    );
+    assert_eq!(
+        remembered().as_deref(),
+        Some(key.as_str()),
+        "the key is remembered"
+    );
+    let after_first = cli.sandbox.snapshot();
+
+    // From here on no SCW_* variable and no `scw` profile: only the keychain has the key.
+    let keyless = |args: &[&str]| cli.run_command(cli.keyless(args), None);
+    // Connected with a key (not the token-only fallback), to the same Organization, and the
+    // Scaleway API was called with it; nothing was written anywhere.
+    let with_the_remembered_key = |run: &cli_support::Run, logged: usize| {
+        assert_eq!(run.code(), 0, "{}", run.describe());
+        // With --json the `ready` event says so; without, the line about both sides does.
+        match run.events().into_iter().find(|e| e["event"] == "ready") {
+            Some(ready) => {
+                assert_eq!(ready["organization_id"], org.as_str(), "{}", run.describe());
+                assert_eq!(ready["scaleway_access"], "api_key", "{}", run.describe());
+            }
+            None => assert!(
+                run.stderr
+                    .contains("Scaleway: Key OK — organization 'Acme'"),
+                "{}",
+                run.describe()
+            ),
+        }
+        assert!(
+            !run.describe().contains("No Scaleway API key was found"),
+            "{}",
+            run.describe()
+        );
+        let entries = cli.sandbox.requests()[logged..].to_vec();
+        assert!(
+            !scaleway_api_routes(&entries).is_empty(),
+            "the Scaleway API was not called: {}",
+            run.describe()
+        );
+        assert_eq!(writes(&entries), Vec::<String>::new());
+        assert_eq!(cli.sandbox.snapshot(), after_first);
+    };
+
+    // status: Scaleway's side as seen with a key (SCIM, its token), the same Organization.
+    let logged = cli.sandbox.requests().len();
+    let status = keyless(&["status", "--json"]);
+    with_the_remembered_key(&status, logged);
+    let scaleway = &status.summary()["status"]["scaleway"];
+    assert_eq!(scaleway["organization_id"], org.as_str(), "{scaleway:#}");
+    assert_eq!(scaleway["access"], "api_key", "{scaleway:#}");
+    assert_eq!(scaleway["scim_enabled"], true, "{scaleway:#}");
+    assert_eq!(
+        scaleway["tokens"].as_array().unwrap().len(),
+        1,
+        "{scaleway:#}"
+    );
+    assert_eq!(scaleway["tokens"][0]["token"]["ours"], true, "{scaleway:#}");
+    assert_eq!(scaleway["needs_scaleway_key"], json!([]), "{scaleway:#}");
+    let logged = cli.sandbox.requests().len();
+    let human = keyless(&["status"]);
+    with_the_remembered_key(&human, logged);
+    for expected in [
+        format!("Scaleway Organization {org}"),
+        "SCIM: enabled (".to_owned(),
+        "(created by this setup)".to_owned(),
+    ] {
+        assert!(
+            human.stdout.contains(&expected),
+            "{expected}: {}",
+            human.describe()
+        );
+    }
+
+    // plan: reads both sides with the key, nothing to do.
+    let logged = cli.sandbox.requests().len();
+    let plan = keyless(&["plan", "--device-code", "--json", "--assign", &upn]);
+    with_the_remembered_key(&plan, logged);
+    let summary = plan.summary();
+    assert_eq!(summary["plan"]["up_to_date"], true, "{summary:#}");
+    assert!(cli.home.journal().is_some());
+
+    // apply: signs in silently, changes nothing, and still proves the user with the key.
+    let logged = cli.sandbox.requests().len();
+    let again = keyless(&[
+        "apply",
+        "--device-code",
+        "--yes",
+        "--json",
+        "--assign",
+        &upn,
+    ]);
+    assert_changed_nothing(&cli, &again, logged, &after_first);
+    with_the_remembered_key(&again, logged);
+    assert_eq!(
+        again.summary()["report"]["proof"]["verified"],
+        true,
+        "{}",
+        again.describe()
+    );
+    assert_eq!(
+        remembered().as_deref(),
+        Some(key.as_str()),
+        "the key is still remembered"
+    );
+    assert_no_secret_left(&cli);
+
+    // The key forgotten: the SCIM token this setup keeps is enough to look (token only)…
+    let scim_token = vault
+        .read(&scim_token_account(&org))
+        .unwrap()
+        .expect("the SCIM token is in the keychain")
+        .expose_secret()
+        .to_owned();
+    let secrets = [
+        ("the SCIM token", scim_token),
+        ("the Scaleway secret key", key.clone()),
+        ("the Entra refresh token", refresh_token(&cli)),
+    ];
+    vault.delete(&scaleway_key_account(&org)).unwrap();
+    let logged = cli.sandbox.requests().len();
+    let token_only = keyless(&["status", "--json"]);
+    assert_eq!(token_only.code(), 0, "{}", token_only.describe());
+    let scaleway = &token_only.summary()["status"]["scaleway"];
+    assert_eq!(scaleway["access"], "token_only", "{scaleway:#}");
+    assert_eq!(scaleway["token_works"], true, "{scaleway:#}");
+    assert!(
+        token_only.events().iter().any(|e| e["event"] == "note"
+            && e["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("No Scaleway API key was found"))),
+        "{}",
+        token_only.describe()
+    );
+    assert_eq!(
+        scaleway_api_routes(&cli.sandbox.requests()[logged..]),
+        Vec::<String>::new()
+    );
+    // That token is this Organization's: another one named on the command line is refused,
+    // not quietly swapped for the journal's.
+    let other = keyless(&[
+        "status",
+        "--scw-organization-id",
+        "99999999-9999-4999-8999-999999999999",
+    ]);
+    assert_eq!(other.code(), 2, "{}", other.describe());
+    assert!(
+        other.stderr.contains("(code journal_mismatch, exit 2)") && other.stderr.contains(&org),
+        "{}",
+        other.describe()
+    );
+
+    // …and with neither, status stops as with no key at all: exit 2 (bad usage, as README
+    // documents for a missing key), one plain sentence, nothing written.
+    vault.delete(&scim_token_account(&org)).unwrap();
+    let logged = cli.sandbox.requests().len();
+    let nothing = keyless(&["status"]);
+    assert_eq!(nothing.code(), 2, "{}", nothing.describe());
+    assert!(
+        nothing.stderr.starts_with("error: "),
+        "{}",
+        nothing.describe()
+    );
+    assert!(
+        nothing
+            .stderr
+            .contains("(code scaleway_credentials_not_found, exit 2)"),
+        "{}",
+        nothing.describe()
+    );
+    assert_eq!(
+        writes(&cli.sandbox.requests()[logged..]),
+        Vec::<String>::new()
+    );
+    assert_eq!(cli.sandbox.snapshot(), after_first);
+    assert_nowhere(&cli, &secrets);
+    forget_keychain(&cli);
+}
+
+#[test]
+#[ignore = "needs a Secret Service: run through `make test`"]
 fn rollback_shows_its_plan_and_leaves_the_sandbox_as_it_was() {
     let _keychain = keychain_lock();
     let cli = Cli::new();

@@ -10,7 +10,7 @@ use scim_wizard_entra::auth::{
     open_in_browser,
 };
 use scim_wizard_scaleway::credentials::{CredentialsError, import_credentials};
-use scim_wizard_setup::journal::{Journal, JournalStore};
+use scim_wizard_setup::journal::{Journal, JournalStore, check_organization};
 use scim_wizard_setup::scaleway_step::{
     CredentialInput, Environment, KeychainChoice, ScalewaySession, ScalewaySettings, ScalewaySide,
     TokenOnlySession, scaleway_key_account,
@@ -301,6 +301,19 @@ pub async fn open(
             .map_err(Failure::Setup),
             // No key anywhere, but this setup holds its token: go on with it alone.
             (None, Some(Err(no_key))) if token_held && vault.is_some() => {
+                // The kept token is the journal's Organization's: another Organization asked for
+                // by name is refused, as a key for it would be, instead of quietly going on with
+                // the journal's.
+                if let (Some(requested), Some(journal)) =
+                    (common.scw_organization_id.as_deref(), existing.as_ref())
+                    && journal
+                        .scaleway
+                        .as_ref()
+                        .is_some_and(|record| !record.organization_id.is_empty())
+                {
+                    check_organization(journal, requested)
+                        .map_err(|error| Failure::Setup(error.into()))?;
+                }
                 match TokenOnlySession::from_journal(
                     scaleway,
                     vault.clone(),
