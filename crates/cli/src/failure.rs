@@ -67,6 +67,16 @@ impl Failure {
             ErrorCode::ScimBaseUrlNotFound => {
                 ui.hint = "Your token is saved in the keychain. Copy the Base URL from the Scaleway console (Organization security → Automatic user provisioning) and run the same command again with --scim-base-url URL.".to_owned();
             }
+            // The engine's hint says to type the key, which the CLI never takes.
+            ErrorCode::ScalewayCredentialsNotFound => {
+                ui.hint = "Set SCW_SECRET_KEY and SCW_DEFAULT_ORGANIZATION_ID, or pass --scw-profile NAME to use a profile of the Scaleway CLI (`scw init` creates one). A key that this CLI or the app used before is taken from your keychain.".to_owned();
+            }
+            ErrorCode::ScalewayProfileUnknown => {
+                ui.hint = "Pass --scw-profile with one of the profiles listed, or set SCW_SECRET_KEY and SCW_DEFAULT_ORGANIZATION_ID instead.".to_owned();
+            }
+            ErrorCode::ScalewayCredentialsInvalid => {
+                ui.hint = "Fix the file (`scw init` rewrites it), or set SCW_SECRET_KEY and SCW_DEFAULT_ORGANIZATION_ID instead.".to_owned();
+            }
             ErrorCode::NotReady if matches!(self, Failure::Setup(_)) => {
                 ui.hint =
                     "Run `scim-wizard-cli apply` first, or check the message above.".to_owned();
@@ -98,6 +108,13 @@ mod tests {
         let yes = Failure::NeedsYes { command: "apply" };
         assert_eq!(yes.exit_code(), exit::NEEDS_ADMIN);
         assert!(yes.ui().hint.contains("--yes"));
+        // The CLI never takes a typed key: its hint names what it reads instead.
+        let no_key = Failure::Setup(SetupError::Credentials(
+            scim_wizard_scaleway::credentials::CredentialsError::NoConfigLocation,
+        ));
+        assert_eq!(no_key.ui().code, ErrorCode::ScalewayCredentialsNotFound);
+        assert!(no_key.ui().hint.contains("SCW_SECRET_KEY"));
+        assert!(!no_key.ui().hint.to_lowercase().contains("type your"));
         let cancelled = Failure::Setup(SetupError::Cancelled);
         assert_eq!(cancelled.exit_code(), exit::INTERRUPTED);
         assert!(
