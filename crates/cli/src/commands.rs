@@ -396,10 +396,10 @@ fn render_status(status: &SetupStatus) -> String {
     }];
     match (s.access, s.token_works) {
         (ScalewayAccess::TokenOnly, Some(true)) => {
-            lines.push("  SCIM: enabled (the SCIM token you gave works)".to_owned());
+            lines.push("  SCIM: enabled (this setup's SCIM token works)".to_owned());
         }
         (ScalewayAccess::TokenOnly, _) => {
-            lines.push("  SCIM: the SCIM token you gave was refused".to_owned());
+            lines.push("  SCIM: this setup's SCIM token was refused".to_owned());
         }
         (ScalewayAccess::ApiKey, _) => match (&s.scim_enabled, &s.scim_id) {
             (true, Some(id)) => lines.push(format!("  SCIM: enabled ({id})")),

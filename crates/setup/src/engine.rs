@@ -352,7 +352,7 @@ impl SetupEngine {
                     (Some((token, base_url)), side) => r
                         .step(
                             Step::ScimEnabled,
-                            "Checking the SCIM token you gave",
+                            "Checking the SCIM token with its Base URL",
                             side.verify_given(base_url, token),
                         )
                         .await
@@ -383,7 +383,7 @@ impl SetupEngine {
                     ),
                     None => r.skipped(
                         Step::ScimEnabled,
-                        "SCIM was enabled in the Scaleway console, and the token you gave works with its Base URL.",
+                        "SCIM is on in your Scaleway Organization, and the SCIM token works with its Base URL.",
                     ),
                 }
                 gate
@@ -693,9 +693,9 @@ fn token_sentence(mint: &MintOutcome) -> String {
 fn given_token_sentence(side: &ScalewaySide) -> &'static str {
     match side.token_only() {
         Some(session) if !session.in_keychain() => {
-            "Using the SCIM token you gave (held only while the app runs, as you chose)."
+            "Using the SCIM token (held only while the app runs, as you chose)."
         }
-        _ => "Using the SCIM token you gave (kept in your keychain).",
+        _ => "Using the SCIM token kept in your keychain.",
     }
 }
 
@@ -1463,12 +1463,12 @@ impl SetupEngine {
                 item(
                     Step::ScimEnabled,
                     PlanAction::Nothing,
-                    "SCIM is enabled on the Scaleway Organization (the token you gave works with its Base URL).".into(),
+                    "SCIM is enabled on the Scaleway Organization (the SCIM token works with its Base URL).".into(),
                 );
                 item(
                     Step::ScimToken,
                     PlanAction::Reuse,
-                    "Use the SCIM token you gave.".into(),
+                    "Use the SCIM token this setup already has.".into(),
                 );
             }
             (Some(scim), Some(keyed)) => {

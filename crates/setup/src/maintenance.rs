@@ -159,7 +159,7 @@ impl SetupEngine {
             ScalewayRead::TokenOnly { works } => {
                 if !works {
                     warnings.push(format!(
-                        "Scaleway's SCIM service refused the token you gave: it may have been deleted, or it expired. Create a new token in {CONSOLE_SCIM_PAGE} and give it to the app (Entra stops provisioning until then)."
+                        "Scaleway's SCIM service refused this setup's SCIM token: it may have been deleted, or it expired. Create a new token in {CONSOLE_SCIM_PAGE} and give it to the app (Entra stops provisioning until then)."
                     ));
                 }
                 needs_scaleway_key.push(NeedsScalewayKey {

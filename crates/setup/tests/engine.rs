@@ -1207,7 +1207,7 @@ async fn a_token_only_setup_goes_all_the_way_and_proves_the_user_over_scim() {
         status
             .warnings
             .iter()
-            .any(|w| w.contains("refused the token")),
+            .any(|w| w.contains("refused this setup's SCIM token")),
         "{:?}",
         status.warnings
     );
