@@ -557,7 +557,6 @@ pub async fn resume_setup(
             remembered_key,
             Some(vault.clone()),
             store.clone(),
-            Some(&journal),
         )
         .await;
         match connected {

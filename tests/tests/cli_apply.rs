@@ -145,11 +145,26 @@ fn assert_changed_nothing(cli: &Cli, run: &cli_support::Run, logged: usize, befo
             .any(|e| e["event"] == "signed_in" && e["method"] == "saved")
     );
     assert!(!events.iter().any(|e| e["event"] == "sign_in"));
+    assert_wrote_nothing(cli, logged, before);
+}
+
+/// No write reached the sandbox after its first `logged` requests, and its state is `before`.
+fn assert_wrote_nothing(cli: &Cli, logged: usize, before: &Value) {
     assert_eq!(
         writes(&cli.sandbox.requests()[logged..]),
         Vec::<String>::new()
     );
     assert_eq!(&cli.sandbox.snapshot(), before);
+}
+
+/// The run stopped with `exit`, naming the stable `code` on its error line.
+fn assert_stopped(run: &cli_support::Run, code: &str, exit: i32) {
+    assert_eq!(run.code(), exit, "{}", run.describe());
+    assert!(
+        run.stderr.contains(&format!("code {code}, exit {exit})")),
+        "{}",
+        run.describe()
+    );
 }
 
 #[test]
@@ -175,11 +190,7 @@ fn a_full_apply_provisions_the_user_plan_writes_nothing_and_a_second_apply_chang
         "{summary:#}"
     );
     assert!(cli.home.journal().is_none(), "plan wrote the journal");
-    assert_eq!(cli.sandbox.snapshot(), before);
-    assert_eq!(
-        writes(&cli.sandbox.requests()[logged..]),
-        Vec::<String>::new()
-    );
+    assert_wrote_nothing(&cli, logged, &before);
     // The human plan lists the same.
     let human = cli.run(&["plan", "--device-code", "--assign", &upn]);
     assert_eq!(human.code(), 0, "{}", human.describe());
@@ -434,36 +445,21 @@ fn without_a_key_status_plan_and_apply_use_the_key_the_first_apply_remembered() 
         "--scw-organization-id",
         "99999999-9999-4999-8999-999999999999",
     ]);
-    assert_eq!(other.code(), 2, "{}", other.describe());
-    assert!(
-        other.stderr.contains("(code journal_mismatch, exit 2)") && other.stderr.contains(&org),
-        "{}",
-        other.describe()
-    );
+    assert_stopped(&other, "journal_mismatch", 2);
+    assert!(other.stderr.contains(&org), "{}", other.describe());
 
     // …and with neither, status stops as with no key at all: exit 2 (bad usage, as README
     // documents for a missing key), one plain sentence, nothing written.
     vault.delete(&scim_token_account(&org)).unwrap();
     let logged = cli.sandbox.requests().len();
     let nothing = keyless(&["status"]);
-    assert_eq!(nothing.code(), 2, "{}", nothing.describe());
     assert!(
         nothing.stderr.starts_with("error: "),
         "{}",
         nothing.describe()
     );
-    assert!(
-        nothing
-            .stderr
-            .contains("(code scaleway_credentials_not_found, exit 2)"),
-        "{}",
-        nothing.describe()
-    );
-    assert_eq!(
-        writes(&cli.sandbox.requests()[logged..]),
-        Vec::<String>::new()
-    );
-    assert_eq!(cli.sandbox.snapshot(), after_first);
+    assert_stopped(&nothing, "scaleway_credentials_not_found", 2);
+    assert_wrote_nothing(&cli, logged, &after_first);
     assert_nowhere(&cli, &secrets);
     forget_keychain(&cli);
 }
@@ -658,7 +654,6 @@ fn a_token_and_base_url_alone_set_up_entra_prove_over_scim_and_roll_back_the_ent
     // rotate-token: needs a key; refused in one plain sentence, exit 3, nothing written.
     let logged = cli.sandbox.requests().len();
     let rotate = cli.run_command(cli.keyless(&["rotate-token", "--yes"]), None);
-    assert_eq!(rotate.code(), 3, "{}", rotate.describe());
     assert!(
         rotate.stderr.contains(
             "error: Creating a SCIM token needs a Scaleway API key, and the app was given only a SCIM token."
@@ -666,16 +661,8 @@ fn a_token_and_base_url_alone_set_up_entra_prove_over_scim_and_roll_back_the_ent
         "{}",
         rotate.describe()
     );
-    assert!(
-        rotate.stderr.contains("code scaleway_key_needed, exit 3"),
-        "{}",
-        rotate.describe()
-    );
-    assert_eq!(
-        writes(&cli.sandbox.requests()[logged..]),
-        Vec::<String>::new()
-    );
-    assert_eq!(cli.sandbox.snapshot(), after_first);
+    assert_stopped(&rotate, "scaleway_key_needed", 3);
+    assert_wrote_nothing(&cli, logged, &after_first);
 
     // The token is in no file and was never printed (checked before rollback empties the dirs).
     let secrets = [

@@ -268,15 +268,13 @@ pub async fn open(
                     ScalewaySide::from(session),
                 ))
             }
-            // The journal read above is still current: nothing in this run has written it yet.
             (None, Some(Ok(key))) => match key {
                 ScalewayKey::Imported { input, .. } => {
-                    ScalewaySession::connect_with_journal(
+                    ScalewaySession::connect(
                         scaleway,
                         input,
                         vault.clone(),
                         journal.clone(),
-                        existing.as_ref(),
                         &environment,
                         None,
                     )
@@ -292,7 +290,6 @@ pub async fn open(
                         Some(key),
                         vault.clone(),
                         journal.clone(),
-                        existing.as_ref(),
                     )
                     .await
                 }

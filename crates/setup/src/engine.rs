@@ -1189,12 +1189,13 @@ impl SetupEngine {
             .token()
             .await?
             .ok_or(SetupError::NotReady("there is no SCIM token yet"))?;
-        let record = self.journal.load()?.and_then(|journal| journal.scaleway);
-        let token_id = record
+        let journal = self.journal.load()?;
+        let token_id = journal
             .as_ref()
-            .and_then(|scaleway| scaleway.token.as_ref())
-            .and_then(|token| token.id.clone());
-        let base_url = record
+            .and_then(Journal::scaleway_token_id)
+            .map(str::to_owned);
+        let base_url = journal
+            .and_then(|journal| journal.scaleway)
             .and_then(|scaleway| scaleway.base_url)
             .or_else(|| {
                 self.scaleway

@@ -166,14 +166,6 @@ impl KeyInput {
     }
 }
 
-/// The journal as `ScalewaySession::connect_key` gets it.
-enum JournalRead<'a> {
-    /// Not read yet: read it here.
-    NotYet,
-    /// Just read by the caller (`None`: there is none).
-    Loaded(Option<&'a Journal>),
-}
-
 /// A token as the admin sees it in the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -262,50 +254,6 @@ impl ScalewaySession {
         environment: &Environment,
         home: Option<&Path>,
     ) -> Result<(Self, ConnectReport), SetupError> {
-        Self::connect_input(
-            settings,
-            input,
-            vault,
-            journal,
-            JournalRead::NotYet,
-            environment,
-            home,
-        )
-        .await
-    }
-
-    /// [`Self::connect`] with the journal the caller has just read from `journal` (`None`: there
-    /// is none), so it is not read again.
-    pub async fn connect_with_journal(
-        settings: ScalewaySettings,
-        input: CredentialInput,
-        vault: Option<Vault>,
-        journal: JournalStore,
-        loaded: Option<&Journal>,
-        environment: &Environment,
-        home: Option<&Path>,
-    ) -> Result<(Self, ConnectReport), SetupError> {
-        Self::connect_input(
-            settings,
-            input,
-            vault,
-            journal,
-            JournalRead::Loaded(loaded),
-            environment,
-            home,
-        )
-        .await
-    }
-
-    async fn connect_input(
-        settings: ScalewaySettings,
-        input: CredentialInput,
-        vault: Option<Vault>,
-        journal: JournalStore,
-        read: JournalRead<'_>,
-        environment: &Environment,
-        home: Option<&Path>,
-    ) -> Result<(Self, ConnectReport), SetupError> {
         let key = match input {
             CredentialInput::Typed {
                 secret_key,
@@ -338,23 +286,21 @@ impl ScalewaySession {
                 KeyInput::remembered(key, organization_id)?
             }
         };
-        Self::connect_key(settings, key, vault, journal, read).await
+        Self::connect_key(settings, key, vault, journal).await
     }
 
-    /// [`Self::connect`] with the key remembered for `organization_id` and the journal, both
-    /// already read by the caller (a resume): neither is read again. `remembered` is what the
-    /// keychain holds for that Organization (`None`: no key is remembered, an error); `loaded`
-    /// is the journal as just read from `journal` (`None`: there is none).
+    /// [`Self::connect`] with the key remembered for `organization_id`, already read from the
+    /// keychain by the caller (a resume), so it is not read again. `remembered` is what the
+    /// keychain holds for that Organization (`None`: no key is remembered, an error).
     pub async fn reconnect(
         settings: ScalewaySettings,
         organization_id: String,
         remembered: Option<Secret>,
         vault: Option<Vault>,
         journal: JournalStore,
-        loaded: Option<&Journal>,
     ) -> Result<(Self, ConnectReport), SetupError> {
         let key = KeyInput::remembered(remembered, organization_id)?;
-        Self::connect_key(settings, key, vault, journal, JournalRead::Loaded(loaded)).await
+        Self::connect_key(settings, key, vault, journal).await
     }
 
     async fn connect_key(
@@ -362,7 +308,6 @@ impl ScalewaySession {
         key: KeyInput,
         vault: Option<Vault>,
         journal: JournalStore,
-        read: JournalRead<'_>,
     ) -> Result<(Self, ConnectReport), SetupError> {
         let KeyInput {
             secret_key,
@@ -399,16 +344,8 @@ impl ScalewaySession {
         let check = client
             .check_credentials(organization_id.as_deref(), access_key.as_deref())
             .await?;
-        let read_now;
-        let existing = match read {
-            JournalRead::Loaded(loaded) => loaded,
-            JournalRead::NotYet => {
-                read_now = journal.load()?;
-                read_now.as_ref()
-            }
-        };
-        if let Some(existing) = existing {
-            check_organization(existing, &check.organization_id)?;
+        if let Some(existing) = journal.load()? {
+            check_organization(&existing, &check.organization_id)?;
         }
         let report = ConnectReport {
             summary: summary(

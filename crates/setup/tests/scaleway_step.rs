@@ -475,7 +475,7 @@ async fn a_restart_after_minting_resumes_with_the_same_token() {
 
 #[tokio::test]
 #[ignore = "needs a Secret Service: run through `make test`"]
-async fn a_resume_reconnects_with_the_key_and_journal_it_already_read() {
+async fn a_resume_reconnects_with_the_key_it_already_read() {
     let f = Fixture::new().await;
     let (mut session, _) = f.connect(f.typed(SeedKeyKind::Owner)).await.unwrap();
     session.enable_scim().await.unwrap();
@@ -484,30 +484,30 @@ async fn a_resume_reconnects_with_the_key_and_journal_it_already_read() {
     let journal = f.journal().load().unwrap().unwrap();
     let key = || f.vault.read(&scaleway_key_account(&f.org())).unwrap();
     assert!(key().is_some(), "connecting remembered the key");
-    let reconnect = |key: Option<Secret>, journal| {
+    let reconnect = |key: Option<Secret>| {
         ScalewaySession::reconnect(
             f.settings(),
             f.org(),
             key,
             Some(f.vault.clone()),
             f.journal(),
-            Some(journal),
         )
     };
 
-    let (session, report) = reconnect(key(), &journal).await.unwrap();
+    let (session, report) = reconnect(key()).await.unwrap();
     assert_eq!(session.organization_id(), f.org());
     assert!(report.scim_enabled);
 
     // No key remembered: refused as connecting with `Remembered` would be.
-    let error = reconnect(None, &journal).await.unwrap_err();
+    let error = reconnect(None).await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::NotReady);
 
-    // The journal given is the one checked (the file on disk names the right Organization).
+    // A journal for another Organization is refused, as with `connect`.
     let mut other = journal.clone();
     other.scaleway.as_mut().unwrap().organization_id =
         f.sandbox.seed_data().other_organization_id.clone();
-    let error = reconnect(key(), &other).await.unwrap_err();
+    f.journal().save(&other).unwrap();
+    let error = reconnect(key()).await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::JournalMismatch);
     f.cleanup();
 }
@@ -546,7 +546,6 @@ async fn a_key_read_from_the_keychain_is_not_written_back() {
         key,
         Some(f.vault.clone()),
         f.journal(),
-        None,
     )
     .await
     .unwrap();
