@@ -17,11 +17,16 @@ FEATURES := --features scim-wizard/custom-protocol
 APP := $(CARGO_TARGET_DIR)/debug/scim-wizard
 UI_STAMP := ui/node_modules/.installed
 
-.PHONY: run test deps test-deps ui app bindings lint ui-check rust-test e2e bench bench-deps bench-cli clean help
+.PHONY: run test deps test-deps ui app bindings lint ui-check rust-test e2e bench bench-deps bench-cli clean help \
+  dist dist-deps install-test install-test-deps cross-check cross-test cross-deps ci icons
 
 help:
-	@echo "make run   - install what is missing, build, and open the app"
-	@echo "make test  - install what is missing, then run every suite (Rust, UI, end-to-end)"
+	@echo "make run          - install what is missing, build, and open the app"
+	@echo "make test         - install what is missing, then run every suite (Rust, UI, end-to-end)"
+	@echo "make dist         - the release app and its Linux packages (.deb, .rpm) in dist/, checked"
+	@echo "make install-test - installs the .deb in a clean Debian 12 root and tries it (root only)"
+	@echo "make cross-check  - type-checks the workspace for Windows and macOS (root only)"
+	@echo "make cross-test   - the Windows CLI under Wine, end to end against the sandbox (root only)"
 
 ## The two commands ----------------------------------------------------------
 
@@ -57,7 +62,7 @@ app: ui
 
 lint:
 	@cargo fmt --all --check || { echo "error: code is not formatted: run 'cargo fmt --all'." >&2; exit 1; }
-	@cargo clippy --quiet --workspace --all-targets $(FEATURES) -- -D warnings
+	@cargo clippy --quiet --workspace --all-targets $(FEATURES) --features scim-wizard-tests/wine -- -D warnings
 
 # Every Rust suite (unit, integration, keychain against a real Secret Service, CLI end-to-end and
 # the desktop app over WebDriver), inside a throw-away D-Bus session with an unlocked keyring and
@@ -95,9 +100,48 @@ bench: bench-deps ui
 bench-cli: test-deps
 	@tests/session.sh cargo bench --quiet -p scim-wizard-cli --bench apply
 
+## Shipping -------------------------------------------------------------------
+
+dist-deps:
+	@.ci/deps.sh --dist
+
+# The release app and CLI, then the .deb and .rpm (src-tauri/packaging/), each checked.
+dist: dist-deps ui
+	@src-tauri/packaging/dist.sh
+
+install-test-deps:
+	@.ci/deps.sh --install-test
+
+# The .deb in a clean Debian 12 root (debootstrap, kept in ~/.cache/scim-wizard/roots).
+install-test: install-test-deps dist
+	@tests/install/debian.sh dist/scim-wizard_*_amd64.deb
+
+cross-deps:
+	@.ci/deps.sh --cross
+
+# Windows and macOS from here, in a Debian sid root (tests/cross/cross.sh).
+cross-check: cross-deps ui
+	@tests/cross/cross.sh check
+
+cross-test: cross-deps test-deps
+	@cargo build --quiet -p scim-wizard-cli
+	@tests/cross/cross.sh build-windows-cli >/dev/null
+	@SCIM_WIZARD_CLI="$(CARGO_TARGET_DIR)/debug/scim-wizard-cli" \
+	  cargo test --quiet -p scim-wizard-tests --features wine --test cli_wine -- --include-ignored
+
+# What CI runs: every suite, then the packages, their install test and the Windows/macOS checks.
+ci: test install-test cross-check cross-test
+
+# The icons, from icons/icon.svg: Tauri's set for every platform, and each hicolor size for Linux.
+icons: $(UI_STAMP)
+	@ui/node_modules/.bin/tauri icon icons/icon.svg -o icons >/dev/null
+	@rm -rf icons/android icons/ios
+	@ui/node_modules/.bin/tauri icon icons/icon.svg -o icons/hicolor \
+	  $(foreach size,16 22 24 32 48 64 96 128 256 512,-p $(size)) >/dev/null
+
 bindings:
 	@UPDATE_BINDINGS=1 cargo test --quiet -p scim-wizard $(FEATURES) --test ipc_contract committed_bindings_are_up_to_date
 
 clean:
 	@cargo clean
-	@rm -rf ui/dist ui/node_modules
+	@rm -rf ui/dist ui/node_modules dist

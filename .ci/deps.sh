@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Installs what `make run` (and, with --test, `make test`) needs on a fresh Debian machine, and
-# says nothing when everything is already there. Each failure is one line saying what to do.
+# Installs what `make run` (and, with --test, --dist, --install-test or --cross, the other targets)
+# needs on a fresh Debian machine, and says nothing when everything is already there. Each failure
+# is one line saying what to do.
 set -euo pipefail
 
+# --test: also the tools the test suites use; --dist: the packaging tools of `make dist`;
+# --install-test and --cross: what the install test and the Windows/macOS checks need on the host
+# (each of those makes its own Debian root for the rest).
+mode=${1:-}
 want_test=0
-[ "${1:-}" = "--test" ] && want_test=1
+[ "$mode" = "--test" ] && want_test=1
 
 die() { echo "error: $*" >&2; exit 2; }
 
@@ -12,10 +17,25 @@ die() { echo "error: $*" >&2; exit 2; }
 build_packages=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev
   librsvg2-dev libayatana-appindicator3-dev libxdo-dev)
 # Headless desktop testing: display, WebDriver, keyring, clipboard.
-test_packages=(xvfb xauth webkit2gtk-driver gnome-keyring dbus-x11 keyutils xclip)
+test_packages=(xvfb xauth webkit2gtk-driver gnome-keyring dbus-x11 keyutils xclip
+  # The packaging checks (tests/tests/packaging.rs) run the validators and the shipping scripts.
+  desktop-file-utils appstream rpm binutils debootstrap curl)
+
+# Checking the .deb and .rpm: the desktop entry and metainfo validators, rpm, dpkg-shlibdeps.
+dist_packages=(desktop-file-utils appstream rpm dpkg-dev binutils)
+# The install test: a Debian root, a display, screenshots read back as text.
+install_test_packages=(debootstrap curl xvfb x11-utils imagemagick tesseract-ocr)
+cross_packages=(debootstrap curl)
 
 packages=("${build_packages[@]}")
-[ "$want_test" = 1 ] && packages+=("${test_packages[@]}")
+case "$mode" in
+  "") ;;
+  --test) packages+=("${test_packages[@]}") ;;
+  --dist) packages+=("${dist_packages[@]}") ;;
+  --install-test) packages+=("${dist_packages[@]}" "${install_test_packages[@]}") ;;
+  --cross) packages+=("${cross_packages[@]}") ;;
+  *) die "unknown option $mode (expected --test, --dist, --install-test or --cross)." ;;
+esac
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
