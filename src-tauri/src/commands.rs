@@ -60,13 +60,20 @@ pub async fn start_real(state: State<'_, AppState>) -> Result<(), UiError> {
     Ok(())
 }
 
+/// A secret as the page sends it (a typed key, a pasted token): read straight into the secret
+/// wrapper, so it has a redacted `Debug`, no `Serialize`, and is wiped when dropped.
+#[derive(Debug, Deserialize, Type)]
+#[serde(transparent)]
+#[specta(transparent)]
+pub struct PageSecret(#[specta(type = String)] Secret);
+
 /// How the admin gives their Scaleway key, as the page sends it.
 #[derive(Debug, Deserialize, Type)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ScalewayCredentials {
     /// Typed in. The secret key is moved into a `Secret` at once.
     Typed {
-        secret_key: String,
+        secret_key: PageSecret,
         organization_id: Option<String>,
         access_key: Option<String>,
     },
@@ -92,7 +99,7 @@ pub async fn scaleway_connect(
             organization_id,
             access_key,
         } => CredentialInput::Typed {
-            secret_key: Secret::from(secret_key),
+            secret_key: secret_key.0,
             organization_id: organization_id.filter(|s| !s.trim().is_empty()),
             access_key: access_key.filter(|s| !s.trim().is_empty()),
         },
@@ -211,11 +218,11 @@ pub async fn scim_set_base_url(
 #[specta::specta]
 pub async fn scim_use_existing(
     state: State<'_, AppState>,
-    token: String,
+    token: PageSecret,
     base_url: String,
     organization_id: Option<String>,
 ) -> Result<String, UiError> {
-    let token = Secret::from(token);
+    let token = token.0;
     let mut session = state.inner.lock().await;
     let settings = session.scaleway_settings()?;
     let vault = session.vault().await?;
@@ -284,14 +291,9 @@ pub async fn copy_to_clipboard(
             false,
         )
     })?;
-    let seconds = clear_after_seconds
-        .unwrap_or(crate::clipboard::DEFAULT_CLEAR_AFTER_SECONDS)
-        .clamp(5, 600);
+    let clear_after = crate::clipboard::clear_delay(clear_after_seconds);
     clipboard
-        .copy_sensitive(
-            zeroize::Zeroizing::new(value),
-            std::time::Duration::from_secs(u64::from(seconds)),
-        )
+        .copy_sensitive(zeroize::Zeroizing::new(value), clear_after)
         .map_err(|error| {
             UiError::new(
                 ErrorCode::Internal,
@@ -301,7 +303,8 @@ pub async fn copy_to_clipboard(
             )
         })?;
     Ok(CopyReceipt {
-        clears_in_seconds: seconds,
+        clears_in_seconds: u32::try_from(clear_after.as_secs())
+            .unwrap_or(crate::clipboard::MAX_CLEAR_AFTER_SECONDS),
     })
 }
 
@@ -319,4 +322,30 @@ pub async fn reveal_scim_token(state: State<'_, AppState>) -> Result<String, UiE
         )
     })?;
     Ok(token.expose_secret().to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_typed_key_or_a_pasted_token_from_the_page_never_prints() {
+        let typed: ScalewayCredentials = serde_json::from_str(
+            r#"{"kind":"typed","secret_key":"11111111-2222-3333-4444-555555555555","organization_id":null,"access_key":null}"#,
+        )
+        .unwrap();
+        let token: PageSecret =
+            serde_json::from_str(r#""c2NpbS10b2tlbg.pasted-token-value""#).unwrap();
+        let shown = format!("{typed:?} {token:?} {typed:#?}");
+        assert!(!shown.contains("11111111-2222"), "{shown}");
+        assert!(!shown.contains("pasted-token-value"), "{shown}");
+        let ScalewayCredentials::Typed { secret_key, .. } = typed else {
+            panic!("typed");
+        };
+        assert_eq!(
+            secret_key.0.expose_secret(),
+            "11111111-2222-3333-4444-555555555555"
+        );
+    }
 }

@@ -91,11 +91,18 @@ pub fn run() {
             ipc.mount_events(app);
             Ok(())
         })
-        .run(tauri::generate_context!());
-    if let Err(error) = result {
-        tracing::error!(%error, "the app stopped with an error");
-        eprintln!("Scaleway SCIM Wizard could not start: {error}");
-        std::process::exit(1);
+        .build(tauri::generate_context!());
+    match result {
+        Ok(app) => app.run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                app.state::<clipboard::SecureClipboard>().clear_if_ours();
+            }
+        }),
+        Err(error) => {
+            tracing::error!(%error, "the app stopped with an error");
+            eprintln!("Scaleway SCIM Wizard could not start: {error}");
+            std::process::exit(1);
+        }
     }
 }
 

@@ -137,7 +137,7 @@ pub async fn entra_sign_in(
             tauri::async_runtime::spawn(follow_sandbox_sign_in(url));
         } else if let Err(error) = app.opener().open_url(url.as_str(), None::<&str>) {
             // The prompt event carries the link: the admin can open it by hand.
-            tracing::warn!(%error, "could not open the system browser");
+            log_browser_failure(&error);
         }
         pending
             .wait(&cancel)
@@ -609,4 +609,67 @@ pub async fn resume_setup(
         engine.set_progress(Arc::new(WindowProgress(app)));
     }
     Ok(info)
+}
+
+/// Logs that the system browser could not be opened. The opener's message quotes the command it
+/// ran, so the whole sign-in URL (its `state` and PKCE challenge): only the kind of failure is kept.
+fn log_browser_failure(error: &(dyn std::error::Error + 'static)) {
+    let mut source = Some(error);
+    let mut reason = "the opener failed";
+    while let Some(current) = source {
+        if let Some(io) = current.downcast_ref::<std::io::Error>() {
+            reason = match io.kind() {
+                std::io::ErrorKind::NotFound => "no program to open links with",
+                std::io::ErrorKind::PermissionDenied => "not allowed to start the browser",
+                _ => "the browser did not start",
+            };
+            break;
+        }
+        source = current.source();
+    }
+    tracing::warn!(
+        reason,
+        "could not open the system browser; the link is on screen"
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_browser_that_does_not_open_is_logged_without_the_sign_in_url() {
+        let url = "http://127.0.0.1:1/authorize?state=S3CR3TSTATE&code_challenge=CHALLENGE";
+        let error = std::io::Error::other(format!("Launcher \"xdg-open\" \"{url}\" failed"));
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::with_default(subscriber, || super::log_browser_failure(&error));
+        let logged = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        assert!(
+            logged.contains("could not open the system browser"),
+            "{logged}"
+        );
+        assert!(logged.contains("the browser did not start"), "{logged}");
+        for part in ["S3CR3TSTATE", "CHALLENGE", "authorize"] {
+            assert!(!logged.contains(part), "{logged}");
+        }
+    }
 }

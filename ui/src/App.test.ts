@@ -185,7 +185,11 @@ describe("Settings", () => {
 
     await fireEvent.input(delay, { target: { value: "2" } });
     expect(delay.getAttribute("aria-invalid")).toBe("true");
-    expect(screen.getByTestId("settings-clear-delay-error").textContent).toContain("from 5 to 600");
+    expect(screen.getByTestId("settings-clear-delay-error").textContent).toContain("from 5 to 120");
+    expect(localStorage.getItem("scim-wizard.clipboard-clear-seconds")).toBeNull();
+    // A secret stays on the clipboard two minutes at most.
+    await fireEvent.input(delay, { target: { value: "600" } });
+    expect(delay.getAttribute("aria-invalid")).toBe("true");
     expect(localStorage.getItem("scim-wizard.clipboard-clear-seconds")).toBeNull();
 
     await fireEvent.input(delay, { target: { value: "90" } });

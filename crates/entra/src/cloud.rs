@@ -72,6 +72,64 @@ impl std::str::FromStr for Cloud {
     }
 }
 
+/// Why a login or Graph address is refused: the authorization code, the tokens and the SCIM
+/// token (which Graph receives in the job's secrets) travel to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndpointProblem {
+    /// Not `https` (or `http`), or not an address paths can be added to.
+    NotHttp,
+    /// Plain `http` to a host other than this computer: everything would cross the network in
+    /// clear.
+    PlainHttpOffLoopback,
+}
+
+impl EndpointProblem {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::NotHttp => "it must be an http(s) address",
+            Self::PlainHttpOffLoopback => {
+                "it must start with https:// (plain http is only for this computer: localhost, 127.0.0.1 or [::1])"
+            }
+        }
+    }
+}
+
+/// `https` to any host, or `http` only to this computer (where the sandbox runs).
+pub fn check_endpoint(url: &Url) -> Result<(), EndpointProblem> {
+    if url.cannot_be_a_base() {
+        return Err(EndpointProblem::NotHttp);
+    }
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if url.host().is_some_and(|host| is_loopback(&host)) => Ok(()),
+        "http" => Err(EndpointProblem::PlainHttpOffLoopback),
+        _ => Err(EndpointProblem::NotHttp),
+    }
+}
+
+fn is_loopback(host: &url::Host<&str>) -> bool {
+    match host {
+        url::Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
+        url::Host::Ipv4(address) => address.is_loopback(),
+        url::Host::Ipv6(address) => address.is_loopback(),
+    }
+}
+
+/// The host of `url` when it is not one of the Microsoft clouds' login or Graph hosts (a
+/// sovereign cloud, a proxy, the sandbox, or a mistake): the admin is shown it by name.
+pub fn unknown_microsoft_host(url: &Url) -> Option<String> {
+    let host = url.host_str()?.to_ascii_lowercase();
+    let known = Cloud::ALL.iter().any(|cloud| {
+        [cloud.login_url(), cloud.graph_url()].iter().any(|known| {
+            Url::parse(known)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_owned))
+                == Some(host.clone())
+        })
+    });
+    (!known).then_some(host)
+}
+
 /// The URLs one setup talks to: a cloud's defaults, each overridable. Roots are kept without a
 /// trailing slash; clients append their paths.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,6 +169,61 @@ impl Endpoints {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_go_over_https_or_stay_on_this_computer() {
+        let check = |text: &str| check_endpoint(&Url::parse(text).unwrap());
+        assert_eq!(check("https://login.example.org"), Ok(()));
+        for local in [
+            "http://127.0.0.1:8080/login",
+            "http://localhost:1",
+            "http://[::1]:9/graph",
+        ] {
+            assert_eq!(check(local), Ok(()), "{local}");
+        }
+        for remote in [
+            "http://login.microsoftonline.com",
+            "http://10.0.0.5/graph",
+            "http://127.0.0.1.example.com",
+        ] {
+            assert_eq!(
+                check(remote),
+                Err(EndpointProblem::PlainHttpOffLoopback),
+                "{remote}"
+            );
+        }
+        assert_eq!(
+            check("ftp://graph.microsoft.com"),
+            Err(EndpointProblem::NotHttp)
+        );
+        assert_eq!(
+            check("mailto:admin@example.org"),
+            Err(EndpointProblem::NotHttp)
+        );
+    }
+
+    #[test]
+    fn only_the_clouds_own_hosts_are_known() {
+        for cloud in Cloud::ALL {
+            for url in [cloud.login_url(), cloud.graph_url()] {
+                assert_eq!(
+                    unknown_microsoft_host(&Url::parse(url).unwrap()),
+                    None,
+                    "{url}"
+                );
+            }
+        }
+        let unknown = |text: &str| unknown_microsoft_host(&Url::parse(text).unwrap());
+        assert_eq!(
+            unknown("https://login.micros0ftonline.com/x"),
+            Some("login.micros0ftonline.com".to_owned())
+        );
+        assert_eq!(
+            unknown("http://127.0.0.1:9/graph"),
+            Some("127.0.0.1".to_owned())
+        );
+        assert_eq!(unknown("https://GRAPH.microsoft.com"), None);
+    }
 
     #[test]
     fn presets_parse_and_differ() {

@@ -9,7 +9,7 @@ pub mod cloud;
 pub mod graph;
 pub mod schema;
 
-pub use cloud::{Cloud, Endpoints};
+pub use cloud::{Cloud, EndpointProblem, Endpoints, check_endpoint, unknown_microsoft_host};
 pub use graph::{AccessTokenSource, GraphClient, GraphError, RetryPolicy, RetryWindow};
 pub use schema::{MappingOptions, SchemaEdit, SchemaError, edit_schema, verify_schema};
 pub use secrecy::{ExposeSecret, SecretString};

@@ -41,6 +41,7 @@ pub const DEFAULT_PROFILE: &str = "default";
 
 /// A config file larger than this is not a `scw` config.
 const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+const TOO_LARGE: &str = "it is too large to be a Scaleway CLI configuration";
 
 /// The variables this module reads, captured once. Values are zeroized on drop and never shown
 /// by `Debug` (one of them is the secret key).
@@ -461,13 +462,19 @@ fn read_config(path: &Path) -> Result<Option<ConfigFile>, CredentialsError> {
     if metadata.is_dir() {
         return Err(unreadable("it is a folder, not a file".to_owned()));
     }
-    if metadata.len() > MAX_CONFIG_BYTES {
-        return Err(unreadable(
-            "it is too large to be a Scaleway CLI configuration".to_owned(),
-        ));
+    // A device (`/dev/zero` never ends) or a named pipe (a read waits for a writer forever)
+    // is not a configuration: only a regular file is opened.
+    if !metadata.is_file() {
+        return Err(unreadable("it is not a regular file".to_owned()));
     }
-    let bytes =
-        Zeroizing::new(std::fs::read(path).map_err(|error| unreadable(describe_io(&error)))?);
+    if metadata.len() > MAX_CONFIG_BYTES {
+        return Err(unreadable(TOO_LARGE.to_owned()));
+    }
+    let bytes = read_bounded(path).map_err(|error| unreadable(describe_io(&error)))?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        // It grew after its size was read.
+        return Err(unreadable(TOO_LARGE.to_owned()));
+    }
     let text =
         std::str::from_utf8(&bytes).map_err(|_| unreadable("it is not UTF-8 text".to_owned()))?;
     // An empty file, or one with only comments, is a valid empty configuration.
@@ -484,6 +491,20 @@ fn read_config(path: &Path) -> Result<Option<ConfigFile>, CredentialsError> {
             })
         }
     }
+}
+
+/// At most one byte more than [`MAX_CONFIG_BYTES`], into a buffer sized once and wiped when
+/// dropped (the file holds the secret key; a growing buffer would leave copies behind).
+fn read_bounded(path: &Path) -> io::Result<Zeroizing<Vec<u8>>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let capacity = file
+        .metadata()
+        .map(|m| m.len().min(MAX_CONFIG_BYTES) + 1)
+        .unwrap_or(MAX_CONFIG_BYTES + 1);
+    let mut bytes = Zeroizing::new(Vec::with_capacity(capacity as usize));
+    file.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 fn describe_io(error: &io::Error) -> String {
@@ -665,6 +686,39 @@ mod tests {
         .unwrap();
         let error = import_credentials(Some(home.path()), &no_env(), None).unwrap_err();
         assert_eq!(error.code(), "credentials.unreadable");
+    }
+
+    /// `SCW_CONFIG_PATH` naming something that is not a regular file: refused at once, never read.
+    #[cfg(unix)]
+    #[test]
+    fn a_device_or_a_named_pipe_is_refused_without_reading_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("config.yaml");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        for path in [std::path::Path::new("/dev/zero"), fifo.as_path()] {
+            let env = Environment::from_pairs([(ENV_CONFIG_PATH, path.to_str().unwrap())]);
+            // A read of either would never end: the test would hang, not fail.
+            let error = import_credentials(None, &env, None).unwrap_err();
+            assert_eq!(error.code(), "credentials.unreadable", "{path:?}");
+            assert!(error.to_string().contains("not a regular file"), "{error}");
+        }
+    }
+
+    #[test]
+    fn a_file_too_large_to_be_a_config_is_refused() {
+        let home = home_with_config("");
+        let file = home.path().join(".config/scw/config.yaml");
+        std::fs::write(&file, vec![b'#'; MAX_CONFIG_BYTES as usize + 1]).unwrap();
+        let error = import_credentials(Some(home.path()), &no_env(), None).unwrap_err();
+        assert!(error.to_string().contains("too large"), "{error}");
+        // At the limit, it is read (and parsed: only comments, an empty configuration).
+        std::fs::write(&file, vec![b'#'; MAX_CONFIG_BYTES as usize]).unwrap();
+        let error = import_credentials(Some(home.path()), &no_env(), None).unwrap_err();
+        assert_eq!(error.code(), "credentials.no_secret_key");
     }
 
     #[test]

@@ -115,14 +115,43 @@ pub(crate) enum Idempotency {
     NotIdempotent,
 }
 
-/// A response read in full. The body is zeroized on drop because it may hold a bearer token.
-#[derive(Debug)]
+/// A response read in full. The body is zeroized on drop because it may hold a bearer token,
+/// and `Debug` shows only its length.
 pub(crate) struct RawResponse {
     pub status: StatusCode,
     pub content_type: Option<String>,
     pub request_id: Option<String>,
     pub retry_after: Option<Duration>,
     pub body: Zeroizing<Vec<u8>>,
+}
+
+impl std::fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("content_type", &self.content_type)
+            .field("request_id", &self.request_id)
+            .field("retry_after", &self.retry_after)
+            .field("body_bytes", &self.body.len())
+            .finish()
+    }
+}
+
+/// Appends `chunk` without ever letting the vector reallocate in place: a larger buffer is
+/// made, filled, and the old one is wiped as it drops, so no copy of a secret is left in freed
+/// memory when a body arrives in pieces of unknown total size.
+fn append_wiped(body: &mut Zeroizing<Vec<u8>>, chunk: &[u8]) {
+    let needed = body.len() + chunk.len();
+    if needed > body.capacity() {
+        // Doubling (from 4 KiB) up to the largest body read, and never less than needed.
+        let capacity = (body.capacity() * 2)
+            .clamp(4096, MAX_BODY_BYTES)
+            .max(needed);
+        let mut larger = Zeroizing::new(Vec::with_capacity(capacity));
+        larger.extend_from_slice(body);
+        *body = larger;
+    }
+    body.extend_from_slice(chunk);
 }
 
 /// Why no usable response came back.
@@ -294,7 +323,7 @@ async fn attempt_once(request: reqwest::RequestBuilder) -> Attempt {
                 if body.len().saturating_add(chunk.len()) > MAX_BODY_BYTES {
                     return Attempt::Failed(too_large(status, request_id));
                 }
-                body.extend_from_slice(&chunk);
+                append_wiped(&mut body, &chunk);
             }
             Ok(None) => break,
             Err(error) => return Attempt::Failed(failure_from(&error)),
@@ -362,6 +391,38 @@ fn describe_error_chain(error: &reqwest::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_body_in_pieces_is_kept_whole_and_never_printed() {
+        let mut body = Zeroizing::new(Vec::new());
+        let mut expected = Vec::new();
+        for i in 0..5000u32 {
+            let chunk = i.to_le_bytes();
+            let before = body.capacity();
+            append_wiped(&mut body, &chunk);
+            // Growth happens only in append_wiped's own copy, never in place.
+            assert!(
+                body.capacity() == before
+                    || body.capacity() >= before * 2
+                    || body.capacity() == MAX_BODY_BYTES
+            );
+            expected.extend_from_slice(&chunk);
+        }
+        assert_eq!(body.as_slice(), expected.as_slice());
+        let response = RawResponse {
+            status: StatusCode::OK,
+            content_type: None,
+            request_id: None,
+            retry_after: None,
+            body: Zeroizing::new(b"{\"bearer_token\":\"s3cr3t\"}".to_vec()),
+        };
+        let shown = format!("{response:?}");
+        assert!(
+            !shown.contains("s3cr3t") && !shown.contains("115"),
+            "{shown}"
+        );
+        assert!(shown.contains("body_bytes: 25"), "{shown}");
+    }
 
     #[test]
     fn retry_after_in_seconds() {

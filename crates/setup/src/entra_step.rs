@@ -192,9 +192,7 @@ fn http_url(setting: &str, value: &str) -> Result<Url, SetupError> {
         })
     };
     let url = Url::parse(value.trim()).map_err(|_| invalid("it is not a URL"))?;
-    if !matches!(url.scheme(), "https" | "http") || url.cannot_be_a_base() {
-        return Err(invalid("it must be an http(s) address"));
-    }
+    scim_wizard_entra::check_endpoint(&url).map_err(|problem| invalid(problem.describe()))?;
     Ok(url)
 }
 

@@ -582,6 +582,30 @@ pub struct CloudDefaults {
     pub graph_url: String,
 }
 
+/// A Microsoft address in use that points at a host no Microsoft cloud uses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct UnfamiliarHost {
+    pub field: ConnectionField,
+    pub host: String,
+}
+
+impl EffectiveConnection {
+    /// The sign-in and Graph addresses whose host is not a Microsoft cloud's.
+    pub fn unfamiliar_hosts(&self) -> Vec<UnfamiliarHost> {
+        [
+            (ConnectionField::LoginUrl, &self.login_url),
+            (ConnectionField::GraphUrl, &self.graph_url),
+        ]
+        .into_iter()
+        .filter_map(|(field, url)| {
+            let host = scim_wizard_entra::unknown_microsoft_host(&url::Url::parse(url).ok()?)?;
+            Some(UnfamiliarHost { field, host })
+        })
+        .collect()
+    }
+}
+
 /// Everything the connection panel needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -594,6 +618,9 @@ pub struct ConnectionSettingsView {
     pub effective: Option<EffectiveConnection>,
     /// Why the file or the values in use are not usable (a damaged file, a bad variable).
     pub error: Option<UiError>,
+    /// Sign-in and Graph addresses in use whose host is none of the Microsoft clouds': the
+    /// admin's sign-in and tokens go there, so the panel names each one with a warning.
+    pub unfamiliar_hosts: Vec<UnfamiliarHost>,
     pub clouds: Vec<CloudDefaults>,
     /// Microsoft Graph Command Line Tools.
     pub default_client_id: String,
@@ -639,11 +666,16 @@ impl ConnectionSettingsView {
             (None, Ok(resolved)) => (Some(resolved.effective()), None),
             (None, Err(error)) => (None, Some(error.to_ui())),
         };
+        let unfamiliar_hosts = effective
+            .as_ref()
+            .map(EffectiveConnection::unfamiliar_hosts)
+            .unwrap_or_default();
         Self {
             saved,
             fields,
             effective,
             error,
+            unfamiliar_hosts,
             clouds: CloudPreset::ALL
                 .into_iter()
                 .map(|preset| CloudDefaults {
@@ -791,6 +823,47 @@ mod tests {
         // An older or hand-written file without some fields still loads.
         std::fs::write(store.path(), r#"{"version":1,"cloud":"usgov"}"#).unwrap();
         assert_eq!(store.load().unwrap().cloud, Some(CloudPreset::UsGov));
+    }
+
+    #[test]
+    fn sign_in_and_graph_go_over_https_unless_they_stay_on_this_computer() {
+        let plain = ConnectionPreferences {
+            login_url: Some("http://login.example.org".into()),
+            graph_url: Some("http://10.1.2.3/graph".into()),
+            ..ConnectionPreferences::default()
+        };
+        let Err(PreferencesError::Invalid { problems }) = plain.checked() else {
+            panic!("plain http to another computer was accepted");
+        };
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        for problem in &problems {
+            assert!(problem.message.contains("https://"), "{problem:?}");
+        }
+        // The sandbox, on this computer, is fine; so is https anywhere.
+        let local = ConnectionPreferences {
+            login_url: Some("http://127.0.0.1:4010/login".into()),
+            graph_url: Some("https://graph.contoso-proxy.example".into()),
+            ..ConnectionPreferences::default()
+        };
+        assert!(local.checked().is_ok());
+        // Neither is a Microsoft cloud's host: the panel names both.
+        let view = ConnectionSettingsView::build(None, Ok(local), &|_| None);
+        assert_eq!(
+            view.unfamiliar_hosts,
+            vec![
+                UnfamiliarHost {
+                    field: ConnectionField::LoginUrl,
+                    host: "127.0.0.1".into()
+                },
+                UnfamiliarHost {
+                    field: ConnectionField::GraphUrl,
+                    host: "graph.contoso-proxy.example".into()
+                },
+            ]
+        );
+        let defaults =
+            ConnectionSettingsView::build(None, Ok(ConnectionPreferences::default()), &|_| None);
+        assert!(defaults.unfamiliar_hosts.is_empty());
     }
 
     #[test]

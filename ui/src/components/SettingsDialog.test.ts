@@ -73,6 +73,24 @@ describe("Settings: connection", () => {
     expect(screen.getByTestId("settings-connection-status").textContent).toContain("not saved yet");
   });
 
+  it("names a sign-in or Graph host that no Microsoft cloud uses, in both languages", async () => {
+    const view = connectionView({
+      unfamiliar_hosts: [{ field: "graph_url", host: "graph.contoso-proxy.example" }],
+    });
+    scriptedBackend({ settings_get: { connection: view, practice: false } });
+    await openConnection();
+    const warning = screen.getByTestId("settings-graph-url-warning");
+    expect(warning.textContent).toContain("graph.contoso-proxy.example is not a Microsoft address");
+    expect(input("settings-graph-url").getAttribute("aria-describedby")).toContain("settings-graph-url-warning");
+    expect(screen.queryByTestId("settings-login-url-warning")).toBeNull();
+    i18n.set("fr");
+    await waitFor(() =>
+      expect(screen.getByTestId("settings-graph-url-warning").textContent).toContain(
+        "graph.contoso-proxy.example n’est pas une adresse Microsoft",
+      ),
+    );
+  });
+
   it("saves the typed endpoints, trimmed, and says so", async () => {
     const saved = connectionView({
       saved: {

@@ -32,7 +32,7 @@ export const commands = {
 	 *  becomes the Scaleway side of the setup (no API key needed): once Entra is signed in, steps
 	 *  2–4 run as with a key. Returns the verified Base URL.
 	 */
-	scimUseExisting: (token: string, baseUrl: string, organizationId: string | null) => typedError<string, UiError>(__TAURI_INVOKE("scim_use_existing", { token, baseUrl, organizationId })),
+	scimUseExisting: (token: PageSecret, baseUrl: string, organizationId: string | null) => typedError<string, UiError>(__TAURI_INVOKE("scim_use_existing", { token, baseUrl, organizationId })),
 	/**
 	 *  Copies the SCIM token or the Base URL through Rust: marked sensitive, cleared after the
 	 *  delay if the clipboard still holds it. The value never passes through the page.
@@ -276,6 +276,11 @@ export type ConnectionSettingsView_Deserialize = {
 	effective?: EffectiveConnection_Deserialize | null,
 	/**  Why the file or the values in use are not usable (a damaged file, a bad variable). */
 	error?: UiError | null,
+	/**
+	 *  Sign-in and Graph addresses in use whose host is none of the Microsoft clouds': the
+	 *  admin's sign-in and tokens go there, so the panel names each one with a warning.
+	 */
+	unfamiliar_hosts: UnfamiliarHost[],
 	clouds: CloudDefaults[],
 	/**  Microsoft Graph Command Line Tools. */
 	default_client_id: string,
@@ -296,6 +301,11 @@ export type ConnectionSettingsView_Serialize = {
 	effective: EffectiveConnection_Serialize | null,
 	/**  Why the file or the values in use are not usable (a damaged file, a bad variable). */
 	error: UiError | null,
+	/**
+	 *  Sign-in and Graph addresses in use whose host is none of the Microsoft clouds': the
+	 *  admin's sign-in and tokens go there, so the panel names each one with a warning.
+	 */
+	unfamiliar_hosts: UnfamiliarHost[],
 	clouds: CloudDefaults[],
 	/**  Microsoft Graph Command Line Tools. */
 	default_client_id: string,
@@ -736,6 +746,12 @@ export type NeedsScalewayKey_Serialize = {
 	message: string,
 };
 
+/**
+ *  A secret as the page sends it (a typed key, a pasted token): read straight into the secret
+ *  wrapper, so it has a redacted `Debug`, no `Serialize`, and is wiped when dropped.
+ */
+export type PageSecret = string;
+
 /**  `search_people(query)`. */
 export type PeopleSearch = PeopleSearch_Serialize | PeopleSearch_Deserialize;
 
@@ -977,7 +993,7 @@ export type ScalewayCredentials = ScalewayCredentials_Serialize | ScalewayCreden
 /**  How the admin gives their Scaleway key, as the page sends it. */
 export type ScalewayCredentials_Deserialize = 
 /**  Typed in. The secret key is moved into a `Secret` at once. */
-{ kind: "typed"; secret_key: string; organization_id?: string | null; access_key?: string | null } | 
+{ kind: "typed"; secret_key: PageSecret; organization_id?: string | null; access_key?: string | null } | 
 /**  From the `scw` CLI configuration or `SCW_*` variables. */
 { kind: "imported"; profile?: string | null } | 
 /**  The key kept in the keychain for this Organization by an earlier session. */
@@ -988,7 +1004,7 @@ export type ScalewayCredentials_Deserialize =
 /**  How the admin gives their Scaleway key, as the page sends it. */
 export type ScalewayCredentials_Serialize = 
 /**  Typed in. The secret key is moved into a `Secret` at once. */
-{ kind: "typed"; secret_key: string; organization_id: string | null; access_key: string | null } | 
+{ kind: "typed"; secret_key: PageSecret; organization_id: string | null; access_key: string | null } | 
 /**  From the `scw` CLI configuration or `SCW_*` variables. */
 { kind: "imported"; profile: string | null } | 
 /**  The key kept in the keychain for this Organization by an earlier session. */
@@ -1172,6 +1188,12 @@ export type UiError = {
 	message: string,
 	hint: string,
 	retryable: boolean,
+};
+
+/**  A Microsoft address in use that points at a host no Microsoft cloud uses. */
+export type UnfamiliarHost = {
+	field: ConnectionField,
+	host: string,
 };
 
 /**  Where the value in use of a setting comes from. */

@@ -1,6 +1,8 @@
 // Non-secret preferences, kept in localStorage. Nothing secret ever goes here.
 
-export const CLEAR_DELAY = { min: 5, max: 600, default: 30 } as const;
+// The same bounds as MIN/MAX_CLEAR_AFTER_SECONDS in src-tauri/src/clipboard.rs (a test there
+// compares them).
+export const CLEAR_DELAY = { min: 5, max: 120, default: 30 } as const;
 export const CLEAR_DELAY_KEY = "scim-wizard.clipboard-clear-seconds";
 
 /** A clipboard clear delay in whole seconds within bounds, or null when the value isn't one. */

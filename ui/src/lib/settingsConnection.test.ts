@@ -101,8 +101,10 @@ describe("locks, placeholders and problems", () => {
       help: "settings-scim-base-url-help",
       error: "settings-scim-base-url-error",
       lock: "settings-scim-base-url-lock",
+      warning: "settings-scim-base-url-warning",
     });
     expect(describedBy("tenant", true, false)).toBe("settings-tenant-error settings-tenant-help");
+    expect(describedBy("graph_url", false, false, true)).toBe("settings-graph-url-warning settings-graph-url-help");
     expect(describedBy("tenant", false, true)).toBe("settings-tenant-lock settings-tenant-help");
     expect(describedBy("tenant", false, false)).toBe("settings-tenant-help");
     expect(TEXT_FIELDS).not.toContain("cloud");

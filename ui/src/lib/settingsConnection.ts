@@ -144,15 +144,29 @@ export function presentProblem(
 }
 
 /** The id of a field's input, and of its help and error texts (for aria-describedby). */
-export function fieldIds(field: ConnectionField): { input: string; help: string; error: string; lock: string } {
+export function fieldIds(field: ConnectionField): {
+  input: string;
+  help: string;
+  error: string;
+  lock: string;
+  warning: string;
+} {
   const base = `settings-${field.replaceAll("_", "-")}`;
-  return { input: base, help: `${base}-help`, error: `${base}-error`, lock: `${base}-lock` };
+  return { input: base, help: `${base}-help`, error: `${base}-error`, lock: `${base}-lock`, warning: `${base}-warning` };
 }
 
-/** aria-describedby of a field: its error first (read first), then its lock note, then its help. */
-export function describedBy(field: ConnectionField, invalid: boolean, locked: boolean): string {
+/** aria-describedby of a field: its error first (read first), then its lock note, then the
+ *  warning about an unfamiliar host, then its help. */
+export function describedBy(field: ConnectionField, invalid: boolean, locked: boolean, warned = false): string {
   const ids = fieldIds(field);
-  return [invalid ? ids.error : null, locked ? ids.lock : null, ids.help].filter((id) => id !== null).join(" ");
+  return [invalid ? ids.error : null, locked ? ids.lock : null, warned ? ids.warning : null, ids.help]
+    .filter((id) => id !== null)
+    .join(" ");
+}
+
+/** The host of the address in use for `field` when it is no Microsoft cloud's (Rust decides). */
+export function unfamiliarHostOf(view: ConnectionSettingsView | null, field: ConnectionField): string | null {
+  return view?.unfamiliar_hosts.find((entry) => entry.field === field)?.host ?? null;
 }
 
 /** The words of each text field: its label, its help, and, when its default is better said in

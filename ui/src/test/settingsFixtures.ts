@@ -33,6 +33,7 @@ export function connectionView(partial: Partial<ConnectionSettingsView> = {}): C
     fields,
     effective: null,
     error: null,
+    unfamiliar_hosts: [],
     clouds: [
       { cloud: "global", login_url: "https://login.microsoftonline.com", graph_url: "https://graph.microsoft.com" },
       { cloud: "usgov", login_url: "https://login.microsoftonline.us", graph_url: "https://graph.microsoft.us" },

@@ -182,9 +182,10 @@ impl GraphClient {
                 message: format!("\"{graph_root}\" is not a URL: {error}"),
             }
         })?;
-        if !matches!(base.scheme(), "https" | "http") || base.cannot_be_a_base() {
+        // The bearer token, and the SCIM token in the job's secrets, travel to this address.
+        if let Err(problem) = crate::cloud::check_endpoint(&base) {
             return Err(GraphError::InvalidEndpoint {
-                message: format!("\"{graph_root}\" is not an http(s) URL"),
+                message: format!("\"{graph_root}\": {}", problem.describe()),
             });
         }
         base.set_query(None);

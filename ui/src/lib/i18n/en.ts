@@ -101,6 +101,8 @@ export const en = {
   "settings.connection.scimBaseUrl.placeholder": "Found by the app",
   "settings.connection.scimBaseUrl.help":
     "Leave empty and the app finds your Base URL by itself. Otherwise a full https:// address, which may contain {scim_id} and {organization_id}.",
+  "settings.connection.unfamiliarHost":
+    "{host} is not a Microsoft address: your sign-in and tokens go there. Use it only if your IT department gave it to you.",
   "settings.connection.locked": "Set by {variable}: change that variable to change this.",
   "settings.connection.save": "Save connection settings",
   "settings.connection.saving": "Saving…",

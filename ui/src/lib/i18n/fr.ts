@@ -105,6 +105,8 @@ export const fr: Messages = {
   "settings.connection.scimBaseUrl.placeholder": "Trouvée par l’application",
   "settings.connection.scimBaseUrl.help":
     "Laissez vide et l’application trouve elle-même votre URL de base. Sinon, une adresse https:// complète, qui peut contenir {scim_id} et {organization_id}.",
+  "settings.connection.unfamiliarHost":
+    "{host} n’est pas une adresse Microsoft\u00a0: votre connexion et vos jetons y sont envoyés. Ne l’utilisez que si votre service informatique vous l’a donnée.",
   "settings.connection.locked":
     "Défini par {variable}\u00a0: modifiez cette variable pour changer cette valeur.",
   "settings.connection.save": "Enregistrer les réglages de connexion",
