@@ -6,7 +6,11 @@
 //! the vault fails with a clear error: there is deliberately no fallback to a file.
 //!
 //! Secrets longer than [`CHUNK_CHARS`] are split across several entries, because Windows caps a
-//! credential blob at 2560 bytes of UTF-16 and Entra refresh tokens can be longer than that.
+//! credential blob at 2560 bytes of UTF-16 and Entra refresh tokens can be longer than that. The
+//! head entry names the parts' generation: a rewrite puts its parts under a new generation and
+//! switches the head last, so a crash or a second writer midway leaves the old value or the new
+//! one, whole, never parts of both. Parts of a generation no head names (a rewrite that crashed)
+//! are left behind; they hold a fragment of a secret, under this app's service.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -148,63 +152,113 @@ impl Vault {
     pub fn store(&self, account: &str, secret: &Secret) -> Result<(), VaultError> {
         self.writes.fetch_add(1, Ordering::Relaxed);
         let value = secret.expose_secret();
-        let previous_chunks = self.chunk_count(account)?;
+        let previous = self.chunk_head(account)?;
         if value.chars().count() <= CHUNK_CHARS {
             self.entry(account)?
                 .set_password(value)
                 .map_err(|e| classify(e, "saving a secret"))?;
         } else {
+            let head = ChunkHead {
+                generation: new_generation(),
+                count: 0,
+            };
             let chunks = split_chars(value, CHUNK_CHARS);
             for (index, chunk) in chunks.iter().enumerate() {
-                self.entry(&chunk_account(account, index + 1))?
+                self.entry(&head.part_account(account, index + 1))?
                     .set_password(chunk)
                     .map_err(|e| classify(e, "saving part of a secret"))?;
             }
-            // The head entry is written last: until then a reader still sees the old value whole.
-            let head = format!("{CHUNK_MARKER}{}", chunks.len());
+            let head = ChunkHead {
+                count: chunks.len(),
+                ..head
+            };
+            // The switch: until this write, a reader sees the old value whole.
             self.entry(account)?
-                .set_password(&head)
+                .set_password(&head.to_entry())
                 .map_err(|e| classify(e, "saving a secret"))?;
-            self.delete_chunks(account, chunks.len() + 1..=previous_chunks)?;
-            return Ok(());
         }
-        self.delete_chunks(account, 1..=previous_chunks)
+        // The new value is in place: the old parts are only clean-up. Another writer may be
+        // deleting the same ones at this moment, so a failure here does not undo the save.
+        if let Some(previous) = previous
+            && let Err(error) = self.delete_parts(account, &previous)
+        {
+            tracing::debug!(%error, "old parts of a secret were not all deleted");
+        }
+        Ok(())
     }
 
     /// Reads the secret saved under `account`, or `None` when there is none.
     pub fn read(&self, account: &str) -> Result<Option<Secret>, VaultError> {
-        let Some(head) = self.read_raw(account)? else {
-            return Ok(None);
-        };
-        let Some(count) = parse_chunk_head(account, &head)? else {
-            return Ok(Some(Secret::from(head)));
-        };
-        let mut whole = String::with_capacity(count * CHUNK_CHARS);
-        for index in 1..=count {
-            let part_account = chunk_account(account, index);
-            let mut part = self
-                .read_raw(&part_account)?
-                .ok_or_else(|| VaultError::Damaged {
+        // A writer may switch the head and delete the old parts between our reading the head and
+        // the parts (a part then reads as missing, or, on the Secret Service, as an item that
+        // vanished midway): when the head has changed meanwhile, the new one is read instead.
+        let mut attempts = 0;
+        loop {
+            let Some(raw) = self.read_raw(account)? else {
+                return Ok(None);
+            };
+            let Some(head) = parse_chunk_head(account, &raw)? else {
+                return Ok(Some(Secret::from(raw)));
+            };
+            let problem = match self.read_parts(account, &head) {
+                Ok(whole) => return Ok(Some(whole)),
+                Err(problem) => problem,
+            };
+            attempts += 1;
+            let head_moved = self.read_raw(account)?.as_deref() != Some(raw.as_str());
+            if !head_moved || attempts >= 3 {
+                return Err(problem.unwrap_or_else(|| VaultError::Damaged {
                     account: account.to_owned(),
-                    detail: format!("part {index} of {count} is missing"),
-                })?;
-            whole.push_str(&part);
-            zeroize::Zeroize::zeroize(&mut part);
+                    detail: format!("a part of {} is missing", head.count),
+                }));
+            }
         }
-        Ok(Some(Secret::from(whole)))
+    }
+
+    /// The parts of `head` joined; else the error reading one, or `None` when one is missing.
+    fn read_parts(&self, account: &str, head: &ChunkHead) -> Result<Secret, Option<VaultError>> {
+        let mut whole = zeroize::Zeroizing::new(String::with_capacity(head.count * CHUNK_CHARS));
+        for index in 1..=head.count {
+            let part = self
+                .read_raw(&head.part_account(account, index))
+                .map_err(Some)?
+                .ok_or(None)?;
+            whole.push_str(&zeroize::Zeroizing::new(part));
+        }
+        Ok(Secret::from(whole.as_str().to_owned()))
     }
 
     /// Deletes the secret under `account`. Returns whether there was one.
     pub fn delete(&self, account: &str) -> Result<bool, VaultError> {
         self.writes.fetch_add(1, Ordering::Relaxed);
-        let chunks = self.chunk_count(account)?;
+        let head = self.chunk_head(account)?;
         let existed = match self.entry(account)?.delete_credential() {
             Ok(()) => true,
             Err(keyring_core::Error::NoEntry) => false,
             Err(error) => return Err(classify(error, "deleting a secret")),
         };
-        self.delete_chunks(account, 1..=chunks)?;
+        if let Some(head) = head {
+            self.delete_parts(account, &head)?;
+        }
         Ok(existed)
+    }
+
+    /// Every account this app's service holds an entry for, parts of long values included, in
+    /// order. The Secret Service lists entries by service; Windows' and macOS' stores are searched
+    /// differently, and there this reports that it cannot list.
+    pub fn accounts(&self) -> Result<Vec<String>, VaultError> {
+        let spec = std::collections::HashMap::from([("service", self.service.as_str())]);
+        let entries = Entry::search_in_store(&self.store, &spec)
+            .map_err(|e| classify(e, "listing the app's entries"))?;
+        let mut accounts: Vec<String> = entries
+            .iter()
+            .filter_map(Entry::get_specifiers)
+            .filter(|(service, _)| *service == self.service)
+            .map(|(_, account)| account)
+            .collect();
+        accounts.sort();
+        accounts.dedup();
+        Ok(accounts)
     }
 
     /// [`Vault::open_native_with_service`] on a blocking thread: connecting to the Secret
@@ -264,21 +318,17 @@ impl Vault {
         }
     }
 
-    fn chunk_count(&self, account: &str) -> Result<usize, VaultError> {
+    fn chunk_head(&self, account: &str) -> Result<Option<ChunkHead>, VaultError> {
         match self.read_raw(account)? {
-            Some(head) => Ok(parse_chunk_head(account, &head)?.unwrap_or(0)),
-            None => Ok(0),
+            Some(raw) => parse_chunk_head(account, &raw),
+            None => Ok(None),
         }
     }
 
-    fn delete_chunks(
-        &self,
-        account: &str,
-        indexes: std::ops::RangeInclusive<usize>,
-    ) -> Result<(), VaultError> {
-        for index in indexes {
+    fn delete_parts(&self, account: &str, head: &ChunkHead) -> Result<(), VaultError> {
+        for index in 1..=head.count {
             match self
-                .entry(&chunk_account(account, index))?
+                .entry(&head.part_account(account, index))?
                 .delete_credential()
             {
                 Ok(()) | Err(keyring_core::Error::NoEntry) => {}
@@ -308,19 +358,51 @@ async fn off_runtime<T: Send + 'static>(
         })
 }
 
-fn chunk_account(account: &str, index: usize) -> String {
-    format!("{account}#{index}")
+/// What a chunked value's head entry says: the generation its parts were written under (empty
+/// for values written before generations existed, whose parts are `account#1`, `account#2`, …)
+/// and how many parts there are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ChunkHead {
+    generation: String,
+    count: usize,
 }
 
-fn parse_chunk_head(account: &str, head: &str) -> Result<Option<usize>, VaultError> {
-    let Some(count) = head.strip_prefix(CHUNK_MARKER) else {
+impl ChunkHead {
+    fn part_account(&self, account: &str, index: usize) -> String {
+        if self.generation.is_empty() {
+            format!("{account}#{index}")
+        } else {
+            format!("{account}#{}.{index}", self.generation)
+        }
+    }
+
+    fn to_entry(&self) -> String {
+        format!("{CHUNK_MARKER}{}:{}", self.generation, self.count)
+    }
+}
+
+/// A generation no other rewrite picks, even one running at the same moment in another process.
+fn new_generation() -> String {
+    format!("{:016x}", rand::random::<u64>())
+}
+
+fn parse_chunk_head(account: &str, head: &str) -> Result<Option<ChunkHead>, VaultError> {
+    let Some(rest) = head.strip_prefix(CHUNK_MARKER) else {
         return Ok(None);
     };
+    let (generation, count) = rest.split_once(':').unwrap_or(("", rest));
+    let generation_ok = generation.is_empty()
+        || (generation.len() == 16 && generation.bytes().all(|b| b.is_ascii_hexdigit()));
     count
         .parse::<usize>()
         .ok()
-        .filter(|count| (1..=64).contains(count))
-        .map(Some)
+        .filter(|count| generation_ok && (1..=64).contains(count))
+        .map(|count| {
+            Some(ChunkHead {
+                generation: generation.to_owned(),
+                count,
+            })
+        })
         .ok_or_else(|| VaultError::Damaged {
             account: account.to_owned(),
             detail: "its list of parts is unreadable".to_owned(),
@@ -395,6 +477,43 @@ fn native_store() -> keyring_core::Result<Arc<CredentialStore>> {
 mod tests {
     use super::*;
 
+    fn in_memory_vault() -> Vault {
+        let store: Arc<CredentialStore> = keyring_core::mock::Store::new().unwrap();
+        Vault {
+            store,
+            service: SERVICE.to_owned(),
+            writes: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    #[test]
+    fn a_long_value_saved_before_generations_is_read_and_replaced_whole() {
+        let vault = in_memory_vault();
+        // As earlier versions wrote it: the head counts the parts, which sit at `account#N`.
+        let set =
+            |account: &str, value: &str| vault.entry(account).unwrap().set_password(value).unwrap();
+        set("refresh:old", &format!("{CHUNK_MARKER}2"));
+        set("refresh:old#1", "first-half-");
+        set("refresh:old#2", "second-half");
+        let read = vault.read("refresh:old").unwrap().unwrap();
+        assert_eq!(read.expose_secret(), "first-half-second-half");
+
+        let long = "x".repeat(CHUNK_CHARS + 1);
+        vault
+            .store("refresh:old", &Secret::from(long.clone()))
+            .unwrap();
+        assert_eq!(
+            vault.read("refresh:old").unwrap().unwrap().expose_secret(),
+            long
+        );
+        for legacy in ["refresh:old#1", "refresh:old#2"] {
+            assert!(
+                vault.read_raw(legacy).unwrap().is_none(),
+                "{legacy} is left"
+            );
+        }
+    }
+
     #[test]
     fn splitting_keeps_every_character_in_order() {
         let value: String = "é".repeat(2500);
@@ -407,12 +526,28 @@ mod tests {
     #[test]
     fn chunk_heads_are_recognised_and_bounded() {
         assert_eq!(parse_chunk_head("a", "plain-token").unwrap(), None);
+        // Written before generations: parts a#1..a#3.
+        let legacy = parse_chunk_head("a", &format!("{CHUNK_MARKER}3"))
+            .unwrap()
+            .unwrap();
+        assert_eq!((legacy.generation.as_str(), legacy.count), ("", 3));
+        assert_eq!(legacy.part_account("a", 2), "a#2");
+        let head = ChunkHead {
+            generation: new_generation(),
+            count: 2,
+        };
         assert_eq!(
-            parse_chunk_head("a", &format!("{CHUNK_MARKER}3")).unwrap(),
-            Some(3)
+            parse_chunk_head("a", &head.to_entry()).unwrap(),
+            Some(head.clone())
         );
+        assert_eq!(
+            head.part_account("a", 1),
+            format!("a#{}.1", head.generation)
+        );
+        assert_ne!(new_generation(), new_generation());
         assert!(parse_chunk_head("a", &format!("{CHUNK_MARKER}0")).is_err());
         assert!(parse_chunk_head("a", &format!("{CHUNK_MARKER}x")).is_err());
+        assert!(parse_chunk_head("a", &format!("{CHUNK_MARKER}zz:2")).is_err());
     }
 
     #[test]

@@ -63,6 +63,9 @@ enum Event {
     WrongState,
 }
 
+/// How many ports to try before giving up on finding one free on both loopback addresses.
+const PORT_ATTEMPTS: usize = 10;
+
 /// Listening sockets on the loopback interface, on one port.
 #[derive(Debug)]
 pub(crate) struct LoopbackListener {
@@ -88,31 +91,56 @@ impl LoopbackListener {
     }
 
     pub(crate) async fn bind_on(ip: IpAddr) -> Result<LoopbackListener, AuthError> {
+        Self::bind_trying(ip, std::iter::repeat_n(0, PORT_ATTEMPTS)).await
+    }
+
+    /// Binds `ip` on the first of `ports` (0: one the system picks) where, for IPv4, `[::1]` can
+    /// be bound on the same port too, unless this computer has no IPv6 loopback at all. The
+    /// redirect says `localhost`, which browsers often try on `::1` first: with `[::1]:port` held
+    /// by another program, that program would receive the authorization code. So a port whose
+    /// IPv6 side is in use is given up for another, never used IPv4-only.
+    async fn bind_trying(
+        ip: IpAddr,
+        ports: impl IntoIterator<Item = u16>,
+    ) -> Result<LoopbackListener, AuthError> {
         ensure_loopback(SocketAddr::new(ip, 0))?;
         let failed = |error: std::io::Error| AuthError::ListenerFailed {
             message: error.to_string(),
         };
-        let first = TcpListener::bind(SocketAddr::new(ip, 0))
-            .await
-            .map_err(failed)?;
-        let address = first.local_addr().map_err(failed)?;
-        ensure_loopback(address)?;
-        let port = address.port();
-        let mut listeners = vec![first];
-        if ip.is_ipv4() {
-            match TcpListener::bind(SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), port)).await {
-                Ok(second) => match second.local_addr() {
-                    Ok(address) if address.ip().is_loopback() && address.port() == port => {
-                        listeners.push(second);
+        for candidate in ports {
+            let first = TcpListener::bind(SocketAddr::new(ip, candidate))
+                .await
+                .map_err(failed)?;
+            let address = first.local_addr().map_err(failed)?;
+            ensure_loopback(address)?;
+            let port = address.port();
+            let mut listeners = vec![first];
+            if ip.is_ipv4() {
+                let v6 = SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), port);
+                match TcpListener::bind(v6).await {
+                    Ok(second) => match second.local_addr() {
+                        Ok(address) if address.ip().is_loopback() && address.port() == port => {
+                            listeners.push(second);
+                        }
+                        _ => continue,
+                    },
+                    Err(error) if error.kind() == std::io::ErrorKind::AddrInUse => {
+                        tracing::debug!(port, "[::1] is taken on this port; trying another");
+                        continue;
                     }
-                    _ => {}
-                },
-                Err(error) => {
-                    tracing::debug!(%error, port, "no IPv6 loopback listener; IPv4 only");
+                    Err(error) => {
+                        // No IPv6 loopback here: no browser can reach ::1 either.
+                        tracing::debug!(%error, port, "no IPv6 loopback listener; IPv4 only");
+                    }
                 }
             }
+            return Ok(LoopbackListener { listeners, port });
         }
-        Ok(LoopbackListener { listeners, port })
+        Err(AuthError::ListenerFailed {
+            message: format!(
+                "no port was free on both 127.0.0.1 and [::1] after {PORT_ATTEMPTS} tries"
+            ),
+        })
     }
 
     pub(crate) fn port(&self) -> u16 {
@@ -528,5 +556,26 @@ mod tests {
             result.err().map(|e| e.code()),
             Some("entra.listener_failed")
         );
+    }
+
+    #[tokio::test]
+    async fn a_port_whose_ipv6_side_is_taken_is_given_up_for_one_free_on_both() {
+        // Another program holds [::1]:P, while 127.0.0.1:P is free.
+        let other_program = std::net::TcpListener::bind((Ipv6Addr::LOCALHOST, 0))
+            .expect("this machine has an IPv6 loopback (the test needs one)");
+        let taken = other_program.local_addr().unwrap().port();
+        let listener =
+            LoopbackListener::bind_trying(IpAddr::V4(Ipv4Addr::LOCALHOST), [taken, 0, 0])
+                .await
+                .unwrap();
+        assert_ne!(
+            listener.port(),
+            taken,
+            "it kept the port whose ::1 side is taken"
+        );
+        let addresses = listener.local_addrs();
+        assert!(addresses.iter().any(|a| a.is_ipv4()), "{addresses:?}");
+        assert!(addresses.iter().any(|a| a.is_ipv6()), "{addresses:?}");
+        assert!(addresses.iter().all(|a| a.port() == listener.port()));
     }
 }
