@@ -277,7 +277,7 @@ pub async fn copy_to_clipboard(
             .await?
             .map(|t| t.expose_secret().to_owned()),
         CopyTarget::BaseUrl => session
-            .journal()?
+            .journal_to_read()?
             .load()
             .map_err(|e| scim_wizard_setup::SetupError::from(e).to_ui())?
             .and_then(|journal| journal.scaleway)

@@ -3,7 +3,7 @@
 //! `scim-wizard-setup`; this only wires them to the window.
 
 use scim_wizard_sandbox::{Sandbox, SandboxConfig, SeedKeyKind};
-use scim_wizard_setup::journal::JournalStore;
+use scim_wizard_setup::journal::{JournalStore, SetupLock};
 use scim_wizard_setup::report::KeyAction;
 use scim_wizard_setup::scaleway_step::{
     ScalewaySession, ScalewaySettings, ScalewaySide, TokenOnlySession,
@@ -61,6 +61,9 @@ pub struct Session {
     /// Step 2 before Scaleway is connected (or the reverse order); moved into `engine` likewise.
     pub entra: Option<EntraSession>,
     pub engine: Option<SetupEngine>,
+    /// The real setup's lock across processes, taken when its journal is first used and held
+    /// until the app leaves real accounts or quits (`scim-wizard-cli` is then told who holds it).
+    pub setup_lock: Option<SetupLock>,
 }
 
 /// The in-process sandbox of the practice mode, and its demo key (never sent to the page).
@@ -100,6 +103,7 @@ impl Session {
                 sandbox,
                 journal_dir,
             });
+            self.setup_lock = None;
             self.vault = None;
             self.scaleway = None;
             self.token_only = None;
@@ -138,7 +142,22 @@ impl Session {
         Ok(vault)
     }
 
-    pub fn journal(&self) -> Result<JournalStore, UiError> {
+    /// The journal, to change the setup: for real accounts, the setup's lock is taken first
+    /// (and kept), so that `scim-wizard-cli` cannot change it at the same time.
+    pub fn journal(&mut self) -> Result<JournalStore, UiError> {
+        let store = self.journal_to_read()?;
+        if self.practice.is_none() && self.setup_lock.is_none() {
+            let lock = store
+                .lock("the Scaleway SCIM Wizard app")
+                .map_err(|error| scim_wizard_setup::SetupError::from(error).to_ui())?;
+            self.setup_lock = Some(lock);
+        }
+        Ok(store)
+    }
+
+    /// The journal, only to read it (the welcome screen's resume banner, a copy of the Base
+    /// URL): no lock, so opening the app while the CLI works on the setup shows it unfinished.
+    pub fn journal_to_read(&self) -> Result<JournalStore, UiError> {
         match &self.practice {
             Some(practice) => Ok(JournalStore::at(practice.journal_dir.path().to_path_buf())),
             None => JournalStore::default_location()

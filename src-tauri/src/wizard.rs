@@ -475,7 +475,7 @@ fn real_journal(session: &Session) -> Result<Option<Journal>, UiError> {
         return Ok(None);
     }
     session
-        .journal()?
+        .journal_to_read()?
         .load()
         .map_err(|e| SetupError::from(e).to_ui())
 }

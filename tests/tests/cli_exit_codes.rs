@@ -119,6 +119,53 @@ fn a_key_without_iam_rights_exits_with_3_and_changes_nothing() {
 }
 
 #[test]
+fn a_setup_another_program_is_changing_is_left_alone_and_the_holder_is_named() {
+    // The desktop app (or another CLI) holds the setup's lock: the CLI's data dir, as the
+    // journal's default location puts it under this test's XDG_DATA_HOME.
+    let cli = Cli::new();
+    let store =
+        scim_wizard_setup::journal::JournalStore::at(cli.home.path("data").join("scim-wizard"));
+    let held = store.lock("the Scaleway SCIM Wizard app").unwrap();
+    let logged = cli.sandbox.requests().len();
+    for command in [
+        &["apply", "--device-code", "--yes", "--json", "--no-keychain"][..],
+        &["rollback", "--yes", "--json"],
+        &["rotate-token", "--yes", "--json"],
+    ] {
+        let run = cli.run(command);
+        assert_eq!(run.code(), 3, "{command:?}: {}", run.describe());
+        let error = &run.summary()["error"];
+        assert_eq!(error["code"], "setup_in_use", "{error:#}");
+        let message = error["message"].as_str().unwrap();
+        assert!(
+            message.contains("the Scaleway SCIM Wizard app (process"),
+            "{message}"
+        );
+    }
+    assert!(
+        cli.sandbox.requests().len() == logged,
+        "the CLI called a service"
+    );
+    // Reading needs no lock.
+    let plan = cli.run(&["plan", "--device-code", "--json", "--no-keychain"]);
+    assert_ne!(
+        plan.summary()["error"]["code"],
+        "setup_in_use",
+        "{}",
+        plan.describe()
+    );
+    // Once the other program is done, the same command goes ahead.
+    drop(held);
+    let run = cli.run(&["rollback", "--device-code", "--yes", "--json"]);
+    assert_ne!(
+        run.summary()["error"]["code"],
+        "setup_in_use",
+        "{}",
+        run.describe()
+    );
+}
+
+#[test]
 fn no_scaleway_key_is_bad_usage() {
     let cli = Cli::new();
     let mut command = cli.command(&["plan", "--device-code", "--json", "--no-keychain"]);

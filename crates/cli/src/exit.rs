@@ -43,6 +43,7 @@ pub fn for_error(code: ErrorCode) -> u8 {
         | C::KeychainLocked
         | C::KeychainFailed
         | C::JournalFailed
+        | C::SetupInUse
         | C::ScalewayKeyRefused
         | C::ScalewayKeyExpired
         | C::ScalewayPermissionDenied
@@ -115,6 +116,7 @@ mod tests {
             (ErrorCode::SandboxUnavailable, REMOTE_REFUSED),
             (ErrorCode::JournalFailed, NEEDS_ADMIN),
             (ErrorCode::JournalMismatch, BAD_USAGE),
+            (ErrorCode::SetupInUse, NEEDS_ADMIN),
             (ErrorCode::ScalewayCredentialsNotFound, BAD_USAGE),
             (ErrorCode::ScalewayCredentialsInvalid, BAD_USAGE),
             (ErrorCode::ScalewayProfileUnknown, BAD_USAGE),

@@ -82,6 +82,17 @@ fn main() -> ExitCode {
     };
     let code = runtime.block_on(async {
         tokio::spawn(watch_signals(ctx.cancel.clone(), Arc::clone(&out)));
+        // The commands that change the setup hold its lock until they end; plan and status
+        // only read.
+        let _lock = match &run {
+            Run::Apply { .. } | Run::Rollback { .. } | Run::RotateToken => {
+                match sessions::lock_setup(name) {
+                    Ok(lock) => Some(lock),
+                    Err(failure) => return finish(&out, name, Err(failure)),
+                }
+            }
+            Run::Plan(_) | Run::Status => None,
+        };
         let result = match &run {
             Run::Plan(setup) => commands::plan(&ctx, setup).await,
             Run::Apply {

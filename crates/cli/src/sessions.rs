@@ -88,6 +88,14 @@ pub fn journal_store() -> Result<JournalStore, Failure> {
     JournalStore::default_location().map_err(|e| Failure::Setup(e.into()))
 }
 
+/// The setup's lock for this command's length, so that the desktop app or another
+/// `scim-wizard-cli` cannot change the same setup meanwhile.
+pub fn lock_setup(command: &str) -> Result<scim_wizard_setup::journal::SetupLock, Failure> {
+    journal_store()?
+        .lock(&format!("scim-wizard-cli {command}"))
+        .map_err(|e| Failure::Setup(e.into()))
+}
+
 pub fn load_journal(store: &JournalStore) -> Result<Option<Journal>, Failure> {
     store.load().map_err(|e| Failure::Setup(e.into()))
 }

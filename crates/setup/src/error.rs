@@ -27,6 +27,8 @@ pub enum ErrorCode {
     JournalFailed,
     /// The journal on disk belongs to another Organization or tenant.
     JournalMismatch,
+    /// Another program (the desktop app or `scim-wizard-cli`) is working on this setup now.
+    SetupInUse,
     /// No Scaleway credentials were found where we looked (scw config, environment).
     ScalewayCredentialsNotFound,
     /// The scw CLI configuration exists but cannot be used (unreadable, bad YAML).
@@ -104,7 +106,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for tests and for the UI's sentence table.
-    pub const ALL: [ErrorCode; 45] = [
+    pub const ALL: [ErrorCode; 46] = [
         Self::Internal,
         Self::InvalidInput,
         Self::NotReady,
@@ -114,6 +116,7 @@ impl ErrorCode {
         Self::SandboxUnavailable,
         Self::JournalFailed,
         Self::JournalMismatch,
+        Self::SetupInUse,
         Self::ScalewayCredentialsNotFound,
         Self::ScalewayCredentialsInvalid,
         Self::ScalewayProfileUnknown,
@@ -164,6 +167,7 @@ impl ErrorCode {
             Self::SandboxUnavailable => "sandbox_unavailable",
             Self::JournalFailed => "journal_failed",
             Self::JournalMismatch => "journal_mismatch",
+            Self::SetupInUse => "setup_in_use",
             Self::ScalewayCredentialsNotFound => "scaleway_credentials_not_found",
             Self::ScalewayCredentialsInvalid => "scaleway_credentials_invalid",
             Self::ScalewayProfileUnknown => "scaleway_profile_unknown",

@@ -170,6 +170,12 @@ impl SetupError {
                 "Sign in to that tenant to finish or roll back that setup first.",
                 false,
             ),
+            Self::Journal(JournalError::InUse { holder, .. }) => UiError::new(
+                C::SetupInUse,
+                format!("Another program is working on this setup right now: {holder}."),
+                "Let it finish, or close it, then try again. Two programs changing the same setup at once could create things twice.",
+                true,
+            ),
             Self::Preferences(error) => error.to_ui(),
             Self::Journal(error) => UiError::new(
                 C::JournalFailed,

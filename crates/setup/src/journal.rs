@@ -204,6 +204,21 @@ pub enum JournalError {
     },
     #[error("no data directory is known for this user")]
     NoDataDir,
+    #[error("the setup in {dir} is in use by {holder}")]
+    InUse { dir: PathBuf, holder: String },
+}
+
+/// The lock file, held while a program works on the setup; it stays empty (on Windows a locked
+/// file cannot be read by others).
+const LOCK_FILE: &str = "setup.lock";
+/// Who holds the lock, in words, written by the holder once it has the lock.
+const HOLDER_FILE: &str = "setup.lock-holder";
+
+/// The setup's lock across processes (the desktop app and `scim-wizard-cli` may run at once):
+/// held until this is dropped, released by the system if the process dies.
+#[derive(Debug)]
+pub struct SetupLock {
+    _file: std::fs::File,
 }
 
 /// Where journals live: the app's data dir, or an explicit one (tests, `SCIM_WIZARD_DATA_DIR`).
@@ -230,6 +245,43 @@ impl JournalStore {
 
     pub fn path(&self) -> PathBuf {
         self.dir.join(FILE_NAME)
+    }
+
+    /// Takes the setup's advisory lock for as long as the returned guard lives, or says who
+    /// holds it (`holder` is how this program names itself, e.g. "scim-wizard-cli apply").
+    pub fn lock(&self, holder: &str) -> Result<SetupLock, JournalError> {
+        let unwritable = |problem: String| JournalError::Unwritable {
+            dir: self.dir.clone(),
+            problem,
+        };
+        std::fs::create_dir_all(&self.dir).map_err(|e| unwritable(e.to_string()))?;
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(self.dir.join(LOCK_FILE))
+            .map_err(|e| unwritable(e.to_string()))?;
+        match file.try_lock() {
+            Ok(()) => {
+                let words = format!("{holder} (process {})", std::process::id());
+                // Only informative: a failure to write it does not matter to the lock.
+                let _ = std::fs::write(self.dir.join(HOLDER_FILE), words);
+                Ok(SetupLock { _file: file })
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let holder = std::fs::read_to_string(self.dir.join(HOLDER_FILE))
+                    .ok()
+                    .map(|words| words.trim().chars().take(200).collect::<String>())
+                    .filter(|words| !words.is_empty())
+                    .unwrap_or_else(|| "another program".to_owned());
+                Err(JournalError::InUse {
+                    dir: self.dir.clone(),
+                    holder,
+                })
+            }
+            Err(std::fs::TryLockError::Error(error)) => Err(unwritable(error.to_string())),
+        }
     }
 
     /// The journal, or `None` when no setup was started.
@@ -314,6 +366,25 @@ pub fn check_tenant(journal: &Journal, tenant_id: &str) -> Result<(), JournalErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_second_holder_is_told_who_has_the_setup_until_it_is_let_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = JournalStore::at(dir.path().join("data"));
+        let first = store.lock("scim-wizard-cli apply").unwrap();
+        let Err(JournalError::InUse { holder, .. }) = store.lock("the app") else {
+            panic!("a second lock was granted while the first is held");
+        };
+        assert_eq!(
+            holder,
+            format!("scim-wizard-cli apply (process {})", std::process::id())
+        );
+        drop(first);
+        let again = store.lock("the app").unwrap();
+        drop(again);
+        // The journal itself is untouched by locking.
+        assert!(store.load().unwrap().is_none());
+    }
 
     #[test]
     fn saves_and_loads_atomically_and_leaves_no_temp_file() {

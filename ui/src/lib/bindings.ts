@@ -496,6 +496,8 @@ export type ErrorCode =
 "journal_failed" | 
 /**  The journal on disk belongs to another Organization or tenant. */
 "journal_mismatch" | 
+/**  Another program (the desktop app or `scim-wizard-cli`) is working on this setup now. */
+"setup_in_use" | 
 /**  No Scaleway credentials were found where we looked (scw config, environment). */
 "scaleway_credentials_not_found" | 
 /**  The scw CLI configuration exists but cannot be used (unreadable, bad YAML). */

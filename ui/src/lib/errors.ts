@@ -31,6 +31,7 @@ export const ERROR_SENTENCES: Readonly<Record<ErrorCode, ErrorSentence>> = {
   },
   journal_failed: { message: "error.message.journal_failed", hint: "error.hint.journal_failed" },
   journal_mismatch: { message: "error.message.journal_mismatch", hint: "error.hint.journal_mismatch" },
+  setup_in_use: { message: "error.message.setup_in_use", hint: "error.hint.setup_in_use" },
   scaleway_credentials_not_found: {
     message: "error.message.scaleway_credentials_not_found",
     hint: "error.hint.scaleway_credentials_not_found",

@@ -463,6 +463,9 @@ export const en = {
     "An unfinished setup for another Scaleway Organization is on this computer.",
   "error.hint.journal_mismatch":
     "Finish or undo that setup first, or connect with that Organization’s key.",
+  "error.message.setup_in_use": "Another program is working on this setup right now.",
+  "error.hint.setup_in_use":
+    "Let it finish, or close it (another window of this app, or scim-wizard-cli), then try again.",
   "error.message.scaleway_credentials_not_found": "No Scaleway CLI settings were found on this computer.",
   "error.hint.scaleway_credentials_not_found":
     "Type your secret key and Organization ID instead, or set up the Scaleway CLI first (command scw init).",

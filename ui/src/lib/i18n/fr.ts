@@ -496,6 +496,9 @@ export const fr: Messages = {
     "Une configuration inachevée pour une autre Organisation Scaleway se trouve sur cet ordinateur.",
   "error.hint.journal_mismatch":
     "Terminez ou annulez d’abord cette configuration, ou connectez-vous avec la clé de cette Organisation.",
+  "error.message.setup_in_use": "Un autre programme travaille en ce moment sur cette configuration.",
+  "error.hint.setup_in_use":
+    "Attendez qu’il ait fini, ou fermez-le (une autre fenêtre de cette application, ou scim-wizard-cli), puis réessayez.",
   "error.message.scaleway_credentials_not_found":
     "Aucun réglage de la CLI Scaleway n’a été trouvé sur cet ordinateur.",
   "error.hint.scaleway_credentials_not_found":
