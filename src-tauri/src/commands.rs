@@ -196,6 +196,18 @@ pub async fn scim_mint_token(
         .await?)
 }
 
+/// "Try the keychain again" for a token the keychain refused right after it was made (it is
+/// held in memory until then).
+#[tauri::command]
+#[specta::specta]
+pub async fn scim_keep_token_in_keychain(state: State<'_, AppState>) -> Result<(), UiError> {
+    let mut session = state.inner.lock().await;
+    Ok(session
+        .scaleway_mut(KeyAction::CreateToken)?
+        .store_token_in_keychain()
+        .await?)
+}
+
 /// Checks and keeps a Base URL pasted from the Scaleway console.
 #[tauri::command]
 #[specta::specta]

@@ -28,6 +28,7 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::scim_enable,
             commands::scim_delete_token,
             commands::scim_mint_token,
+            commands::scim_keep_token_in_keychain,
             commands::scim_set_base_url,
             commands::scim_use_existing,
             commands::copy_to_clipboard,

@@ -381,8 +381,14 @@ fn render_apply(report: &ApplyReport, changed: &[&str]) -> String {
     if let Some(proof) = &report.proof {
         text.push_str(&format!("\n{}", proof.message));
     }
-    if report.token.as_ref().is_some_and(|t| !t.stored_in_keychain) {
-        text.push_str("\nThe SCIM token was only sent to Entra: it is not stored anywhere else.");
+    match report.token.as_ref() {
+        Some(token) if token.keychain_problem.is_some() => text.push_str(
+            "\nYour keychain refused the SCIM token: it was given to Entra, which uses it, but it is not kept on this computer.",
+        ),
+        Some(token) if !token.stored_in_keychain => {
+            text.push_str("\nThe SCIM token was only sent to Entra: it is not stored anywhere else.")
+        }
+        _ => {}
     }
     text
 }

@@ -249,22 +249,25 @@ fn decide_on_status(response: &RawResponse, idempotency: Idempotency) -> Next {
         server_delay: response.retry_after,
     };
     match (response.status.as_u16(), idempotency) {
-        (429 | 503, _) => retry(),
+        (429, _) | (503, Idempotency::Idempotent) => retry(),
+        // A create is resent as is only when it was turned away: a 503 with Retry-After.
+        (503, Idempotency::NotIdempotent) if response.retry_after.is_some() => retry(),
         (500 | 502 | 504, Idempotency::Idempotent) => retry(),
         _ => Next::Stop,
     }
 }
 
 /// Turns the last attempt into the loop's result, applying the "never repeat a POST that may
-/// have succeeded" rule to statuses too: a 502/504 from the gateway on a POST says nothing about
-/// whether the backend acted.
+/// have succeeded" rule to statuses too: a 5xx on a POST (a gateway's 502/504, a 500 from the
+/// service, a 503 that gave no Retry-After) says nothing about whether the backend acted.
 fn finish(attempt: Attempt, idempotency: Idempotency) -> Result<RawResponse, TransportFailure> {
     match attempt {
         Attempt::Response(response) => {
-            let gateway_lost_track = matches!(response.status.as_u16(), 502 | 504);
-            if gateway_lost_track && idempotency == Idempotency::NotIdempotent {
+            let turned_away = response.status.as_u16() == 503 && response.retry_after.is_some();
+            let maybe_done = response.status.is_server_error() && !turned_away;
+            if maybe_done && idempotency == Idempotency::NotIdempotent {
                 Err(TransportFailure::OutcomeUnknown {
-                    detail: format!("the gateway answered HTTP {}", response.status.as_u16()),
+                    detail: format!("Scaleway answered HTTP {}", response.status.as_u16()),
                 })
             } else {
                 Ok(response)
@@ -514,8 +517,16 @@ mod tests {
             assert!(retries(status, Idempotency::Idempotent), "{status}");
         }
         assert!(retries(429, Idempotency::NotIdempotent));
-        assert!(retries(503, Idempotency::NotIdempotent));
-        for status in [500, 502, 504, 400, 401, 403, 404, 409] {
+        // A create is resent on 503 only when it was turned away (a Retry-After).
+        let turned_away = RawResponse {
+            retry_after: Some(Duration::from_secs(1)),
+            ..response(503)
+        };
+        assert!(matches!(
+            decide_on_status(&turned_away, Idempotency::NotIdempotent),
+            Next::Retry { .. }
+        ));
+        for status in [500, 502, 503, 504, 400, 401, 403, 404, 409] {
             assert!(!retries(status, Idempotency::NotIdempotent), "{status}");
         }
         assert!(matches!(
@@ -523,6 +534,15 @@ mod tests {
             Err(TransportFailure::OutcomeUnknown { .. })
         ));
         assert!(finish(Attempt::Response(response(504)), Idempotency::Idempotent).is_ok());
-        assert!(finish(Attempt::Response(response(500)), Idempotency::NotIdempotent).is_ok());
+        for status in [500, 503] {
+            assert!(matches!(
+                finish(
+                    Attempt::Response(response(status)),
+                    Idempotency::NotIdempotent
+                ),
+                Err(TransportFailure::OutcomeUnknown { .. })
+            ));
+        }
+        assert!(finish(Attempt::Response(response(400)), Idempotency::NotIdempotent).is_ok());
     }
 }

@@ -680,6 +680,8 @@ fn preflight_sentence(report: &PreflightReport) -> String {
 fn token_sentence(mint: &MintOutcome) -> String {
     let kept = if mint.stored_in_keychain {
         "kept in your keychain"
+    } else if mint.keychain_problem.is_some() {
+        "held in memory: your keychain refused it"
     } else {
         "not stored (as you chose)"
     };

@@ -292,7 +292,17 @@ impl SetupEngine {
                 vault.probe_async().await?;
                 r.checkpoint()?;
                 let created = scaleway.create_scim_token(&scim_id).await?;
-                vault.store_async(&staging, &created.bearer_token).await?;
+                if let Err(refused) = vault.store_async(&staging, &created.bearer_token).await {
+                    // The keychain refused the new token before Entra had it: nothing uses it
+                    // yet, and it could not be kept safe while Entra switches, so it is deleted
+                    // at once. The old token is untouched and keeps working.
+                    return Err(match scaleway.delete_scim_token(&created.token.id).await {
+                        Ok(()) | Err(ScalewayError::NotFound { .. }) => refused.into(),
+                        Err(_) => SetupError::TokenLost {
+                            token_ids: vec![created.token.id.clone()],
+                        },
+                    });
+                }
                 let rotation = RotationRecord {
                     new_token_id: created.token.id.clone(),
                     old_token_id: scaleway_record.token.as_ref().and_then(|t| t.id.clone()),

@@ -213,6 +213,10 @@ pub struct MintOutcome {
     /// True when no new token was minted because this setup already had one.
     pub resumed: bool,
     pub stored_in_keychain: bool,
+    /// Set when the keychain refused the token right after Scaleway made it: the token is kept
+    /// in this app's memory (it is never shown again by Scaleway), Entra can still be given it,
+    /// and the admin can copy it, reveal it, or try the keychain again.
+    pub keychain_problem: Option<crate::error::UiError>,
 }
 
 /// Whether a new token goes into the OS keychain.
@@ -587,15 +591,34 @@ impl ScalewaySession {
         let started = Utc::now();
         self.update_journal(|record| record.mint_started_at = Some(started))?;
 
-        let created = self.client.create_scim_token(&scim.id).await?;
-        if let Some(vault) = &vault {
-            vault
+        let created = match self.client.create_scim_token(&scim.id).await {
+            Ok(created) => created,
+            // Scaleway may have made it: look, never mint again in the dark.
+            Err(error @ ScalewayError::OutcomeUnknown { .. }) => {
+                return Err(self
+                    .find_lost_mint(&scim, started)
+                    .await?
+                    .unwrap_or_else(|| error.into()));
+            }
+            Err(error) => {
+                // A definite refusal: nothing was made.
+                self.update_journal(|record| record.mint_started_at = None)?;
+                return Err(error.into());
+            }
+        };
+        // The one copy of the token is `created`: whatever the keychain says, it is kept.
+        let keychain_problem = match &vault {
+            Some(vault) => vault
                 .store_async(
                     &scim_token_account(&self.organization_id),
                     &created.bearer_token,
                 )
-                .await?;
-        } else {
+                .await
+                .err(),
+            None => None,
+        };
+        let in_keychain = vault.is_some() && keychain_problem.is_none();
+        if !in_keychain {
             self.unsaved_token = Some(Secret::from(
                 created.bearer_token.expose_secret().to_owned(),
             ));
@@ -607,8 +630,9 @@ impl ScalewaySession {
                 minted_by_us: true,
                 created_at: token.created_at,
                 expires_at: token.expires_at,
-                in_keychain: vault.is_some(),
+                in_keychain,
             });
+            record.mint_started_at = None;
         })?;
         self.enabled_just_now = false;
         let base_url = self.discover_base_url(&scim, &created.bearer_token).await?;
@@ -616,8 +640,43 @@ impl ScalewaySession {
             token: summary_of(&created.token, true),
             base_url,
             resumed: false,
-            stored_in_keychain: vault.is_some(),
+            stored_in_keychain: in_keychain,
+            keychain_problem: keychain_problem.map(crate::error::UiError::from),
         })
+    }
+
+    /// The token is held only in memory (the admin chose not to store it, or the keychain
+    /// refused it): tries the keychain again. On success the token is kept there like any other.
+    pub async fn store_token_in_keychain(&mut self) -> Result<(), SetupError> {
+        let token = self
+            .unsaved_token
+            .as_ref()
+            .map(|t| Secret::from(t.expose_secret().to_owned()))
+            .ok_or(SetupError::NotReady(
+                "there is no token waiting for the keychain",
+            ))?;
+        let vault = self
+            .vault
+            .as_ref()
+            .ok_or(SetupError::NotReady("no keychain is available"))?
+            .reconnect_async()
+            .await?;
+        vault
+            .store_async(&scim_token_account(&self.organization_id), &token)
+            .await?;
+        self.vault = Some(vault);
+        self.unsaved_token = None;
+        self.update_journal(|record| {
+            if let Some(token) = record.token.as_mut() {
+                token.in_keychain = true;
+            }
+        })?;
+        Ok(())
+    }
+
+    /// True while the setup's token exists only in this app's memory.
+    pub fn token_only_in_memory(&self) -> bool {
+        self.unsaved_token.is_some()
     }
 
     /// Checks a Base URL the admin pasted with the token we hold, and records it.
@@ -708,6 +767,14 @@ impl ScalewaySession {
                 let ids: Vec<String> = record.token.iter().filter_map(|t| t.id.clone()).collect();
                 return Err(SetupError::TokenLost { token_ids: ids });
             }
+            // A mint began and never ended (its answer lost, or a crash before the keychain):
+            // what Scaleway made since is looked for before anything is minted again.
+            if record.token.is_none()
+                && let Some(started) = record.mint_started_at
+                && let Some(lost) = self.find_lost_mint(scim, started).await?
+            {
+                return Err(lost);
+            }
             return Ok(None);
         };
         let live = self.client.list_scim_tokens(&scim.id).await?;
@@ -736,18 +803,23 @@ impl ScalewaySession {
                     .delete_async(&scim_token_account(&self.organization_id))
                     .await?;
             }
-            self.update_journal(|record| record.token = None)?;
+            self.update_journal(|record| {
+                record.token = None;
+                record.mint_started_at = None;
+            })?;
             return Ok(None);
         };
         let id = token.id.clone();
+        let in_keychain = self.unsaved_token.is_none();
         self.update_journal(|record| {
             record.token = Some(TokenRecord {
                 id: Some(id),
                 minted_by_us: true,
                 created_at: token.created_at,
                 expires_at: token.expires_at,
-                in_keychain: true,
+                in_keychain,
             });
+            record.mint_started_at = None;
         })?;
         let base_url = match record.base_url.clone() {
             Some(url) => Some(url),
@@ -757,13 +829,56 @@ impl ScalewaySession {
             token: summary_of(&token, true),
             base_url,
             resumed: true,
-            stored_in_keychain: true,
+            stored_in_keychain: in_keychain,
+            keychain_problem: None,
         }))
     }
 
     /// Reads the journal afresh on every change, never a copy kept from before an await: during
     /// `apply_all` the Entra branch records its progress (the app, the job) in the same file
     /// while this session awaits Scaleway, and saving an older copy would erase those records.
+    /// After a mint whose answer was lost, or that a crash cut short before its token reached
+    /// the keychain: the tokens Scaleway made since `started` (a few seconds of clock skew
+    /// allowed). One is ours, and its secret is gone for good: it is recorded, so a rollback
+    /// deletes it, and reported with its id. None means nothing was made, and minting may go on.
+    async fn find_lost_mint(
+        &self,
+        scim: &Scim,
+        started: DateTime<Utc>,
+    ) -> Result<Option<SetupError>, SetupError> {
+        let live = self.client.list_scim_tokens(&scim.id).await?;
+        let since = started - chrono::Duration::seconds(5);
+        let made: Vec<&ScimToken> = live
+            .iter()
+            .filter(|t| t.created_at.is_some_and(|created| created >= since))
+            .collect();
+        match made.as_slice() {
+            [] => {
+                self.update_journal(|record| record.mint_started_at = None)?;
+                Ok(None)
+            }
+            [only] => {
+                let token = (*only).clone();
+                self.update_journal(|record| {
+                    record.token = Some(TokenRecord {
+                        id: Some(token.id.clone()),
+                        minted_by_us: true,
+                        created_at: token.created_at,
+                        expires_at: token.expires_at,
+                        in_keychain: false,
+                    });
+                    record.mint_started_at = None;
+                })?;
+                Ok(Some(SetupError::TokenLost {
+                    token_ids: vec![only.id.clone()],
+                }))
+            }
+            several => Ok(Some(SetupError::TokenLost {
+                token_ids: several.iter().map(|t| t.id.clone()).collect(),
+            })),
+        }
+    }
+
     fn update_journal(&self, change: impl FnOnce(&mut ScalewayRecord)) -> Result<(), SetupError> {
         let loaded = self.journal.load()?;
         self.save_journal(loaded, change)

@@ -268,6 +268,25 @@ impl Vault {
         off_runtime(move || Self::open_native_with_service(&service)).await
     }
 
+    /// The same vault connected afresh to the platform's store: after a refusal, the keychain
+    /// service may have been restarted or unlocked since, and an old connection's session with
+    /// it may be gone.
+    pub async fn reconnect_async(&self) -> Result<Self, VaultError> {
+        let service = self.service.clone();
+        let writes = Arc::clone(&self.writes);
+        off_runtime(move || {
+            let store = native_store().map_err(|error| VaultError::Unavailable {
+                detail: describe(&error),
+            })?;
+            Ok(Self {
+                store,
+                service,
+                writes,
+            })
+        })
+        .await
+    }
+
     /// [`Vault::probe`] on a blocking thread (see [`Vault::read_async`]).
     pub async fn probe_async(&self) -> Result<(), VaultError> {
         let vault = self.clone();

@@ -682,6 +682,83 @@ async fn replication_lag_throttling_and_a_lying_instantiate_still_give_one_of_ea
 
 #[tokio::test]
 #[ignore = "needs a Secret Service: run through `make test`"]
+async fn creates_whose_answer_is_lost_or_a_5xx_are_looked_for_never_made_twice() {
+    // Each create is carried out, then its answer is lost (the connection drops), or it is
+    // answered 503 without Retry-After: the engine looks (SCIM by GET, the app by its unique
+    // name, the job by listing) and creates only what is absent.
+    let faults: FaultPlan = "scaleway.enable_scim:drop_after,nth=1;\
+         graph.instantiate:drop_after,nth=1;\
+         graph.create_job:drop_after,nth=1;\
+         graph.assign:status=503,nth=1"
+        .parse()
+        .unwrap();
+    let fx = Fixture::start(SandboxConfig::default().with_faults(faults), true).await;
+    let mut engine = fx.engine(fx.options(&["adele.vance"])).await;
+    let first = engine.apply_all(&CancellationToken::new()).await;
+    // The 503 on the assignment may have been done: if the engine did not find it, a second
+    // run finds what the first did and adds only what is missing.
+    let report = match first {
+        Ok(report) => report,
+        Err(error) => {
+            assert_eq!(
+                error.to_ui().code,
+                ErrorCode::GraphOutcomeUnknown,
+                "{error:?}"
+            );
+            let mut engine = fx.engine(fx.options(&["adele.vance"])).await;
+            engine.apply_all(&CancellationToken::new()).await.unwrap()
+        }
+    };
+    assert!(report.proof.unwrap().verified);
+    assert_one_of_each(&fx.snapshot().await, 1);
+    let requests = fx.requests().await;
+    for route in [
+        "scaleway.enable_scim",
+        "graph.instantiate",
+        "graph.create_job",
+    ] {
+        let sent = requests.iter().filter(|e| e["route"] == route).count();
+        assert_eq!(sent, 1, "{route} was sent again");
+    }
+    fx.cleanup();
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+async fn a_token_whose_answer_is_lost_is_found_by_listing_and_never_minted_again() {
+    let faults: FaultPlan = "scaleway.create_scim_token:drop_after,nth=1"
+        .parse()
+        .unwrap();
+    let fx = Fixture::start(SandboxConfig::default().with_faults(faults), true).await;
+    let mut engine = fx.engine(fx.options(&["adele.vance"])).await;
+    let error = engine
+        .apply_all(&CancellationToken::new())
+        .await
+        .unwrap_err();
+    // Scaleway made it but its secret never arrived: the admin is told, with its id.
+    assert_eq!(error.to_ui().code, ErrorCode::ScimTokenLost, "{error:?}");
+    let tokens = fx.snapshot().await["tokens"].as_array().unwrap().len();
+    assert_eq!(tokens, 1, "exactly the one token Scaleway made");
+    // Running again does not mint a second one while the lost one is there.
+    let mut engine = fx.engine(fx.options(&["adele.vance"])).await;
+    let again = engine
+        .apply_all(&CancellationToken::new())
+        .await
+        .unwrap_err();
+    assert_eq!(again.to_ui().code, ErrorCode::ScimTokenLost, "{again:?}");
+    assert_eq!(fx.snapshot().await["tokens"].as_array().unwrap().len(), 1);
+    let mints = fx
+        .requests()
+        .await
+        .iter()
+        .filter(|e| e["route"] == "scaleway.create_scim_token")
+        .count();
+    assert_eq!(mints, 1);
+    fx.cleanup();
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: run through `make test`"]
 async fn plan_writes_nothing_and_a_second_apply_changes_nothing() {
     let fx = Fixture::start(SandboxConfig::default(), true).await;
     let mut engine = fx.engine(fx.options(&["adele.vance"])).await;

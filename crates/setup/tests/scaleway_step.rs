@@ -21,6 +21,7 @@ use url::Url;
 struct Fixture {
     sandbox: Sandbox,
     vault: Vault,
+    service: String,
     dir: tempfile::TempDir,
 }
 
@@ -37,8 +38,13 @@ impl Fixture {
         Self {
             sandbox,
             vault,
+            service,
             dir: tempfile::tempdir().unwrap(),
         }
+    }
+
+    fn service(&self) -> String {
+        self.service.clone()
     }
 
     fn settings(&self) -> ScalewaySettings {
@@ -460,10 +466,13 @@ async fn a_restart_after_minting_resumes_with_the_same_token() {
     assert_eq!(again.token.id, first.token.id);
     assert_eq!(live_token_count(&f.state().await), 1);
 
-    // A crash between the keychain write and the journal write: the journal lost the id.
+    // A crash between the keychain write and the journal write: the journal has only the
+    // time the mint started, not the token's id.
     let store = f.journal();
     let mut journal = store.load().unwrap().unwrap();
-    journal.scaleway.as_mut().unwrap().token = None;
+    let record = journal.scaleway.as_mut().unwrap();
+    record.token = None;
+    record.mint_started_at = first.token.created_at;
     store.save(&journal).unwrap();
     let (mut session, _) = f.connect(f.typed(SeedKeyKind::Owner)).await.unwrap();
     let third = session.mint_token(KeychainChoice::Store).await.unwrap();
@@ -724,4 +733,116 @@ async fn a_journal_for_another_organization_is_refused() {
     let error = f.connect(other).await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::JournalMismatch);
     f.cleanup();
+}
+
+/// The keychain refuses the token right after Scaleway made it: the token is kept in memory,
+/// never minted twice, and goes to the keychain when the admin tries again. The keychain is
+/// locked and restarted on the way, so this runs in a D-Bus session of its own, with a
+/// gnome-keyring of its own (`keychain_refusal_child`).
+#[test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+fn a_keychain_that_refuses_the_new_token_loses_nothing() {
+    let home = tempfile::tempdir().unwrap();
+    let exe = std::env::current_exe().unwrap();
+    let script = r#"printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+exec "$0" --exact keychain_refusal_child --include-ignored --nocapture --test-threads 1"#;
+    let output = std::process::Command::new("dbus-run-session")
+        .args(["--", "bash", "-c", script])
+        .arg(&exe)
+        .env("SCIM_WIZARD_KEYCHAIN_CHILD", "1")
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_RUNTIME_DIR", home.path())
+        // No display: a locked keychain must fail, not raise an unlock prompt.
+        .env_remove("DISPLAY")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .output()
+        .expect("dbus-run-session: run through `make test`");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && stdout.contains("KEYCHAIN-REFUSAL-CHECKED"),
+        "{stdout}\n{stderr}"
+    );
+}
+
+/// What `gnome-keyring-daemon` of this session is asked to do, from the shell.
+fn keyring(script: &str) {
+    let status = std::process::Command::new("bash")
+        .args(["-c", script])
+        .status()
+        .unwrap();
+    assert!(status.success(), "{script}");
+}
+
+#[tokio::test]
+#[ignore = "helper of a_keychain_that_refuses_the_new_token_loses_nothing"]
+async fn keychain_refusal_child() {
+    if std::env::var_os("SCIM_WIZARD_KEYCHAIN_CHILD").is_none() {
+        return;
+    }
+    // The mint takes a while: the keychain is locked meanwhile (after the app's probe).
+    let f = Fixture::with_config(
+        SandboxConfig::default()
+            .with_faults("scaleway.create_scim_token:latency=1500".parse().unwrap()),
+    )
+    .await;
+    let (mut session, _) = f.connect(f.typed(SeedKeyKind::Owner)).await.unwrap();
+    session.enable_scim().await.unwrap();
+    let minting = tokio::spawn(async move {
+        let outcome = session.mint_token(KeychainChoice::Store).await;
+        (outcome, session)
+    });
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    keyring(
+        "gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedesktop/secrets \
+         --method org.freedesktop.Secret.Service.Lock \"['/org/freedesktop/secrets/collection/login']\" >/dev/null",
+    );
+    let (outcome, mut session) = minting.await.unwrap();
+    let outcome = outcome.expect("a keychain refusal is not a failed mint");
+    assert!(!outcome.stored_in_keychain);
+    let problem = outcome.keychain_problem.expect("the refusal is said");
+    assert_eq!(problem.code, ErrorCode::KeychainLocked, "{problem:?}");
+    assert!(session.token_only_in_memory());
+
+    // The token is the one Scaleway made, and it works.
+    let token = session.token().await.unwrap().expect("kept in memory");
+    let base_url = outcome.base_url.expect("the Base URL was found with it");
+    let status = reqwest::Client::new()
+        .get(format!("{base_url}/Users?count=1"))
+        .bearer_auth(token.expose_secret())
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 200);
+
+    // Asking again does not mint a second one while the first is held.
+    let again = session.mint_token(KeychainChoice::Store).await.unwrap();
+    assert!(again.resumed);
+    assert_eq!(again.token.id, outcome.token.id);
+    assert_eq!(live_token_count(&f.state().await), 1);
+
+    // Still locked: trying the keychain again says so, and the token stays.
+    let error = session.store_token_in_keychain().await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::KeychainLocked);
+    assert!(session.token_only_in_memory());
+
+    // The keychain is back (restarted, unlocked): "try the keychain again" keeps it there.
+    keyring(
+        "printf pw | gnome-keyring-daemon --replace --unlock --components=secrets >/dev/null 2>&1",
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    session.store_token_in_keychain().await.unwrap();
+    assert!(!session.token_only_in_memory());
+    let kept = Vault::open_native_with_service_async(&f.service())
+        .await
+        .unwrap()
+        .read(&scim_token_account(&f.org()))
+        .unwrap()
+        .expect("in the keychain now");
+    assert_eq!(kept.expose_secret(), token.expose_secret());
+    let journal = f.journal().load().unwrap().unwrap();
+    assert!(journal.scaleway.unwrap().token.unwrap().in_keychain);
+    println!("KEYCHAIN-REFUSAL-CHECKED");
 }

@@ -25,6 +25,11 @@ export const commands = {
 	 *  checks the Base URL.
 	 */
 	scimMintToken: (storeInKeychain: boolean) => typedError<MintOutcome_Serialize, UiError>(__TAURI_INVOKE("scim_mint_token", { storeInKeychain })),
+	/**
+	 *  "Try the keychain again" for a token the keychain refused right after it was made (it is
+	 *  held in memory until then).
+	 */
+	scimKeepTokenInKeychain: () => typedError<null, UiError>(__TAURI_INVOKE("scim_keep_token_in_keychain")),
 	/**  Checks and keeps a Base URL pasted from the Scaleway console. */
 	scimSetBaseUrl: (baseUrl: string) => typedError<string, UiError>(__TAURI_INVOKE("scim_set_base_url", { baseUrl })),
 	/**
@@ -706,6 +711,12 @@ export type MintOutcome_Deserialize = {
 	/**  True when no new token was minted because this setup already had one. */
 	resumed: boolean,
 	stored_in_keychain: boolean,
+	/**
+	 *  Set when the keychain refused the token right after Scaleway made it: the token is kept
+	 *  in this app's memory (it is never shown again by Scaleway), Entra can still be given it,
+	 *  and the admin can copy it, reveal it, or try the keychain again.
+	 */
+	keychain_problem?: UiError | null,
 };
 
 /**  What minting (or resuming) produced. */
@@ -716,6 +727,12 @@ export type MintOutcome_Serialize = {
 	/**  True when no new token was minted because this setup already had one. */
 	resumed: boolean,
 	stored_in_keychain: boolean,
+	/**
+	 *  Set when the keychain refused the token right after Scaleway made it: the token is kept
+	 *  in this app's memory (it is never shown again by Scaleway), Entra can still be given it,
+	 *  and the admin can copy it, reveal it, or try the keychain again.
+	 */
+	keychain_problem: UiError | null,
 };
 
 /**

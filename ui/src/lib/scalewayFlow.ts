@@ -38,6 +38,9 @@ export type FlowState = {
   /** True when no new token was needed because this setup already had one. */
   readonly resumed: boolean;
   readonly storedInKeychain: boolean;
+  /** The keychain refused the token right after it was made: Rust holds it in memory, and the
+   *  admin can copy it, reveal it or try the keychain again. */
+  readonly keychainProblem: UiError | null;
   /** A Base URL that Rust has checked against the SCIM endpoint with the token. */
   readonly baseUrl: string | null;
   /** True after "I already have a token and Base URL". */
@@ -57,6 +60,7 @@ export function initialFlow(practice: boolean): FlowState {
     token: null,
     resumed: false,
     storedInKeychain: false,
+    keychainProblem: null,
     baseUrl: null,
     manual: false,
     keychainUnavailable: false,
@@ -109,6 +113,7 @@ export function minted(state: FlowState, outcome: MintOutcome): FlowState {
     token: outcome.token,
     resumed: outcome.resumed,
     storedInKeychain: outcome.stored_in_keychain,
+    keychainProblem: outcome.keychain_problem,
     baseUrl,
     view: baseUrl === null ? "base_url" : "ready",
   };
@@ -121,6 +126,12 @@ export function minted(state: FlowState, outcome: MintOutcome): FlowState {
  */
 export function mintSettled(state: FlowState, result: Result<MintOutcome>): FlowState {
   return result.status === "ok" ? minted(state, result.data) : failed(state, result.error);
+}
+
+/** "Try the keychain again" worked: the token is kept there now. */
+export function keptInKeychain(state: FlowState): FlowState {
+  if (state.keychainProblem === null) return state;
+  return { ...state, storedInKeychain: true, keychainProblem: null };
 }
 
 /** The pasted Base URL answered like Scaleway's SCIM endpoint with our token. */

@@ -181,6 +181,36 @@ describe("Scaleway step in practice mode", () => {
     ]);
   });
 
+  it("a token the keychain refused is held, said, and kept once the keychain takes it", async () => {
+    const refused = uiError("keychain_locked", { retryable: true });
+    const backend = scriptedBackend({
+      app_info: APP_INFO,
+      start_practice: PRACTICE,
+      scaleway_connect: report({ scim_enabled: true }),
+      scim_state: scim([]),
+      scim_mint_token: outcome({ stored_in_keychain: false, keychain_problem: refused }),
+      scim_keep_token_in_keychain: [new Fail(refused), null],
+    });
+    await openPractice();
+    await fireEvent.click(await screen.findByTestId("mint-token"));
+    expect((await screen.findByTestId("token-created")).textContent).toContain("held by the app until it closes");
+    const notice = screen.getByTestId("keychain-refused");
+    expect(notice.getAttribute("role")).toBe("alert");
+    expect(notice.textContent).toContain("Nothing is lost");
+    // Copy and reveal are there, and the setup can go on.
+    expect(screen.getByTestId("copy-token")).toBeTruthy();
+    expect((screen.getByTestId("scaleway-next") as HTMLButtonElement).disabled).toBe(false);
+    // Still locked: said, and the notice stays.
+    await fireEvent.click(screen.getByTestId("keychain-try-again"));
+    expect((await screen.findByTestId("error-banner")).dataset.errorCode).toBe("keychain_locked");
+    expect(screen.getByTestId("keychain-refused")).toBeTruthy();
+    // Unlocked: kept.
+    await fireEvent.click(screen.getByTestId("keychain-try-again"));
+    await waitFor(() => expect(screen.queryByTestId("keychain-refused")).toBeNull());
+    expect(screen.getByTestId("token-created").textContent).toContain("kept in your keychain");
+    expect(backend.commands().filter((c) => c === "scim_mint_token")).toHaveLength(1);
+  });
+
   it("a token that was created but lost is explained, with the token list read again", async () => {
     const backend = scriptedBackend({
       app_info: APP_INFO,

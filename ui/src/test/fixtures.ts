@@ -47,6 +47,7 @@ export function outcome(partial: Partial<MintOutcome> = {}): MintOutcome {
     base_url: BASE_URL,
     resumed: false,
     stored_in_keychain: true,
+    keychain_problem: null,
     ...partial,
   };
 }

@@ -378,11 +378,13 @@ impl GraphClient {
                 token_retried = true;
                 continue;
             }
-            if matches!(
-                status,
-                StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
-            ) && retries < self.policy.max_retries
-            {
+            // A create is resent as is only when Graph said it did nothing: 429, or 503 with a
+            // Retry-After (a service turning requests away). Any other 5xx may have come after
+            // the create was carried out: the caller looks for what it asked for instead.
+            let turned_away = status == StatusCode::TOO_MANY_REQUESTS
+                || (status == StatusCode::SERVICE_UNAVAILABLE
+                    && (request.create_operation.is_none() || retry_after.is_some()));
+            if turned_away && retries < self.policy.max_retries {
                 let delay = self.policy.throttle_delay(retry_after, retries);
                 retries += 1;
                 tokio::time::sleep(delay).await;
@@ -417,6 +419,20 @@ impl GraphClient {
                     tokio::time::sleep(delay).await;
                     continue;
                 }
+            }
+            if let Some(operation) = request.create_operation
+                && status.is_server_error()
+                && !turned_away
+            {
+                return Err(GraphError::OutcomeUnknown {
+                    operation,
+                    message: format!(
+                        "Graph answered HTTP {} ({}, request-id {}), which does not say whether it was done",
+                        status.as_u16(),
+                        detail.code,
+                        detail.request_id.as_deref().unwrap_or("none")
+                    ),
+                });
             }
             let mut error = error::classify(detail, retry_after);
             if let GraphError::ClaimsChallenge { claims, .. } = &mut error {

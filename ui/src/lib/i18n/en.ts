@@ -215,6 +215,12 @@ export const en = {
 
   "scaleway.created.new": "Token created — kept in your keychain",
   "scaleway.created.notStored": "Token created — not kept on this computer; it will only be sent to Entra",
+  "scaleway.created.heldInMemory": "Token created — held by the app until it closes",
+  "scaleway.keychainRefused.title": "Your keychain did not take the token",
+  "scaleway.keychainRefused.kept":
+    "Nothing is lost: the app holds the token until you close it, and you can go on with the setup. To keep it on this computer, unlock your keychain and try again, or copy the token to your password manager.",
+  "scaleway.keychainRefused.tryAgain": "Try the keychain again",
+  "scaleway.keychainRefused.trying": "Trying the keychain…",
   "scaleway.created.resumed": "Using the token created earlier — no new token was needed",
   "scaleway.created.manual": "Token and Base URL checked — the token is kept in your keychain",
   "scaleway.expiry": "Valid until {date}",

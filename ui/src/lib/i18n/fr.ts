@@ -229,6 +229,12 @@ export const fr: Messages = {
   "scaleway.created.new": "Jeton créé — conservé dans votre trousseau",
   "scaleway.created.notStored":
     "Jeton créé — non conservé sur cet ordinateur\u00a0; il sera seulement transmis à Entra",
+  "scaleway.created.heldInMemory": "Jeton créé — gardé par l’application jusqu’à sa fermeture",
+  "scaleway.keychainRefused.title": "Votre trousseau n’a pas accepté le jeton",
+  "scaleway.keychainRefused.kept":
+    "Rien n’est perdu\u00a0: l’application garde le jeton jusqu’à ce que vous la fermiez, et vous pouvez poursuivre la configuration. Pour le conserver sur cet ordinateur, déverrouillez votre trousseau et réessayez, ou copiez le jeton dans votre gestionnaire de mots de passe.",
+  "scaleway.keychainRefused.tryAgain": "Réessayer le trousseau",
+  "scaleway.keychainRefused.trying": "Essai du trousseau…",
   "scaleway.created.resumed": "Utilisation du jeton créé précédemment — aucun nouveau jeton n’a été nécessaire",
   "scaleway.created.manual": "Jeton et URL de base vérifiés — le jeton est conservé dans votre trousseau",
   "scaleway.expiry": "Valable jusqu’au {date}",
