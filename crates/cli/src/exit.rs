@@ -50,6 +50,7 @@ pub fn for_error(code: ErrorCode) -> u8 {
         | C::ScalewayTokenLimit
         | C::ScimBaseUrlNotFound
         | C::ScimTokenLost
+        | C::TokenAlreadyCreated
         | C::EntraSignInRequired
         | C::EntraConsentRequired
         | C::EntraMissingRole
@@ -132,6 +133,7 @@ mod tests {
             (ErrorCode::ScimBaseUrlNotFound, NEEDS_ADMIN),
             (ErrorCode::ScimTokenRefused, REMOTE_REFUSED),
             (ErrorCode::ScimTokenLost, NEEDS_ADMIN),
+            (ErrorCode::TokenAlreadyCreated, NEEDS_ADMIN),
             (ErrorCode::EntraSignInRequired, NEEDS_ADMIN),
             (ErrorCode::EntraConsentRequired, NEEDS_ADMIN),
             (ErrorCode::EntraMissingRole, NEEDS_ADMIN),

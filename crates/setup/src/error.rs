@@ -59,6 +59,9 @@ pub enum ErrorCode {
     ScimTokenRefused,
     /// A minted token was lost before it could be saved (a crash at the worst moment).
     ScimTokenLost,
+    /// Another token was given while this setup holds one it created: refused, so the first is
+    /// never left in Scaleway untracked.
+    TokenAlreadyCreated,
     /// Not signed in to Microsoft Entra ID, or the saved sign-in expired: sign in again.
     EntraSignInRequired,
     /// The wizard's Graph permissions were not granted (consent declined or admin consent needed).
@@ -106,7 +109,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for tests and for the UI's sentence table.
-    pub const ALL: [ErrorCode; 46] = [
+    pub const ALL: [ErrorCode; 47] = [
         Self::Internal,
         Self::InvalidInput,
         Self::NotReady,
@@ -132,6 +135,7 @@ impl ErrorCode {
         Self::ScimBaseUrlNotFound,
         Self::ScimTokenRefused,
         Self::ScimTokenLost,
+        Self::TokenAlreadyCreated,
         Self::EntraSignInRequired,
         Self::EntraConsentRequired,
         Self::EntraMissingRole,
@@ -183,6 +187,7 @@ impl ErrorCode {
             Self::ScimBaseUrlNotFound => "scim_base_url_not_found",
             Self::ScimTokenRefused => "scim_token_refused",
             Self::ScimTokenLost => "scim_token_lost",
+            Self::TokenAlreadyCreated => "token_already_created",
             Self::EntraSignInRequired => "entra_sign_in_required",
             Self::EntraConsentRequired => "entra_consent_required",
             Self::EntraMissingRole => "entra_missing_role",

@@ -43,6 +43,8 @@ pub enum SetupError {
          shown again"
     )]
     TokenLost { token_ids: Vec<String> },
+    #[error("this setup already created SCIM token {token_id}")]
+    TokenAlreadyCreated { token_id: String },
     #[error("{0}")]
     Internal(String),
     #[error(transparent)]
@@ -196,6 +198,14 @@ impl SetupError {
                 C::NotReady,
                 format!("That step cannot run yet: {what}."),
                 "Go back to the previous step and finish it first.",
+                false,
+            ),
+            Self::TokenAlreadyCreated { token_id } => UiError::new(
+                C::TokenAlreadyCreated,
+                format!(
+                    "This setup already created a SCIM token ({token_id}). Using another one now would leave that one in Scaleway, where undoing the setup could no longer remove it."
+                ),
+                "Go on with the token this setup created, or undo the setup first (it deletes that token), then give yours.",
                 false,
             ),
             Self::TokenLost { token_ids } => UiError::new(

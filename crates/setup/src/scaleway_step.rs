@@ -969,6 +969,21 @@ impl TokenOnlySession {
         {
             check_organization(existing, given)?;
         }
+        // A token this setup made is tracked so that rollback can delete it: replacing it here
+        // would leave it in Scaleway, untracked.
+        if let Some(minted) = existing
+            .as_ref()
+            .and_then(|j| j.scaleway.as_ref())
+            .and_then(|s| s.token.as_ref())
+            .filter(|t| t.minted_by_us)
+        {
+            return Err(SetupError::TokenAlreadyCreated {
+                token_id: minted
+                    .id
+                    .clone()
+                    .unwrap_or_else(|| "its id is unknown".to_owned()),
+            });
+        }
         let organization_id = given.or(recorded);
         let vault = match keychain {
             KeychainChoice::Store => Some(vault.ok_or_else(|| {

@@ -721,6 +721,47 @@ async fn an_existing_token_and_base_url_are_checked_then_kept() {
 
 #[tokio::test]
 #[ignore = "needs a Secret Service: run through `make test`"]
+async fn pasting_a_token_while_this_setup_holds_one_it_made_is_refused_and_changes_nothing() {
+    let f = Fixture::new().await;
+    let (mut session, _) = f.connect(f.typed(SeedKeyKind::Owner)).await.unwrap();
+    session.enable_scim().await.unwrap();
+    let minted = session.mint_token(KeychainChoice::Store).await.unwrap();
+    let ours = session.token().await.unwrap().unwrap();
+    // The admin then pastes a token made in the console.
+    let console = f
+        .owner_client()
+        .create_scim_token(session.scim_id().unwrap())
+        .await
+        .unwrap();
+    let error = TokenOnlySession::adopt(
+        f.settings(),
+        Some(f.vault.clone()),
+        f.journal(),
+        Some(&f.org()),
+        Secret::from(console.bearer_token.expose_secret().to_owned()),
+        minted.base_url.as_deref().unwrap(),
+        KeychainChoice::Store,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::TokenAlreadyCreated);
+    assert!(error.to_ui().message.contains(&minted.token.id));
+    // The token this setup made is still the one tracked and kept.
+    let journal = f.journal().load().unwrap().unwrap();
+    let record = journal.scaleway.unwrap().token.unwrap();
+    assert_eq!(record.id.as_deref(), Some(minted.token.id.as_str()));
+    assert!(record.minted_by_us);
+    let kept = f
+        .vault
+        .read(&scim_token_account(&f.org()))
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept.expose_secret(), ours.expose_secret());
+    f.cleanup();
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: run through `make test`"]
 async fn a_journal_for_another_organization_is_refused() {
     let f = Fixture::new().await;
     let (mut session, _) = f.connect(f.typed(SeedKeyKind::Owner)).await.unwrap();

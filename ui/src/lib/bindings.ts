@@ -533,6 +533,11 @@ export type ErrorCode =
 "scim_token_refused" | 
 /**  A minted token was lost before it could be saved (a crash at the worst moment). */
 "scim_token_lost" | 
+/**
+ *  Another token was given while this setup holds one it created: refused, so the first is
+ *  never left in Scaleway untracked.
+ */
+"token_already_created" | 
 /**  Not signed in to Microsoft Entra ID, or the saved sign-in expired: sign in again. */
 "entra_sign_in_required" | 
 /**  The wizard's Graph permissions were not granted (consent declined or admin consent needed). */

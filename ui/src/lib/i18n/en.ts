@@ -516,6 +516,10 @@ export const en = {
   "error.message.scim_token_refused": "Scaleway’s SCIM service refused this token.",
   "error.hint.scim_token_refused":
     "The token may have been deleted or may have expired: create a new one, or paste a current one.",
+  "error.message.token_already_created":
+    "This setup already created a SCIM token: using another one would leave that one in Scaleway, where undoing the setup could no longer remove it.",
+  "error.hint.token_already_created":
+    "Go on with the token this setup created, or undo the setup first (it deletes that token), then give yours.",
   "error.message.scim_token_lost":
     "A SCIM token was created, but the app stopped before it could save it, and Scaleway never shows a token twice.",
   "error.hint.scim_token_lost":

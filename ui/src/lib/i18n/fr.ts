@@ -553,6 +553,10 @@ export const fr: Messages = {
   "error.message.scim_token_refused": "Le service SCIM de Scaleway a refusé ce jeton.",
   "error.hint.scim_token_refused":
     "Le jeton a peut-être été supprimé ou a expiré\u00a0: créez-en un nouveau, ou collez un jeton valide.",
+  "error.message.token_already_created":
+    "Cette configuration a déjà créé un jeton SCIM\u00a0: en utiliser un autre laisserait celui-ci dans Scaleway, où l’annulation de la configuration ne pourrait plus le supprimer.",
+  "error.hint.token_already_created":
+    "Continuez avec le jeton créé par cette configuration, ou annulez d’abord la configuration (elle supprime ce jeton), puis donnez le vôtre.",
   "error.message.scim_token_lost":
     "Un jeton SCIM a été créé, mais l’application s’est arrêtée avant de pouvoir l’enregistrer, et Scaleway n’affiche jamais un jeton deux fois.",
   "error.hint.scim_token_lost":
