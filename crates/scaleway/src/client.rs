@@ -653,6 +653,10 @@ fn count<T>(items: &[T]) -> u64 {
 }
 
 #[cfg(test)]
+#[path = "client_fuzz.rs"]
+pub(crate) mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

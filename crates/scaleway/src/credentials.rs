@@ -42,6 +42,11 @@ pub const DEFAULT_PROFILE: &str = "default";
 /// A config file larger than this is not a `scw` config.
 const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 const TOO_LARGE: &str = "it is too large to be a Scaleway CLI configuration";
+/// The most `[` and `{` a config file may hold. The YAML scanner's work grows with the nesting
+/// of flow collections times the length of the file (a 256 KB file of `[` took 46 s in a release
+/// build), and `scw` writes its configuration in block style, with none of them.
+const MAX_FLOW_BRACKETS: usize = 64;
+const TOO_NESTED: &str = "it has more [ and { than a Scaleway CLI configuration can hold";
 
 /// The variables this module reads, captured once. Values are zeroized on drop and never shown
 /// by `Debug` (one of them is the secret key).
@@ -477,6 +482,16 @@ fn read_config(path: &Path) -> Result<Option<ConfigFile>, CredentialsError> {
     }
     let text =
         std::str::from_utf8(&bytes).map_err(|_| unreadable("it is not UTF-8 text".to_owned()))?;
+    // Every bracket counts, quoted, commented or not: a count that skipped some could be fooled
+    // into letting a deep nesting through.
+    if bytes
+        .iter()
+        .filter(|byte| matches!(byte, b'[' | b'{'))
+        .count()
+        > MAX_FLOW_BRACKETS
+    {
+        return Err(unreadable(TOO_NESTED.to_owned()));
+    }
     // An empty file, or one with only comments, is a valid empty configuration.
     match serde_yaml_ng::from_str::<Option<ConfigFile>>(text) {
         Ok(parsed) => Ok(Some(parsed.unwrap_or_default())),
@@ -515,6 +530,10 @@ fn describe_io(error: &io::Error) -> String {
         other => other.to_string(),
     }
 }
+
+#[cfg(test)]
+#[path = "credentials_fuzz.rs"]
+mod fuzz;
 
 #[cfg(test)]
 mod tests {

@@ -532,29 +532,13 @@ impl ScimProbe {
                 });
             }
         }
-        let not_scim = |detail: String| ScimBaseError::NotScim {
-            url: shown_url.clone(),
-            detail,
-        };
-        let body: Value = serde_json::from_slice(&response.body).map_err(|_| {
-            not_scim(format!(
-                "got {} instead of JSON",
-                describe_body(response.content_type.as_deref(), &response.body)
-            ))
-        })?;
-        let total_results = list_response_total(&body).ok_or_else(|| {
-            not_scim("the JSON is not a SCIM ListResponse (schemas, totalResults)".to_owned())
-        })?;
-        // `Resources` may be left out when nothing matched (RFC 7644 §3.4.2).
-        let resources = match body.get("Resources") {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => items.clone(),
-            Some(_) => {
-                return Err(not_scim(
-                    "the ListResponse's Resources is not a list".to_owned(),
-                ));
-            }
-        };
+        let (total_results, resources) =
+            read_list_response(response.content_type.as_deref(), &response.body).map_err(
+                |detail| ScimBaseError::NotScim {
+                    url: shown_url.clone(),
+                    detail,
+                },
+            )?;
         Ok(ListedUsers {
             base_url,
             total_results,
@@ -639,6 +623,24 @@ fn bearer_header(bearer: &SecretString) -> Result<HeaderValue, ValidationError> 
     Ok(value)
 }
 
+/// `totalResults` and the `Resources` items of a 200 answer to `GET {base}/Users`, or why it is
+/// not a SCIM ListResponse (never quoting the body).
+fn read_list_response(
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<(u64, Vec<Value>), String> {
+    let mut parsed: Value = serde_json::from_slice(body)
+        .map_err(|_| format!("got {} instead of JSON", describe_body(content_type, body)))?;
+    let total_results = list_response_total(&parsed)
+        .ok_or("the JSON is not a SCIM ListResponse (schemas, totalResults)")?;
+    // `Resources` may be left out when nothing matched (RFC 7644 §3.4.2).
+    match parsed.get_mut("Resources").map(Value::take) {
+        None | Some(Value::Null) => Ok((total_results, Vec::new())),
+        Some(Value::Array(items)) => Ok((total_results, items)),
+        Some(_) => Err("the ListResponse's Resources is not a list".to_owned()),
+    }
+}
+
 /// `totalResults` when `body` is a SCIM ListResponse.
 fn list_response_total(body: &Value) -> Option<u64> {
     let is_list_response = body
@@ -651,6 +653,10 @@ fn list_response_total(body: &Value) -> Option<u64> {
     }
     body.get("totalResults")?.as_u64()
 }
+
+#[cfg(test)]
+#[path = "scim_base_fuzz.rs"]
+mod fuzz;
 
 #[cfg(test)]
 mod tests {

@@ -319,6 +319,10 @@ const MESSAGE_KEYS: &[&str] = &[
     "error",
 ];
 
+/// How many `{` of a text are tried as the start of embedded JSON. Real messages have a line of
+/// prose and then the answer, so the first few are enough.
+const MAX_EMBEDDED_STARTS: usize = 16;
+
 /// Finds the innermost human message in a text that is, or contains, JSON.
 ///
 /// `{"Message":"…"}` → `…`; `… Response: {"detail":"invalid bearer token",…}` → `invalid bearer
@@ -335,8 +339,10 @@ fn extract_inner(text: &str, depth: usize) -> Option<String> {
     if let Ok(value) = serde_json::from_str::<Value>(trimmed) {
         return message_from_value(&value, depth);
     }
-    // JSON embedded in prose: try each '{' from the left until one parses to the end of a value.
-    for (start, _) in trimmed.match_indices('{') {
+    // JSON embedded in prose: try the first '{'s from the left until one parses to the end of a
+    // value. Each try parses from its '{' onwards, so trying every one of a long text full of
+    // braces would take time quadratic in its length.
+    for (start, _) in trimmed.match_indices('{').take(MAX_EMBEDDED_STARTS) {
         let Some(candidate) = trimmed.get(start..) else {
             continue;
         };
@@ -489,6 +495,10 @@ pub(crate) fn classify(detail: ErrorDetail, retry_after: Option<Duration>) -> Gr
         },
     }
 }
+
+#[cfg(test)]
+#[path = "error_fuzz.rs"]
+mod fuzz;
 
 #[cfg(test)]
 mod tests {
