@@ -66,11 +66,13 @@ lint:
 
 # Every Rust suite (unit, integration, keychain against a real Secret Service, CLI end-to-end and
 # the desktop app over WebDriver), inside a throw-away D-Bus session with an unlocked keyring and
-# an Xvfb display.
+# an Xvfb display. Then the sandbox as the desktop app builds it, without its control routes: the
+# workspace run has them (the CLI and the suites ask for them, and cargo unifies features).
 rust-test: app
 	@cargo build --quiet -p scim-wizard-cli
 	@RUST_LOG=warn SCIM_WIZARD_APP="$(APP)" SCIM_WIZARD_CLI="$(CARGO_TARGET_DIR)/debug/scim-wizard-cli" \
-	  tests/session.sh cargo test --quiet --workspace $(FEATURES) -- --include-ignored \
+	  tests/session.sh bash -c 'cargo test --quiet --workspace $(FEATURES) -- --include-ignored \
+	    && cargo test --quiet -p scim-wizard-sandbox --no-default-features --lib' \
 	  | tee "$(CARGO_TARGET_DIR)/rust-test.log"
 	@# One closing line for every Rust suite together (cargo prints one per test binary).
 	@awk '/^test result:/ { passed += $$4; failed += $$6 } END { printf "%d passed, %d failed\n", passed, failed }' \

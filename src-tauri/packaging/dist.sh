@@ -32,11 +32,16 @@ tauri=ui/node_modules/.bin/tauri
 [ -x "$tauri" ] || die "the Tauri CLI is missing from ui/node_modules: run 'make dist' (it runs npm ci first)."
 
 echo "Building the release app and CLI (LTO; a few minutes when cold)"
-if ! cargo build --release --locked --quiet -p scim-wizard -p scim-wizard-cli \
-    --features scim-wizard/custom-protocol 2>"$work/cargo.log"; then
-  tail -n 30 "$work/cargo.log" >&2
-  die "the release build failed (its last lines are above)."
-fi
+# Two cargo runs, not one: cargo unifies features within a run, and the CLI's sandbox has the
+# test-only control routes (faults, time travel, reset) that the app's practice sandbox must not
+# have (crates/sandbox/Cargo.toml); check.sh looks for them in both binaries.
+for build in "scim-wizard --features scim-wizard/custom-protocol" scim-wizard-cli; do
+  # shellcheck disable=SC2086 # $build is a package and its flags, split on purpose.
+  if ! cargo build --release --locked --quiet -p $build 2>"$work/cargo.log"; then
+    tail -n 30 "$work/cargo.log" >&2
+    die "the release build of ${build%% *} failed (its last lines are above)."
+  fi
+done
 for binary in scim-wizard scim-wizard-cli; do
   [ -x "$release/$binary" ] || die "cargo built no $release/$binary."
 done

@@ -2,16 +2,18 @@
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use tauri::State;
+use tauri::{Manager, State};
 
 use scim_wizard_setup::report::KeyAction;
 use scim_wizard_setup::scaleway_step::{
     ConnectReport, CredentialInput, KeychainChoice, MintOutcome, ScalewaySession, ScimState,
     TokenOnlySession,
 };
-use scim_wizard_setup::{ErrorCode, ExposeSecret, Secret, UiError};
+use scim_wizard_setup::{
+    CredentialRetention, ErrorCode, ExposeSecret, KeptCredential, Secret, SetupError, UiError,
+};
 
-use crate::state::AppState;
+use crate::state::{AppState, Session};
 
 /// What the About line and the end-to-end smoke test show.
 #[derive(Debug, Clone, Serialize, Type)]
@@ -42,8 +44,15 @@ pub struct PracticeInfo {
 /// Switches to practice mode: starts the in-process sandbox.
 #[tauri::command]
 #[specta::specta]
-pub async fn start_practice(state: State<'_, AppState>) -> Result<PracticeInfo, UiError> {
+pub async fn start_practice(
+    state: State<'_, AppState>,
+    discard_unsaved_token: bool,
+) -> Result<PracticeInfo, UiError> {
     let mut session = state.inner.lock().await;
+    // Practice leaves the real accounts' sessions: a token held only in memory would go.
+    if session.practice.is_none() {
+        session.guard_unsaved_token(discard_unsaved_token)?;
+    }
     let practice = session.start_practice().await?;
     let seed = practice.sandbox.seed_data();
     Ok(PracticeInfo {
@@ -91,8 +100,14 @@ pub enum ScalewayCredentials {
 pub async fn scaleway_connect(
     state: State<'_, AppState>,
     credentials: ScalewayCredentials,
+    keep_for_later: bool,
+    discard_unsaved_token: bool,
 ) -> Result<ConnectReport, UiError> {
     let mut session = state.inner.lock().await;
+    // The new key replaces the key session, and with it a token it may hold only in memory.
+    if !discard_unsaved_token && session.keyed_holds_unsaved_token() {
+        return Err(SetupError::UnsavedTokenAtRisk.to_ui());
+    }
     let input = match credentials {
         ScalewayCredentials::Typed {
             secret_key,
@@ -132,6 +147,7 @@ pub async fn scaleway_connect(
         home.as_deref(),
     )
     .await?;
+    record_retention(&session, keep_for_later)?;
     // Another key replaces the Scaleway side only: a signed-in Entra session stays.
     session.disassemble_engine();
     session.scaleway = Some(scaleway);
@@ -233,6 +249,7 @@ pub async fn scim_use_existing(
     token: PageSecret,
     base_url: String,
     organization_id: Option<String>,
+    keep_for_later: bool,
 ) -> Result<String, UiError> {
     let token = token.0;
     let mut session = state.inner.lock().await;
@@ -254,8 +271,100 @@ pub async fn scim_use_existing(
     )
     .await?;
     let verified = token_only.base_url().to_string();
+    record_retention(&session, keep_for_later)?;
     session.use_token_only(token_only)?;
     Ok(verified)
+}
+
+/// Records how long the admin wants the key and the Microsoft sign-in kept ("until this setup is
+/// finished" unless they ticked "keep for later changes"), so a resumed setup keeps to it.
+fn record_retention(session: &Session, keep_for_later: bool) -> Result<(), UiError> {
+    let retention = if keep_for_later {
+        CredentialRetention::KeepForLater
+    } else {
+        CredentialRetention::UntilSetupDone
+    };
+    session
+        .journal_to_read()?
+        .record_retention(retention)
+        .map_err(|error| SetupError::from(error).to_ui())
+}
+
+/// "Forget saved sign-ins and keys" (Settings): deletes every Scaleway key and Microsoft sign-in
+/// this app kept, and keeps the signed-in session from saving a newer one. The SCIM token stays:
+/// Entra uses it. Says what was forgotten.
+#[tauri::command]
+#[specta::specta]
+pub async fn forget_saved_credentials(
+    state: State<'_, AppState>,
+) -> Result<Vec<KeptCredential>, UiError> {
+    let mut session = state.inner.lock().await;
+    let vault = session.vault().await?;
+    let journal = session
+        .journal_to_read()?
+        .load()
+        .map_err(|error| SetupError::from(error).to_ui())?;
+    let client_id = session
+        .entra_settings()?
+        .sign_in_config()
+        .map_err(|error| error.to_ui())?
+        .client_id()
+        .to_owned();
+    let known = scim_wizard_setup::retention::accounts_of(journal.as_ref(), &client_id);
+    let forgotten = scim_wizard_setup::forget_saved_credentials(&vault, known).await?;
+    let entra = session
+        .engine
+        .as_ref()
+        .map(scim_wizard_setup::SetupEngine::entra)
+        .or(session.entra.as_ref());
+    if let Some(entra) = entra {
+        entra
+            .forget_saved_sign_in()
+            .map_err(|error| error.to_ui())?;
+    }
+    Ok(forgotten)
+}
+
+/// The window was asked to close while the setup's SCIM token exists only in this app's
+/// memory: the page asks the admin before it goes (Scaleway never shows a token twice).
+#[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
+pub struct QuitBlocked {}
+
+/// Whether closing now would lose a token held only in memory. A step still running holds the
+/// session: that is not a token waiting in memory, and the window closes as it always did.
+pub fn quit_would_lose_token(app: &tauri::AppHandle) -> bool {
+    let state = app.state::<AppState>();
+    if state
+        .quit_confirmed
+        .load(std::sync::atomic::Ordering::SeqCst)
+    {
+        return false;
+    }
+    state
+        .inner
+        .try_lock()
+        .is_ok_and(|session| session.holds_unsaved_token())
+}
+
+/// Quits the app. With a token held only in memory, only once the admin said so
+/// (`discard_unsaved_token`); otherwise `unsaved_token_at_risk`.
+#[tauri::command]
+#[specta::specta]
+pub async fn quit_app(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    discard_unsaved_token: bool,
+) -> Result<(), UiError> {
+    state
+        .inner
+        .lock()
+        .await
+        .guard_unsaved_token(discard_unsaved_token)?;
+    state
+        .quit_confirmed
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    app.exit(0);
+    Ok(())
 }
 
 /// What a copy button copies.

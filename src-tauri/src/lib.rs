@@ -3,6 +3,7 @@
 
 mod clipboard;
 mod commands;
+mod navigation;
 #[cfg(target_os = "linux")]
 pub mod rendering;
 mod settings;
@@ -10,6 +11,7 @@ mod state;
 mod wizard;
 
 use tauri::Manager;
+use tauri_specta::Event;
 
 pub use commands::AppInfo;
 
@@ -33,6 +35,8 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::scim_use_existing,
             commands::copy_to_clipboard,
             commands::reveal_scim_token,
+            commands::forget_saved_credentials,
+            commands::quit_app,
             wizard::entra_sign_in,
             wizard::cancel_operation,
             wizard::entra_sign_out,
@@ -54,7 +58,8 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
         ])
         .events(tauri_specta::collect_events![
             wizard::SignInPrompt,
-            wizard::SetupProgress
+            wizard::SetupProgress,
+            commands::QuitBlocked
         ])
         .typ::<scim_wizard_setup::UiError>()
 }
@@ -88,7 +93,17 @@ pub fn run() {
         .manage(clipboard::SecureClipboard::default())
         .plugin(tauri_plugin_opener::init())
         .invoke_handler(ipc.invoke_handler())
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event
+                && commands::quit_would_lose_token(window.app_handle())
+            {
+                // The page asks the admin (copy it, or quit anyway: `quit_app`).
+                api.prevent_close();
+                let _ = commands::QuitBlocked {}.emit(window.app_handle());
+            }
+        })
         .setup(move |app| {
+            create_main_window(app)?;
             ipc.mount_events(app);
             Ok(())
         })
@@ -105,6 +120,40 @@ pub fn run() {
             std::process::exit(1);
         }
     }
+}
+
+/// The one window, as `tauri.conf.json` describes it (with `create: false`, so that it is made
+/// here): only the app's own pages may load in it, and no page may open another window.
+fn create_main_window(app: &tauri::App) -> Result<(), Box<dyn std::error::Error>> {
+    let Some(config) = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|window| window.label == MAIN_WINDOW)
+        .cloned()
+    else {
+        return Err(format!("tauri.conf.json describes no window labelled '{MAIN_WINDOW}'").into());
+    };
+    let origin = navigation::AppOrigin::for_this_platform(config.use_https_scheme);
+    // The Vite dev server is the app's own only in a dev build (no `custom-protocol`).
+    let dev_url = if tauri::is_dev() {
+        app.config().build.dev_url.clone()
+    } else {
+        None
+    };
+    tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
+        .on_navigation(move |url| navigation::allow(url, origin, dev_url.as_ref()))
+        .on_new_window(|url, _features| {
+            tracing::warn!(
+                scheme = url.scheme(),
+                host = url.host_str().unwrap_or_default(),
+                "refused to open a new window"
+            );
+            tauri::webview::NewWindowResponse::Deny
+        })
+        .build()?;
+    Ok(())
 }
 
 /// Logs go to stderr, at `info` unless `RUST_LOG` says otherwise. Nothing secret is ever logged:

@@ -11,7 +11,7 @@ use scim_wizard_setup::preferences::{
     ConnectionPreferences, ConnectionSettingsView, EffectiveConnection, FieldProblem,
     PreferencesError, PreferencesStore, process_variable, resolve,
 };
-use scim_wizard_setup::{ErrorCode, UiError};
+use scim_wizard_setup::{ErrorCode, SetupError, UiError};
 
 use crate::state::AppState;
 
@@ -68,6 +68,7 @@ pub async fn settings_get(state: State<'_, AppState>) -> Result<ConnectionSettin
 pub async fn settings_save(
     state: State<'_, AppState>,
     preferences: ConnectionPreferences,
+    discard_unsaved_token: bool,
 ) -> Result<SettingsSaveOutcome, UiError> {
     let checked = match preferences.checked() {
         Ok(checked) => checked,
@@ -87,6 +88,17 @@ pub async fn settings_save(
         )
     })?;
     let before = in_use(store.load());
+    // New Scaleway addresses disconnect the key session: when it holds the token only in
+    // memory, the admin is asked first (nothing is saved until then).
+    if session.practice.is_none() && !discard_unsaved_token && session.keyed_holds_unsaved_token() {
+        let scaleway_changed = match (&before, in_use(Ok(preferences.clone()))) {
+            (Some(before), Some(after)) => before.scaleway_differs(&after),
+            _ => true,
+        };
+        if scaleway_changed {
+            return Err(SetupError::UnsavedTokenAtRisk.to_ui());
+        }
+    }
     let saved = store.save(&checked).map_err(|error| error.to_ui())?;
     // From what was just written, not read back: one resolution serves the panel and the
     // comparison.

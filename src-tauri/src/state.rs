@@ -22,6 +22,8 @@ pub struct AppState {
     /// Cancels the running sign-in or long step. Kept outside `inner`, which the running
     /// operation may hold.
     pub cancel: std::sync::Mutex<Option<CancellationToken>>,
+    /// The admin chose to quit although a token held only in memory goes with the app.
+    pub quit_confirmed: std::sync::atomic::AtomicBool,
 }
 
 impl AppState {
@@ -245,6 +247,39 @@ impl Session {
         }
     }
 
+    /// True when the setup's SCIM token exists only in this app's memory: dropping the Scaleway
+    /// side now would lose it for good (Scaleway never shows a token twice).
+    pub fn holds_unsaved_token(&self) -> bool {
+        if let Some(engine) = &self.engine {
+            return engine.scaleway().token_only_in_memory();
+        }
+        self.scaleway
+            .as_ref()
+            .is_some_and(ScalewaySession::token_only_in_memory)
+            || self
+                .token_only
+                .as_ref()
+                .is_some_and(|session| !session.in_keychain())
+    }
+
+    /// True when the key session (not a token-only one) holds the token only in memory.
+    pub fn keyed_holds_unsaved_token(&self) -> bool {
+        self.engine
+            .as_ref()
+            .and_then(|engine| engine.scaleway().keyed())
+            .or(self.scaleway.as_ref())
+            .is_some_and(ScalewaySession::token_only_in_memory)
+    }
+
+    /// Refuses what would drop a token held only in memory, unless the admin said to go on
+    /// (`discard`), having copied it or chosen to lose it.
+    pub fn guard_unsaved_token(&self, discard: bool) -> Result<(), UiError> {
+        if self.holds_unsaved_token() && !discard {
+            return Err(SetupError::UnsavedTokenAtRisk.to_ui());
+        }
+        Ok(())
+    }
+
     /// Makes a token and Base URL the admin gave the Scaleway side (the manual path), then
     /// builds the engine if Entra is signed in. A connected key session stays in use: the token
     /// was stored where it reads it.
@@ -311,4 +346,62 @@ fn scaleway_not_connected() -> UiError {
 
 fn internal() -> UiError {
     SetupError::Internal("it lost track of its own state".to_owned()).to_ui()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use scim_wizard_setup::scaleway_step::{CredentialInput, Environment, KeychainChoice};
+
+    /// A practice session whose key session minted its token without the keychain: the only
+    /// copy is in memory.
+    async fn holding_a_token_in_memory() -> Session {
+        let mut session = Session::default();
+        session.start_practice().await.unwrap();
+        let (secret_key, organization_id) = session.practice_key().unwrap();
+        let (mut scaleway, _) = ScalewaySession::connect(
+            session.scaleway_settings().unwrap(),
+            CredentialInput::Typed {
+                secret_key,
+                organization_id: Some(organization_id),
+                access_key: None,
+            },
+            None,
+            session.journal().unwrap(),
+            &Environment::from_pairs(Vec::<(String, String)>::new()),
+            None,
+        )
+        .await
+        .unwrap();
+        scaleway.enable_scim().await.unwrap();
+        scaleway
+            .mint_token(KeychainChoice::DoNotStore)
+            .await
+            .unwrap();
+        session.scaleway = Some(scaleway);
+        session
+    }
+
+    #[tokio::test]
+    async fn a_token_held_only_in_memory_is_never_dropped_without_the_admin_saying_so() {
+        let session = holding_a_token_in_memory().await;
+        assert!(session.holds_unsaved_token());
+        assert!(session.keyed_holds_unsaved_token());
+        let refused = session.guard_unsaved_token(false).unwrap_err();
+        assert_eq!(refused.code, ErrorCode::UnsavedTokenAtRisk);
+        session.guard_unsaved_token(true).unwrap();
+        // Nothing held: nothing to ask.
+        assert!(Session::default().guard_unsaved_token(false).is_ok());
+    }
+
+    #[tokio::test]
+    async fn taking_the_engine_apart_keeps_the_token_where_it_was() {
+        let mut session = holding_a_token_in_memory().await;
+        // The Entra side changing (a sign-out, a new sign-in) goes through disassembly: the
+        // Scaleway side, and its token, come back whole.
+        session.disassemble_engine();
+        assert!(session.holds_unsaved_token());
+        assert!(session.scim_token().await.unwrap().is_some());
+    }
 }

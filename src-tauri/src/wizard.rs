@@ -211,20 +211,21 @@ pub fn cancel_operation(state: State<'_, AppState>) {
     state.cancel_running();
 }
 
-/// Signs out of Entra: the refresh token leaves the keychain.
+/// Signs out of Entra: the refresh token leaves the keychain. Only Entra: the Scaleway side
+/// (the key, and a token perhaps held only in memory) stays as it is.
 #[tauri::command]
 #[specta::specta]
 pub async fn entra_sign_out(state: State<'_, AppState>) -> Result<(), UiError> {
     let mut session = state.inner.lock().await;
-    if let Some(engine) = session.engine.take() {
-        engine.entra().sign_out().await.map_err(|e| e.to_ui())?;
-    } else if let Some(entra) = session.entra.take() {
+    session.disassemble_engine();
+    if let Some(entra) = session.entra.take() {
         entra.sign_out().await.map_err(|e| e.to_ui())?;
     }
     Ok(())
 }
 
-/// Step 2: creates the enterprise app (or finds the one this setup made) and its provisioning job.
+/// Step 2: creates the enterprise app (or finds the one this setup made) and its provisioning job,
+/// in the tenant the admin confirmed (`confirmed_tenant_id`, shown with the signed-in account).
 /// `cancel_operation` stops it at the next boundary between calls (`cancelled` error); what was
 /// created by then is journaled, so calling it again reuses it.
 #[tauri::command]
@@ -232,10 +233,16 @@ pub async fn entra_sign_out(state: State<'_, AppState>) -> Result<(), UiError> {
 pub async fn setup_create_app(
     state: State<'_, AppState>,
     name: Option<String>,
+    confirmed_tenant_id: String,
 ) -> Result<AppOutcome, UiError> {
     let cancel = state.begin_cancellable();
     let mut session = state.inner.lock().await;
     let engine = session.engine_mut()?;
+    // The tenant the admin saw on screen and confirmed: the engine refuses to create anything
+    // in Entra unless it is the one signed in to.
+    let mut options = engine.options().clone();
+    options.confirmed_tenant = Some(confirmed_tenant_id);
+    engine.set_options(options);
     // `ensure_app` runs the preflight gate itself: nothing in Entra changes before it passes.
     let app = engine
         .ensure_app(name.as_deref().filter(|n| !n.trim().is_empty()), &cancel)

@@ -239,7 +239,8 @@ fn a_full_apply_provisions_the_user_plan_writes_nothing_and_a_second_apply_chang
 
     // The admin's sessions are revoked (invalid_grant on refresh): the CLI signs in again.
     cli.sandbox.post("login/revoke", serde_json::json!({}));
-    let status = cli.run(&["status", "--json", "--device-code"]);
+    // --remember: the new sign-in is kept for the runs that follow.
+    let status = cli.run(&["status", "--json", "--device-code", "--remember"]);
     assert_eq!(status.code(), 0, "{}", status.describe());
     assert!(
         status
@@ -275,6 +276,95 @@ fn a_full_apply_provisions_the_user_plan_writes_nothing_and_a_second_apply_chang
     }
 
     assert_no_secret_left(&cli);
+    forget_keychain(&cli);
+}
+
+/// What the keychain holds for this test's setup (its Organization and tenant), in order.
+fn kept_for(cli: &Cli) -> Vec<String> {
+    let vault = Vault::open_native().expect("a Secret Service: run through tests/session.sh");
+    let org = cli.sandbox.organization_id();
+    let tenant = cli.sandbox.tenant_id();
+    vault
+        .accounts()
+        .unwrap()
+        .into_iter()
+        .filter(|account| account.contains(&org) || account.contains(&tenant))
+        .collect()
+}
+
+#[test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+fn only_the_scim_token_is_kept_unless_asked_and_forget_deletes_the_key_and_the_sign_in() {
+    let _keychain = keychain_lock();
+    let cli = Cli::new();
+    let org = cli.sandbox.organization_id();
+    let upn = cli.sandbox.upn("adele.vance");
+
+    // Without --remember: the setup is done, and only the SCIM token is left (Entra uses it).
+    let run = cli.run(&[
+        "apply",
+        "--device-code",
+        "--yes",
+        "--json",
+        "--assign",
+        &upn,
+    ]);
+    assert_eq!(run.code(), 0, "{}", run.describe());
+    assert_eq!(run.summary()["report"]["proof"]["verified"], true);
+    assert_eq!(kept_for(&cli), vec![scim_token_account(&org)]);
+    assert_eq!(
+        run.summary()["report"]["summary"]["scim_token_keychain"]["account"],
+        scim_token_account(&org)
+    );
+
+    // With --remember: nothing was kept, so it signs in again; then the key and the sign-in
+    // stay for later runs, after the (re)proven setup too.
+    let again = cli.apply(&["adele.vance"]);
+    assert_eq!(again.code(), 0, "{}", again.describe());
+    assert!(
+        again
+            .events()
+            .iter()
+            .any(|e| e["event"] == "sign_in" && e["method"] == "device_code"),
+        "{}",
+        again.describe()
+    );
+    assert_eq!(
+        kept_for(&cli),
+        vec![
+            refresh_account(&cli),
+            scaleway_key_account(&org),
+            scim_token_account(&org)
+        ]
+    );
+    assert_no_secret_left(&cli);
+
+    // forget: both go, the token stays; a second time there is nothing to forget.
+    let forget = cli.run(&["forget", "--json"]);
+    assert_eq!(forget.code(), 0, "{}", forget.describe());
+    // (The keychain is shared with the other tests: what they left goes too.)
+    let ours: Vec<Value> = forget.summary()["forgotten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["tenant_id"] == cli.sandbox.tenant_id() || f["organization_id"] == org)
+        .cloned()
+        .collect();
+    assert_eq!(
+        ours,
+        vec![
+            json!({"kind": "entra_sign_in", "tenant_id": cli.sandbox.tenant_id()}),
+            json!({"kind": "scaleway_key", "organization_id": org}),
+        ]
+    );
+    assert_eq!(kept_for(&cli), vec![scim_token_account(&org)]);
+    let human = cli.run(&["forget"]);
+    assert_eq!(human.code(), 0, "{}", human.describe());
+    assert!(
+        human.stdout.contains("Nothing to forget"),
+        "{}",
+        human.describe()
+    );
     forget_keychain(&cli);
 }
 
@@ -536,7 +626,14 @@ fn a_token_and_base_url_alone_set_up_entra_prove_over_scim_and_roll_back_the_ent
         if input.is_some() {
             args.extend(["--scim-token-stdin", "--scim-base-url", &console.base_url]);
         }
-        args.extend(["--device-code", "--yes", "--json", "--assign", &upn]);
+        args.extend([
+            "--device-code",
+            "--yes",
+            "--json",
+            "--remember",
+            "--assign",
+            &upn,
+        ]);
         cli.run_command(cli.keyless(&args), input)
     };
 

@@ -129,6 +129,18 @@ fn practice_run_goes_through_every_screen_to_a_provisioned_user() {
     session
         .wait_for("[data-testid=link-scaleway-users]", SHORT)
         .unwrap();
+    // Proven: of what the app kept in the (practice) keychain, only the SCIM token is left
+    // (Entra uses it), and the Done screen says where; the key and the sign-in were forgotten.
+    let kept = session
+        .wait_for_text("[data-testid=done-kept]", SHORT, |t| !t.is_empty())
+        .unwrap();
+    assert!(kept.contains("scim-wizard-practice"), "{kept}");
+    assert!(kept.contains("were forgotten"), "{kept}");
+    let vault = scim_wizard_setup::Vault::open_native_with_service("scim-wizard-practice")
+        .expect("the test session's Secret Service");
+    let accounts = vault.accounts().unwrap();
+    assert_eq!(accounts.len(), 1, "{accounts:?}");
+    assert!(accounts[0].starts_with("scim-token:"), "{accounts:?}");
     save_screenshot(&session, "done");
 
     act.report("e2e-actions.json");

@@ -114,7 +114,76 @@ fn welcome_screen_opens_and_shows_the_version_over_ipc() {
         .wait_for("[data-testid=screen-scaleway]", Duration::from_secs(10))
         .unwrap();
 
+    assert_the_page_gets_only_what_it_is_granted(&session);
+    assert_the_window_stays_on_the_app(&session, "[data-testid=screen-scaleway]");
+
     session.end().unwrap();
+}
+
+/// What the page calls through Tauri's IPC directly (as injected script would), and the refusal.
+fn invoke(session: &Session, command: &str, args: Value) -> Result<Value, String> {
+    let outcome = session
+        .execute_async(
+            r#"
+            const done = arguments[arguments.length - 1];
+            window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then(
+              (value) => done({ ok: value ?? null }),
+              (error) => done({ refused: String(error) }),
+            );
+            "#,
+            json!([command, args]),
+        )
+        .unwrap();
+    match outcome["refused"].as_str() {
+        Some(refused) => Err(refused.to_owned()),
+        None => Ok(outcome["ok"].clone()),
+    }
+}
+
+/// Tauri's access control, as src-tauri/capabilities/main-window.json and the app manifest
+/// (src-tauri/app_commands.rs) set it: a granted command answers; a plugin command the page is not
+/// granted (the opener, which the app uses from Rust only) is refused; and so is a command the
+/// manifest does not know, which without a manifest would be "not found" instead.
+fn assert_the_page_gets_only_what_it_is_granted(session: &Session) {
+    let info = invoke(session, "app_info", json!({})).unwrap();
+    assert_eq!(info["version"], env!("CARGO_PKG_VERSION"), "{info}");
+    for (command, args) in [
+        (
+            "plugin:opener|open_url",
+            json!({ "url": "http://127.0.0.1:9/" }),
+        ),
+        ("no_such_command", json!({})),
+    ] {
+        let refused =
+            invoke(session, command, args).expect_err(&format!("the page could call {command}"));
+        assert!(refused.contains("not allowed"), "{command}: {refused}");
+    }
+}
+
+/// The navigation guard (src-tauri/src/navigation.rs): the window refuses to load a page that is
+/// not the app's (the app logs "refused to take the window away from the app"), and a script gets
+/// no second window. (WebKitGTK blocks a `window.open` without a click before the app's new-window
+/// handler is asked; that handler refuses the ones that come with a click, `target=_blank` links.)
+fn assert_the_window_stays_on_the_app(session: &Session, screen: &str) {
+    let here = session.execute("return location.href;", json!([])).unwrap();
+    let opened = session
+        .execute(
+            r#"
+            const other = window.open("http://127.0.0.1:9/opened");
+            location.href = "http://127.0.0.1:9/navigated";
+            return other === null;
+            "#,
+            json!([]),
+        )
+        .unwrap();
+    assert_eq!(opened, json!(true), "the page opened a second window");
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(
+        session.execute("return location.href;", json!([])).unwrap(),
+        here,
+        "the window left the app"
+    );
+    session.find(screen).unwrap();
 }
 
 /// The static first frame in `ui/index.html` (drawn before the app's script runs) must sit exactly

@@ -252,6 +252,30 @@ fn a_package_with_an_invalid_metainfo_is_named_in_one_line() {
     assert_one_error_line(&output, "metainfo is invalid");
 }
 
+/// The app's practice sandbox is built without the control routes (faults, time travel, reset);
+/// a package whose app has them, as a one-run `cargo build -p scim-wizard -p scim-wizard-cli`
+/// would make it, is refused.
+#[test]
+fn a_package_whose_app_has_the_sandbox_control_routes_is_named_in_one_line() {
+    let output = check_spoiled_package(|tree| {
+        let app = tree.join("usr/bin/scim-wizard");
+        let mut text = std::fs::read_to_string(&app).unwrap();
+        text.push_str("# route /_sandbox/time-travel\n");
+        std::fs::write(&app, text).unwrap();
+    });
+    assert_one_error_line(
+        &output,
+        "the packaged app carries the sandbox's control routes",
+    );
+}
+
+/// The same probe finds the routes in the CLI, or it would prove nothing about the app.
+#[test]
+fn a_package_whose_cli_lacks_the_sandbox_control_routes_is_named_in_one_line() {
+    let output = check_spoiled_package(|_| {});
+    assert_one_error_line(&output, "has no sandbox control route");
+}
+
 #[test]
 fn an_icon_of_the_wrong_size_is_named_in_one_line() {
     let output = check_spoiled_package(|tree| {

@@ -18,8 +18,9 @@ you name, starts provisioning and checks that one user arrives in Scaleway.
 
 The Scaleway key comes from SCW_SECRET_KEY / SCW_ACCESS_KEY / SCW_DEFAULT_ORGANIZATION_ID or the
 `scw` CLI configuration (--scw-profile), never from a flag. You sign in to Microsoft in your
-browser (or with --device-code); the sign-in is kept in the OS keychain, so later runs do not ask
-again. The SCIM token goes to the keychain too. No secret is ever printed.
+browser (or with --device-code). The SCIM token goes to the OS keychain (Entra uses it). The key
+and the sign-in are kept there only with --remember, so later runs need neither; `forget` deletes
+them. No secret is ever printed.
 
 A run that stops half-way (Ctrl-C, a crash, a lost connection) is resumed by running the same
 command again: the journal in the app's data directory remembers what was created.";
@@ -82,6 +83,13 @@ pub enum Command {
     /// Replace the SCIM token: create a new one, give it to Entra, test it, delete the old one.
     #[command(after_help = EXIT_CODES_HELP)]
     RotateToken {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Delete the Scaleway keys and Microsoft sign-ins kept in the OS keychain (SCIM tokens stay:
+    /// Entra uses them).
+    #[command(after_help = EXIT_CODES_HELP)]
+    Forget {
         #[command(flatten)]
         common: Common,
     },
@@ -165,6 +173,11 @@ pub struct Common {
     /// shown or reused later) and the next run signs in again.
     #[arg(long)]
     pub no_keychain: bool,
+    /// Keep the Scaleway key and the Microsoft sign-in in the OS keychain for later runs (also
+    /// once the setup is done), until `scim-wizard-cli forget`. Without it, this run uses what
+    /// an earlier run kept but keeps nothing new.
+    #[arg(long, conflicts_with = "no_keychain")]
+    pub remember: bool,
     /// Do not ask: confirm every change (needed when standard input is not a terminal).
     #[arg(long, short = 'y')]
     pub yes: bool,
@@ -213,6 +226,7 @@ impl Command {
             Command::Status { .. } => "status",
             Command::Rollback { .. } => "rollback",
             Command::RotateToken { .. } => "rotate-token",
+            Command::Forget { .. } => "forget",
             Command::Sandbox { .. } => "sandbox",
         }
     }

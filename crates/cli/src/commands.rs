@@ -10,7 +10,7 @@ use scim_wizard_setup::report::{
     RollbackRequest, SetupPlan, SetupStatus,
 };
 use scim_wizard_setup::scaleway_step::{KeychainChoice, ScalewayAccess};
-use scim_wizard_setup::{Secret, SetupEngine, SetupError, SetupOptions};
+use scim_wizard_setup::{KeptCredential, Secret, SetupEngine, SetupError, SetupOptions};
 use serde_json::{Value, json};
 use zeroize::Zeroize;
 
@@ -148,14 +148,30 @@ pub async fn apply(
         });
     }
 
+    // The tenant and the account were said when the sessions opened; nothing is created in
+    // Entra before they are confirmed, here by the same "yes" as the changes.
+    let tenant_id = engine.entra().tenant_id().to_owned();
     if !common.yes {
         let plan = engine.plan().await?;
         if !plan.up_to_date || manual {
             ctx.out.finish_bars();
             eprintln!("{}", render_plan(&plan, "This will:"));
-            confirm(ctx, "Make these changes?").await?;
+            let account = sessions::signed_in_account(engine.entra()).await;
+            confirm(
+                ctx,
+                &format!(
+                    "Make these changes in Microsoft Entra tenant {tenant_id}{}?",
+                    account
+                        .map(|account| format!(", signed in as {account}"))
+                        .unwrap_or_default()
+                ),
+            )
+            .await?;
         }
     }
+    let mut confirmed = engine.options().clone();
+    confirmed.confirmed_tenant = Some(tenant_id);
+    engine.set_options(confirmed);
 
     // With a token only, SCIM was on before this run by definition.
     let scim_enabled_before = engine
@@ -290,6 +306,45 @@ pub async fn rotate_token(ctx: &Ctx) -> Result<Value, Failure> {
         "rotate-token",
         json!({"report": report, "ids": ids(&engine.summary()?)}),
     ))
+}
+
+/// Deletes every Scaleway key and Microsoft sign-in this app kept (the SCIM token stays: Entra
+/// uses it). Needs no sign-in and no key.
+pub async fn forget(ctx: &Ctx) -> Result<Value, Failure> {
+    let vault =
+        scim_wizard_setup::Vault::open_native_with_service_async(scim_wizard_setup::vault::SERVICE)
+            .await
+            .map_err(|error| Failure::Setup(error.into()))?;
+    let journal = sessions::load_journal(&sessions::journal_store()?)?;
+    let client_id = sessions::entra_settings(&ctx.common)?
+        .sign_in_config()
+        .map_err(Failure::usage)?
+        .client_id()
+        .to_owned();
+    let known = scim_wizard_setup::retention::accounts_of(journal.as_ref(), &client_id);
+    let forgotten = scim_wizard_setup::forget_saved_credentials(&vault, known).await?;
+    ctx.out.text(&render_forgotten(&forgotten));
+    Ok(summary("forget", json!({"forgotten": forgotten})))
+}
+
+fn render_forgotten(forgotten: &[KeptCredential]) -> String {
+    if forgotten.is_empty() {
+        return "Nothing to forget: no Scaleway key or Microsoft sign-in is kept on this computer."
+            .to_owned();
+    }
+    let mut lines = vec!["Forgotten from the system keychain:".to_owned()];
+    for credential in forgotten {
+        lines.push(match credential {
+            KeptCredential::ScalewayKey { organization_id } => {
+                format!("  - the Scaleway API key for Organization {organization_id}")
+            }
+            KeptCredential::EntraSignIn { tenant_id } => {
+                format!("  - the Microsoft sign-in for tenant {tenant_id}")
+            }
+        });
+    }
+    lines.push("SCIM tokens stay: Entra uses them to provision users.".to_owned());
+    lines.join("\n")
 }
 
 // ---------------------------------------------------------------------------------------------

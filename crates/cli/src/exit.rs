@@ -51,6 +51,8 @@ pub fn for_error(code: ErrorCode) -> u8 {
         | C::ScimBaseUrlNotFound
         | C::ScimTokenLost
         | C::TokenAlreadyCreated
+        | C::UnsavedTokenAtRisk
+        | C::TenantNotConfirmed
         | C::EntraSignInRequired
         | C::EntraConsentRequired
         | C::EntraMissingRole
@@ -134,6 +136,8 @@ mod tests {
             (ErrorCode::ScimTokenRefused, REMOTE_REFUSED),
             (ErrorCode::ScimTokenLost, NEEDS_ADMIN),
             (ErrorCode::TokenAlreadyCreated, NEEDS_ADMIN),
+            (ErrorCode::UnsavedTokenAtRisk, NEEDS_ADMIN),
+            (ErrorCode::TenantNotConfirmed, NEEDS_ADMIN),
             (ErrorCode::EntraSignInRequired, NEEDS_ADMIN),
             (ErrorCode::EntraConsentRequired, NEEDS_ADMIN),
             (ErrorCode::EntraMissingRole, NEEDS_ADMIN),

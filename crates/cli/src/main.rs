@@ -1,7 +1,7 @@
 //! `scim-wizard-cli`: the headless front of the setup engine.
 //!
 //! `plan`, `apply`, `status`, `rollback`, `rotate-token` drive `scim_wizard_setup::SetupEngine`;
-//! `sandbox` runs the loopback simulator. Exit codes are in [`exit`]; `--help` lists them.
+//! `forget` deletes the kept keys and sign-ins; `sandbox` runs the loopback simulator. Exit codes are in [`exit`]; `--help` lists them.
 
 mod args;
 mod commands;
@@ -73,6 +73,7 @@ fn main() -> ExitCode {
             forget_sign_in,
         } => (common, Run::Rollback { forget_sign_in }),
         Command::RotateToken { common } => (common, Run::RotateToken),
+        Command::Forget { common } => (common, Run::Forget),
     };
     let out = Arc::new(Output::new(common.json));
     let ctx = Ctx {
@@ -86,12 +87,12 @@ fn main() -> ExitCode {
         // only read.
         let _lock = match &run {
             Run::Apply { .. } | Run::Rollback { .. } | Run::RotateToken => {
-                match sessions::lock_setup(name) {
+                match sessions::lock_setup(&ctx.common, name) {
                     Ok(lock) => Some(lock),
                     Err(failure) => return finish(&out, name, Err(failure)),
                 }
             }
-            Run::Plan(_) | Run::Status => None,
+            Run::Plan(_) | Run::Status | Run::Forget => None,
         };
         let result = match &run {
             Run::Plan(setup) => commands::plan(&ctx, setup).await,
@@ -103,6 +104,7 @@ fn main() -> ExitCode {
             Run::Status => commands::status(&ctx).await,
             Run::Rollback { forget_sign_in } => commands::rollback(&ctx, *forget_sign_in).await,
             Run::RotateToken => commands::rotate_token(&ctx).await,
+            Run::Forget => commands::forget(&ctx).await,
         };
         finish(&out, name, result)
     });
@@ -124,6 +126,7 @@ enum Run {
         forget_sign_in: bool,
     },
     RotateToken,
+    Forget,
 }
 
 /// Prints the final summary (`--json`) or the error, and picks the exit code.

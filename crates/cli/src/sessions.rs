@@ -72,7 +72,10 @@ pub fn entra_settings(common: &Common) -> Result<EntraSettings, Failure> {
 /// Where Scaleway is. `pattern`: use `--scim-base-url` as the Base URL pattern (not in the
 /// manual path, where it is the pasted token's own Base URL).
 pub fn scaleway_settings(common: &Common, pattern: bool) -> Result<ScalewaySettings, Failure> {
-    let mut settings = ScalewaySettings::default();
+    let mut settings = ScalewaySettings {
+        remember_key: common.remember,
+        ..ScalewaySettings::default()
+    };
     if let Some(api) = &common.scaleway_url {
         settings = settings.with_api_base(api).map_err(Failure::usage)?;
     }
@@ -89,11 +92,22 @@ pub fn journal_store() -> Result<JournalStore, Failure> {
 }
 
 /// The setup's lock for this command's length, so that the desktop app or another
-/// `scim-wizard-cli` cannot change the same setup meanwhile.
-pub fn lock_setup(command: &str) -> Result<scim_wizard_setup::journal::SetupLock, Failure> {
-    journal_store()?
+/// `scim-wizard-cli` cannot change the same setup meanwhile. With `--remember`, the choice is
+/// recorded for the setup, so a proof or a rollback keeps what it should.
+pub fn lock_setup(
+    common: &Common,
+    command: &str,
+) -> Result<scim_wizard_setup::journal::SetupLock, Failure> {
+    let store = journal_store()?;
+    let lock = store
         .lock(&format!("scim-wizard-cli {command}"))
-        .map_err(|e| Failure::Setup(e.into()))
+        .map_err(|e| Failure::Setup(e.into()))?;
+    if common.remember {
+        store
+            .record_retention(scim_wizard_setup::CredentialRetention::KeepForLater)
+            .map_err(|e| Failure::Setup(e.into()))?;
+    }
+    Ok(lock)
 }
 
 pub fn load_journal(store: &JournalStore) -> Result<Option<Journal>, Failure> {
@@ -233,10 +247,13 @@ pub async fn open(
         .as_ref()
         .and_then(|journal| journal.scaleway.as_ref())
         .is_some_and(|record| record.token.is_some() && record.base_url.is_some());
+    // A sign-in kept earlier is used either way; a new one is kept only with --remember.
     let store: Arc<dyn RefreshTokenStore> = match &vault {
-        Some(vault) => Arc::new(KeychainRefreshTokenStore::new(vault.clone())),
+        Some(vault) if common.remember => Arc::new(KeychainRefreshTokenStore::new(vault.clone())),
+        Some(vault) => Arc::new(KeychainRefreshTokenStore::reading_only(vault.clone())),
         None => Arc::new(MemoryRefreshTokenStore::new()),
     };
+
     // The tenant to resume: the journal's, else --tenant when it is an id.
     let known_tenant = existing
         .as_ref()
@@ -361,21 +378,33 @@ pub async fn open(
         both = both => both?,
         () = ctx.cancel.cancelled() => return Err(Failure::Setup(SetupError::Cancelled)),
     };
+    let account = signed_in_account(&entra).await;
     out.event(&json!({
         "event": "ready",
         "organization_id": scaleway.organization_id(),
         "organization_name": scaleway.organization_name(),
         "scaleway_access": scaleway.access(),
         "tenant_id": entra.tenant_id(),
+        "account": account,
         "at": Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true),
     }));
     if !out.is_json() {
         out.note(&format!(
-            "Scaleway: {scaleway_said}. Microsoft: signed in to tenant {}.",
+            "Scaleway: {scaleway_said}. Microsoft: signed in{} to tenant {}.",
+            account
+                .as_deref()
+                .map(|account| format!(" as {account}"))
+                .unwrap_or_default(),
             entra.tenant_id()
         ));
     }
     Ok(Sessions { scaleway, entra })
+}
+
+/// Who is signed in to Microsoft, from the access token (no round trip): the UPN, else the name.
+pub async fn signed_in_account(entra: &EntraSession) -> Option<String> {
+    let claims = entra.token_session().claims().await?;
+    claims.username.or(claims.display_name)
 }
 
 /// Resumes the saved sign-in of `known_tenant` silently; otherwise (or when Microsoft refuses

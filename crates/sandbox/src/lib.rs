@@ -43,6 +43,10 @@
 #![doc = include_str!("fault_spec_help.txt")]
 //! ```
 
+// Built without `control` (the desktop app), the control handlers and what only they read are
+// unused on purpose: they stay compiled, unreachable.
+#![cfg_attr(not(feature = "control"), allow(dead_code, unused_imports))]
+
 /// Wraps a handler so its requests carry a stable route name (for faults, counts and the log).
 macro_rules! named {
     ($app:expr, $name:literal, $handler:expr) => {
@@ -483,8 +487,7 @@ pub(crate) struct RouteContext {
 fn build_router(app: Arc<App>) -> Router {
     let iam = |path: &str| format!("{SCALEWAY_PREFIX}/iam/v1alpha1{path}");
     let scim_path = |path: &str| format!("{}{path}", app.scim_mount_pattern);
-    let control = |path: &str| format!("{CONTROL_PREFIX}{path}");
-    Router::new()
+    let router = Router::new()
         .route(
             &iam("/organizations/{organization_id}"),
             get(named!(
@@ -568,6 +571,22 @@ fn build_router(app: Arc<App>) -> Router {
                 .patch(named!(app, "scim.patch_user", scim::patch_user))
                 .delete(named!(app, "scim.delete_user", scim::delete_user)),
         )
+        .merge(login::routes(&app))
+        .merge(graph::routes(&app));
+    #[cfg(feature = "control")]
+    let router = router.merge(control_routes());
+    router
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(Arc::clone(&app), gateway))
+        .with_state(app)
+}
+
+/// The test-only control routes of every service (see the `control` feature).
+#[cfg(feature = "control")]
+fn control_routes() -> Router<Arc<App>> {
+    let control = |path: &str| format!("{CONTROL_PREFIX}{path}");
+    Router::new()
         .route(&control("/state"), get(control::state))
         .route(&control("/requests"), get(control::requests))
         .route(&control("/seed"), get(control::seed))
@@ -577,12 +596,8 @@ fn build_router(app: Arc<App>) -> Router {
         )
         .route(&control("/reset"), post(control::reset))
         .route(&control("/time-travel"), post(control::time_travel))
-        .merge(login::routes(&app))
-        .merge(graph::routes(&app))
-        .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn_with_state(Arc::clone(&app), gateway))
-        .with_state(app)
+        .merge(login::control_routes())
+        .merge(graph::control_routes())
 }
 
 fn is_under(path: &str, prefix: &str) -> bool {
@@ -784,5 +799,51 @@ async fn serve_connection(stream: TcpStream, router: Router) {
         }
         // Dropping the connection future closes the socket with no response written.
         () = kill.notified() => {}
+    }
+}
+
+/// Built as the desktop app builds it: none of the control routes is served, so nothing on this
+/// computer can change the practice sandbox's faults, clock or state, or read its seed.
+#[cfg(all(test, not(feature = "control")))]
+mod without_control {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[tokio::test]
+    async fn no_control_route_is_served() {
+        let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+        let client = reqwest::Client::builder().no_proxy().build().unwrap();
+        let control = &sandbox.urls().control;
+        for (method, path) in [
+            ("GET", "/state"),
+            ("GET", "/seed"),
+            ("GET", "/requests"),
+            ("POST", "/faults"),
+            ("POST", "/reset"),
+            ("POST", "/time-travel"),
+            ("POST", "/login/revoke"),
+            ("POST", "/login/behaviour"),
+            ("GET", "/graph/state"),
+        ] {
+            let request = match method {
+                "GET" => client.get(format!("{control}{path}")),
+                _ => client
+                    .post(format!("{control}{path}"))
+                    .json(&serde_json::json!({})),
+            };
+            let status = request.send().await.unwrap().status();
+            assert_eq!(status, 404, "{method} {path}");
+        }
+        // The services themselves still answer.
+        let users = client
+            .get(format!(
+                "{}/iam/v1alpha1/users",
+                sandbox.urls().scaleway_api
+            ))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(users, 401, "the Scaleway API answers (without a key: 401)");
     }
 }

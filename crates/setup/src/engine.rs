@@ -61,8 +61,9 @@ use crate::journal::{
 use crate::progress::{CancellationToken, NoProgress, ProgressSink, Reporter, Step};
 use crate::report::{
     AppOutcome, ApplyReport, AssignedPrincipal, AssignmentOutcome, ConnectionTest, ConsoleLinks,
-    GroupChoice, JobHealth, MappingPreview, PeopleSearch, PersonChoice, PlanAction, PlanItem,
-    PrincipalRef, ProofChannel, ProofReport, SetupPlan, SetupSummary, plain_service_message,
+    GroupChoice, JobHealth, KeychainEntry, MappingPreview, PeopleSearch, PersonChoice, PlanAction,
+    PlanItem, PrincipalRef, ProofChannel, ProofReport, SetupPlan, SetupSummary,
+    plain_service_message,
 };
 use crate::scaleway_step::{KeychainChoice, MintOutcome, ScalewaySide, TokenOnlySession};
 use crate::secret::Secret;
@@ -117,6 +118,10 @@ pub struct SetupOptions {
     pub prove: bool,
     /// A display name instead of [`app_display_name`] (keep it unique in the tenant).
     pub app_name: Option<String>,
+    /// The Entra tenant the admin confirmed, having seen it and the signed-in account: nothing
+    /// in Entra is created until it is the tenant signed in to (a setup whose app exists was
+    /// confirmed when it was created).
+    pub confirmed_tenant: Option<String>,
 }
 
 impl Default for SetupOptions {
@@ -128,6 +133,7 @@ impl Default for SetupOptions {
             notification_email: None,
             prove: true,
             app_name: None,
+            confirmed_tenant: None,
         }
     }
 }
@@ -279,6 +285,9 @@ impl SetupEngine {
     ) -> Result<ApplyReport, SetupError> {
         let reporter = self.reporter(cancel);
         let applied = self.apply_all_with(&reporter).await?;
+        if applied.proof.as_ref().is_some_and(|proof| proof.verified) {
+            self.release_credentials().await;
+        }
         Ok(ApplyReport {
             token: applied.token,
             app: applied.app,
@@ -317,8 +326,9 @@ impl SetupEngine {
         let loaded = journal.load()?;
         // Step 1 is already done when the admin gave the token (always with a token-only side):
         // nothing to enable or mint, only the token to check. Read locally (journal, keychain).
+        let entra_before = loaded.as_ref().and_then(|journal| journal.entra.clone());
+        require_confirmed_tenant(options, entra, entra_before.as_ref())?;
         let given = scaleway.given_token(loaded.as_ref()).await?;
-        let entra_before = loaded.and_then(|journal| journal.entra);
 
         // Round trip 1: the preflight gate, with the reads that decide what to create (our app
         // by name, the people to assign); Scaleway's enable needs no Entra permission (or, with
@@ -635,6 +645,27 @@ impl SetupEngine {
             started_now,
             proof,
         })
+    }
+}
+
+/// Refuses the first change in Entra until the admin has confirmed the tenant signed in to.
+fn require_confirmed_tenant(
+    options: &SetupOptions,
+    entra: &EntraSession,
+    before: Option<&EntraRecord>,
+) -> Result<(), SetupError> {
+    // Our app exists: the tenant was confirmed when it was made, and the journal check keeps
+    // every later run in that tenant.
+    if before.is_some_and(|record| record.app.is_some()) {
+        return Ok(());
+    }
+    let signed_in = entra.tenant_id();
+    match options.confirmed_tenant.as_deref().map(str::trim) {
+        Some(confirmed) if confirmed.eq_ignore_ascii_case(signed_in) => Ok(()),
+        confirmed => Err(SetupError::TenantNotConfirmed {
+            signed_in: signed_in.to_owned(),
+            confirmed: confirmed.map(str::to_owned),
+        }),
     }
 }
 
@@ -1098,8 +1129,10 @@ impl SetupEngine {
         cancel: &CancellationToken,
     ) -> Result<AppOutcome, SetupError> {
         let r = self.reporter(cancel);
+        let before = self.entra_record()?;
+        require_confirmed_tenant(&self.options, &self.entra, before.as_ref())?;
         if let Some(name) = name.map(str::trim).filter(|n| !n.is_empty())
-            && self.entra_record()?.is_none_or(|e| e.app.is_none())
+            && before.is_none_or(|e| e.app.is_none())
         {
             self.app_name = name.to_owned();
             let chosen = self.app_name.clone();
@@ -1407,14 +1440,54 @@ impl SetupEngine {
         } else {
             r.skipped(Step::Start, "Provisioning was already running.");
         }
-        prove(
+        let proof = prove(
             &ctx,
             &UserLookup::for_side(&self.scaleway),
             &app,
             &job,
             None,
         )
-        .await
+        .await?;
+        if proof.verified {
+            self.release_credentials().await;
+        }
+        Ok(proof)
+    }
+
+    /// Once the setup is proven: forgets the Scaleway key and the Microsoft sign-in, unless the
+    /// admin chose to keep them for later changes. The SCIM token stays: Entra uses it. A
+    /// keychain that fails here does not undo a working setup: it is logged, and Settings'
+    /// "Forget saved sign-ins and keys" (or `scim-wizard-cli forget`) remains.
+    async fn release_credentials(&self) {
+        let retention = match self.journal.load() {
+            Ok(journal) => journal.map(|j| j.retention()).unwrap_or_default(),
+            Err(error) => {
+                tracing::warn!(%error, "could not read the setup's choice for saved sign-ins");
+                return;
+            }
+        };
+        if !retention.forgets_when_done() {
+            return;
+        }
+        if let Err(error) = self.forget_key_and_sign_in().await {
+            tracing::warn!(
+                code = error.code().as_str(),
+                "could not forget the Scaleway key or the Microsoft sign-in"
+            );
+        }
+    }
+
+    /// Deletes this setup's Scaleway key and Microsoft sign-in from the keychain; both sessions
+    /// keep working from memory until the app or the command ends.
+    pub(crate) async fn forget_key_and_sign_in(&self) -> Result<(), SetupError> {
+        if let (Some(vault), Some(organization_id)) =
+            (self.scaleway.vault(), self.scaleway.organization_id())
+        {
+            vault
+                .delete_async(&crate::scaleway_step::scaleway_key_account(organization_id))
+                .await?;
+        }
+        self.entra.forget_saved_sign_in()
     }
 
     /// What `apply_all` would change, read from both sides; writes nothing.
@@ -1733,6 +1806,7 @@ impl SetupEngine {
     /// exportable report, with links to both consoles.
     pub fn summary(&self) -> Result<SetupSummary, SetupError> {
         let journal = self.journal.load()?;
+        let retention = journal.as_ref().map(Journal::retention).unwrap_or_default();
         let scaleway = journal
             .as_ref()
             .and_then(|j| j.scaleway.clone())
@@ -1784,6 +1858,16 @@ impl SetupEngine {
             started_at: entra.started_at,
             proof_username: entra.proof.as_ref().map(|p| p.expected_username.clone()),
             proof_found_in_scaleway: entra.proof.as_ref().map(|p| p.found_in_scaleway),
+            scim_token_keychain: scaleway
+                .token
+                .as_ref()
+                .filter(|token| token.in_keychain)
+                .zip(self.scaleway.vault())
+                .map(|(_, vault)| KeychainEntry {
+                    service: vault.service().to_owned(),
+                    account: self.scaleway.token_account(),
+                }),
+            credential_retention: retention,
             links: ConsoleLinks {
                 entra_app: blade("Overview"),
                 entra_provisioning: blade("Provisioning"),

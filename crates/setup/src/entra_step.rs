@@ -33,11 +33,22 @@ pub const TENANT_ENV: &str = "SCIM_WIZARD_TENANT";
 #[derive(Debug, Clone)]
 pub struct KeychainRefreshTokenStore {
     vault: Vault,
+    /// False: a sign-in kept earlier is used, but no new one is written (the admin did not ask
+    /// to keep it; the session holds it in memory).
+    saves: bool,
 }
 
 impl KeychainRefreshTokenStore {
     pub fn new(vault: Vault) -> Self {
-        Self { vault }
+        Self { vault, saves: true }
+    }
+
+    /// Reads and deletes, but never writes: for a run that keeps nothing new.
+    pub fn reading_only(vault: Vault) -> Self {
+        Self {
+            vault,
+            saves: false,
+        }
     }
 
     /// The keychain account a tenant's refresh token lives under.
@@ -75,6 +86,9 @@ impl RefreshTokenStore for KeychainRefreshTokenStore {
     }
 
     fn save(&self, key: &str, token: &Secret) -> Result<(), StoreError> {
+        if !self.saves {
+            return Ok(());
+        }
         keychain_call(|| self.vault.store(key, token)).map_err(store_error)
     }
 
@@ -281,6 +295,12 @@ impl EntraSession {
     /// Forgets the access token and deletes the saved refresh token.
     pub async fn sign_out(&self) -> Result<(), SetupError> {
         Ok(self.tokens.sign_out().await?)
+    }
+
+    /// Deletes the saved sign-in from the keychain; this session still works until the app
+    /// or the command ends, and saves no newer token.
+    pub fn forget_saved_sign_in(&self) -> Result<(), SetupError> {
+        Ok(self.tokens.forget_saved()?)
     }
 
     /// The Entra admin center root of this cloud (for links).

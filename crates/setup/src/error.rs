@@ -62,6 +62,9 @@ pub enum ErrorCode {
     /// Another token was given while this setup holds one it created: refused, so the first is
     /// never left in Scaleway untracked.
     TokenAlreadyCreated,
+    /// The SCIM token is held only in this app's memory, and what was asked would drop it: the
+    /// admin must say so first (after copying it, or choosing to lose it).
+    UnsavedTokenAtRisk,
     /// Not signed in to Microsoft Entra ID, or the saved sign-in expired: sign in again.
     EntraSignInRequired,
     /// The wizard's Graph permissions were not granted (consent declined or admin consent needed).
@@ -102,6 +105,9 @@ pub enum ErrorCode {
     Cancelled,
     /// A destructive operation (rollback) was asked for without the admin's confirmation.
     ConfirmationRequired,
+    /// The first change in Microsoft Entra waits until the admin has confirmed the tenant and
+    /// the account on screen (or confirmed another one than the one signed in).
+    TenantNotConfirmed,
     /// The admin gave only a SCIM token, and this needs a Scaleway API key (create, list or
     /// delete tokens, disable SCIM).
     ScalewayKeyNeeded,
@@ -109,7 +115,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for tests and for the UI's sentence table.
-    pub const ALL: [ErrorCode; 47] = [
+    pub const ALL: [ErrorCode; 49] = [
         Self::Internal,
         Self::InvalidInput,
         Self::NotReady,
@@ -136,6 +142,7 @@ impl ErrorCode {
         Self::ScimTokenRefused,
         Self::ScimTokenLost,
         Self::TokenAlreadyCreated,
+        Self::UnsavedTokenAtRisk,
         Self::EntraSignInRequired,
         Self::EntraConsentRequired,
         Self::EntraMissingRole,
@@ -156,6 +163,7 @@ impl ErrorCode {
         Self::ProofUserNotFound,
         Self::Cancelled,
         Self::ConfirmationRequired,
+        Self::TenantNotConfirmed,
         Self::ScalewayKeyNeeded,
     ];
 
@@ -188,6 +196,7 @@ impl ErrorCode {
             Self::ScimTokenRefused => "scim_token_refused",
             Self::ScimTokenLost => "scim_token_lost",
             Self::TokenAlreadyCreated => "token_already_created",
+            Self::UnsavedTokenAtRisk => "unsaved_token_at_risk",
             Self::EntraSignInRequired => "entra_sign_in_required",
             Self::EntraConsentRequired => "entra_consent_required",
             Self::EntraMissingRole => "entra_missing_role",
@@ -208,6 +217,7 @@ impl ErrorCode {
             Self::ProofUserNotFound => "proof_user_not_found",
             Self::Cancelled => "cancelled",
             Self::ConfirmationRequired => "confirmation_required",
+            Self::TenantNotConfirmed => "tenant_not_confirmed",
             Self::ScalewayKeyNeeded => "scaleway_key_needed",
         }
     }

@@ -45,6 +45,15 @@ pub enum SetupError {
     TokenLost { token_ids: Vec<String> },
     #[error("this setup already created SCIM token {token_id}")]
     TokenAlreadyCreated { token_id: String },
+    #[error("the SCIM token is held only in memory and would be lost")]
+    UnsavedTokenAtRisk,
+    /// Nothing is changed in Entra before the admin confirmed the tenant (`confirmed` is the
+    /// tenant they confirmed, when it is another one than `signed_in`).
+    #[error("the Entra tenant {signed_in} was not confirmed")]
+    TenantNotConfirmed {
+        signed_in: String,
+        confirmed: Option<String>,
+    },
     #[error("{0}")]
     Internal(String),
     #[error(transparent)]
@@ -198,6 +207,34 @@ impl SetupError {
                 C::NotReady,
                 format!("That step cannot run yet: {what}."),
                 "Go back to the previous step and finish it first.",
+                false,
+            ),
+            Self::UnsavedTokenAtRisk => UiError::new(
+                C::UnsavedTokenAtRisk,
+                "The SCIM token is kept only in this app's memory, and this would drop it. Scaleway never shows a token twice: without it you would have to create a new one.",
+                "Copy the token first (or save it in the keychain), then do this again and confirm.",
+                false,
+            ),
+            Self::TenantNotConfirmed {
+                signed_in,
+                confirmed: Some(confirmed),
+            } => UiError::new(
+                C::TenantNotConfirmed,
+                format!(
+                    "Nothing was changed in Microsoft Entra: you confirmed the tenant {confirmed}, but you are signed in to {signed_in}."
+                ),
+                "Check the account and tenant shown, sign in again to the right one if needed, then confirm again.",
+                false,
+            ),
+            Self::TenantNotConfirmed {
+                signed_in,
+                confirmed: None,
+            } => UiError::new(
+                C::TenantNotConfirmed,
+                format!(
+                    "Nothing was changed in Microsoft Entra: the tenant {signed_in} and the account signed in to it were not confirmed yet."
+                ),
+                "Check the account and tenant shown, then confirm them.",
                 false,
             ),
             Self::TokenAlreadyCreated { token_id } => UiError::new(

@@ -9,6 +9,8 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::retention::CredentialRetention;
+
 /// Bump when the shape changes in a way older builds cannot read.
 pub const JOURNAL_VERSION: u32 = 1;
 
@@ -160,6 +162,10 @@ pub struct Journal {
     pub scaleway: Option<ScalewayRecord>,
     #[serde(default)]
     pub entra: Option<EntraRecord>,
+    /// How long the admin wants the Scaleway key and the Microsoft sign-in kept (never the
+    /// secrets themselves); `None`: not asked yet, the default applies.
+    #[serde(default)]
+    pub credential_retention: Option<CredentialRetention>,
 }
 
 impl Journal {
@@ -170,7 +176,13 @@ impl Journal {
             updated_at: now,
             scaleway: None,
             entra: None,
+            credential_retention: None,
         }
+    }
+
+    /// The admin's choice for the key and the sign-in, or the default.
+    pub fn retention(&self) -> CredentialRetention {
+        self.credential_retention.unwrap_or_default()
     }
 
     /// The Scaleway id of the SCIM token this setup holds (`None` as well for a pasted token,
@@ -317,6 +329,19 @@ impl JournalStore {
                 problem,
             }
         })
+    }
+
+    /// Records the admin's choice for the key and the sign-in (starting the journal when there
+    /// is none yet), so a resumed setup keeps it.
+    pub fn record_retention(&self, retention: CredentialRetention) -> Result<(), JournalError> {
+        let now = Utc::now();
+        let mut journal = self.load()?.unwrap_or_else(|| Journal::new(now));
+        if journal.credential_retention == Some(retention) {
+            return Ok(());
+        }
+        journal.credential_retention = Some(retention);
+        journal.updated_at = now;
+        self.save(&journal)
     }
 
     /// Removes the journal (after a finished rollback).

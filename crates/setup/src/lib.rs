@@ -19,6 +19,7 @@ mod maintenance;
 pub mod preferences;
 pub mod progress;
 pub mod report;
+pub mod retention;
 pub mod scaleway_step;
 pub mod secret;
 pub mod vault;
@@ -33,5 +34,6 @@ pub use progress::{
     CancellationToken, ChannelProgress, NoProgress, Phase, ProgressEvent, ProgressSink,
     RecordedProgress, Step,
 };
+pub use retention::{CredentialRetention, KeptCredential, forget_saved_credentials};
 pub use secret::{ExposeSecret, Secret};
 pub use vault::{Vault, VaultError};

@@ -682,8 +682,12 @@ impl SetupEngine {
                 vault.delete_async(staging).await?;
             }
         }
+        // A setup that is gone needs no key or sign-in, unless the admin chose to keep them.
         if request.forget_entra_sign_in {
             self.entra.sign_out().await?;
+        }
+        if journal.retention().forgets_when_done() {
+            self.forget_key_and_sign_in().await?;
         }
         self.journal.remove()?;
         Ok(RollbackReport {

@@ -536,7 +536,19 @@ pub struct SetupSummary {
     pub started_at: Option<DateTime<Utc>>,
     pub proof_username: Option<String>,
     pub proof_found_in_scaleway: Option<bool>,
+    /// Where the SCIM token stays on this computer, when it is kept in the keychain.
+    pub scim_token_keychain: Option<KeychainEntry>,
+    /// How long the Scaleway key and the Microsoft sign-in are kept.
+    pub credential_retention: crate::retention::CredentialRetention,
     pub links: ConsoleLinks,
+}
+
+/// An entry of the OS keychain (names only, never the value).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct KeychainEntry {
+    pub service: String,
+    pub account: String,
 }
 
 impl SetupSummary {
@@ -604,6 +616,30 @@ impl SetupSummary {
                 )),
             );
         }
+        line(
+            "SCIM token kept in",
+            self.scim_token_keychain.as_ref().map(|entry| {
+                format!(
+                    "the system keychain, service \"{}\", entry \"{}\" (Entra uses this token)",
+                    entry.service, entry.account
+                )
+            }),
+        );
+        line(
+            "Scaleway key and Microsoft sign-in",
+            Some(
+                match self.credential_retention {
+                    crate::retention::CredentialRetention::KeepForLater => {
+                        "kept in the system keychain for later changes"
+                    }
+                    crate::retention::CredentialRetention::UntilSetupDone => {
+                        "kept until the setup is proven, then forgotten"
+                    }
+                    crate::retention::CredentialRetention::ThisRun => "not kept on this computer",
+                }
+                .to_owned(),
+            ),
+        );
         line("Entra admin center", self.links.entra_app.clone());
         line(
             "Scaleway console",

@@ -51,6 +51,9 @@ pub struct ScalewaySettings {
     pub client_options: ClientOptions,
     pub probe_timeout: std::time::Duration,
     pub probe_retry: RetryPolicy,
+    /// Whether connecting writes the key to the keychain, so a resume needs no retyping (the
+    /// admin's [`crate::CredentialRetention`]; the CLI keeps it only with `--remember`).
+    pub remember_key: bool,
 }
 
 impl Default for ScalewaySettings {
@@ -61,6 +64,7 @@ impl Default for ScalewaySettings {
             client_options: ClientOptions::default(),
             probe_timeout: std::time::Duration::from_secs(15),
             probe_retry: RetryPolicy::default(),
+            remember_key: true,
         }
     }
 }
@@ -376,11 +380,12 @@ impl ScalewaySession {
                 },
             ));
         }
-        // Remember the key for this Organization so a resume needs no retyping; a keychain
-        // problem here is not worth failing the connection for. A key read from that very entry
-        // is already there.
+        // Remember the key for this Organization so a resume needs no retyping, when the admin
+        // wants it kept; a keychain problem here is not worth failing the connection for. A key
+        // read from that very entry is already there.
         let account = scaleway_key_account(&check.organization_id);
         if let Some(vault) = &vault
+            && settings.remember_key
             && remembered_in.as_deref() != Some(account.as_str())
             && let Err(error) = vault.store_async(&account, &remembered_key).await
         {
@@ -1238,6 +1243,15 @@ impl ScalewaySide {
     }
 
     /// The keychain account of this setup's SCIM token.
+    /// True while the setup's token exists only in this app's memory (the admin chose not to
+    /// keep it, or the keychain refused it): dropping this side would lose it.
+    pub fn token_only_in_memory(&self) -> bool {
+        match self {
+            Self::Keyed(session) => session.token_only_in_memory(),
+            Self::TokenOnly(session) => !session.in_keychain(),
+        }
+    }
+
     pub fn token_account(&self) -> String {
         match self {
             Self::Keyed(session) => scim_token_account(session.organization_id()),

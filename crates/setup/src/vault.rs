@@ -228,6 +228,11 @@ impl Vault {
         Ok(Secret::from(whole.as_str().to_owned()))
     }
 
+    /// The keychain service this vault's entries live under.
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
     /// Deletes the secret under `account`. Returns whether there was one.
     pub fn delete(&self, account: &str) -> Result<bool, VaultError> {
         self.writes.fetch_add(1, Ordering::Relaxed);

@@ -24,12 +24,12 @@ use scim_wizard_setup::report::{
 };
 use scim_wizard_setup::scaleway_step::{
     CredentialInput, KeychainChoice, PASTED_SCIM_TOKEN_ACCOUNT, ScalewayAccess, ScalewaySession,
-    ScalewaySettings, TokenOnlySession, scim_token_account,
+    ScalewaySettings, TokenOnlySession, scaleway_key_account, scim_token_account,
 };
 use scim_wizard_setup::{
-    CancellationToken, EntraSession, EntraSettings, ErrorCode, ExposeSecret,
-    KeychainRefreshTokenStore, Phase, ProgressEvent, ProgressSink, RecordedProgress, Secret, Step,
-    Vault,
+    CancellationToken, CredentialRetention, EntraSession, EntraSettings, ErrorCode, ExposeSecret,
+    KeptCredential, KeychainRefreshTokenStore, Phase, ProgressEvent, ProgressSink,
+    RecordedProgress, Secret, Step, Vault, forget_saved_credentials,
 };
 use serde_json::{Value, json};
 use url::Url;
@@ -133,6 +133,7 @@ impl Fixture {
             client_options: ClientOptions::default().with_retry(RetryPolicy::quick()),
             probe_timeout: Duration::from_secs(5),
             probe_retry: RetryPolicy::quick(),
+            remember_key: true,
         }
     }
 
@@ -210,6 +211,8 @@ impl Fixture {
             } else {
                 KeychainChoice::DoNotStore
             },
+            // The admin has seen the tenant and the account, and confirmed them.
+            confirmed_tenant: Some(self.tenant().tenant_id),
             ..SetupOptions::default()
         }
     }
@@ -476,12 +479,35 @@ async fn the_whole_flow_provisions_the_user_as_the_upn_local_part() {
     let mut engine = fx.engine(fx.options(&["adele.vance"])).await;
     let progress = Arc::new(RecordedProgress::new());
     engine.set_progress(progress.clone());
+    // Kept while the setup runs, so an interruption resumes without signing in again.
+    let vault = fx.vault.as_ref().unwrap();
+    let refresh = vault
+        .read(engine.entra().token_session().store_key())
+        .unwrap()
+        .unwrap();
+    assert!(
+        vault
+            .read(&scaleway_key_account(&fx.org()))
+            .unwrap()
+            .is_some()
+    );
 
     let report = engine.apply_all(&CancellationToken::new()).await.unwrap();
 
     let proof = report.proof.clone().unwrap();
     assert!(proof.verified, "{proof:?}");
     assert_eq!(proof.expected_username.as_deref(), Some("adele.vance"));
+    // Proven: the key and the sign-in are forgotten (the admin did not ask to keep them); the
+    // SCIM token stays, and the summary says where.
+    assert_eq!(
+        vault.accounts().unwrap(),
+        vec![scim_token_account(&fx.org())]
+    );
+    let kept = engine.summary().unwrap().scim_token_keychain.unwrap();
+    assert_eq!(
+        (kept.service.as_str(), kept.account),
+        (vault.service(), scim_token_account(&fx.org()))
+    );
     assert_eq!(proof.on_demand_result.as_deref(), Some("Success"));
     assert!(report.app.created && report.job_created && report.started_now);
     assert_eq!(
@@ -537,12 +563,7 @@ async fn the_whole_flow_provisions_the_user_as_the_upn_local_part() {
     assert!(summary.to_text().contains(&report.app.app_id));
 
     // No secret in any file the run wrote: SCIM token, Scaleway key, Entra tokens.
-    let vault = fx.vault.as_ref().unwrap();
     let scim_token = vault.read(&scim_token_account(&fx.org())).unwrap().unwrap();
-    let refresh = vault
-        .read(engine.entra().token_session().store_key())
-        .unwrap()
-        .unwrap();
     let access = engine.entra().token_session().access_token().await.unwrap();
     let secrets = [
         scim_token.expose_secret().to_owned(),
@@ -874,13 +895,9 @@ async fn rollback_leaves_both_worlds_as_they_were() {
             .unwrap()
             .is_none()
     );
-    // The Entra sign-in is kept unless asked.
-    assert!(
-        vault
-            .read(engine.entra().token_session().store_key())
-            .unwrap()
-            .is_some()
-    );
+    // Nothing of this setup is left in the keychain: the token went with the rollback, the key
+    // and the sign-in once the setup was proven.
+    assert_eq!(vault.accounts().unwrap(), Vec::<String>::new());
     fx.cleanup();
 }
 
@@ -1001,6 +1018,121 @@ async fn nothing_changes_in_entra_before_the_preflight_passes() {
         0,
         "no token is minted for nothing"
     );
+}
+
+#[tokio::test]
+async fn nothing_is_created_in_entra_before_the_tenant_is_confirmed() {
+    let fx = Fixture::start(SandboxConfig::default(), false).await;
+    let tenant = fx.tenant().tenant_id;
+    let mut options = fx.options(&["adele.vance"]);
+    options.confirmed_tenant = None;
+    let mut engine = fx.engine(options.clone()).await;
+    let before = fx.snapshot().await;
+
+    // Not confirmed yet: stopped before any change, on either path.
+    let error = engine
+        .apply_all(&CancellationToken::new())
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::TenantNotConfirmed, "{error:?}");
+    assert!(
+        error.to_ui().message.contains(&tenant),
+        "{:?}",
+        error.to_ui()
+    );
+    let error = engine
+        .ensure_app(None, &CancellationToken::new())
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::TenantNotConfirmed);
+
+    // The admin confirmed another tenant than the one signed in to: refused, naming both.
+    options.confirmed_tenant = Some("00000000-0000-4000-8000-000000000000".to_owned());
+    engine.set_options(options.clone());
+    let ui = engine
+        .ensure_app(None, &CancellationToken::new())
+        .await
+        .unwrap_err()
+        .to_ui();
+    assert_eq!(ui.code, ErrorCode::TenantNotConfirmed);
+    assert!(
+        ui.message.contains(&tenant) && ui.message.contains("00000000-0000-4000-8000"),
+        "{ui:?}"
+    );
+    assert_eq!(fx.snapshot().await, before, "nothing changed anywhere");
+
+    // Confirmed (any letter case): the app is created.
+    options.confirmed_tenant = Some(tenant.to_uppercase());
+    engine.set_options(options);
+    let app = engine
+        .ensure_app(None, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(app.created);
+    // A later engine on the same setup (a resume) needs no confirmation again: the app exists
+    // in the tenant that was confirmed, and the journal holds every later run to it.
+    let mut options = fx.options(&["adele.vance"]);
+    options.confirmed_tenant = None;
+    let mut resumed = fx.engine(options).await;
+    assert!(
+        !resumed
+            .ensure_app(None, &CancellationToken::new())
+            .await
+            .unwrap()
+            .created
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+async fn kept_for_later_the_key_and_the_sign_in_stay_until_forgotten() {
+    let fx = Fixture::start(SandboxConfig::default(), true).await;
+    fx.journal()
+        .record_retention(CredentialRetention::KeepForLater)
+        .unwrap();
+    let mut engine = fx.engine(fx.options(&["adele.vance"])).await;
+    let report = engine.apply_all(&CancellationToken::new()).await.unwrap();
+    assert!(report.proof.unwrap().verified);
+    let vault = fx.vault.as_ref().unwrap();
+    let org = fx.org();
+    let sign_in = engine.entra().token_session().store_key().to_owned();
+    assert_eq!(
+        vault.accounts().unwrap(),
+        vec![
+            sign_in.clone(),
+            scaleway_key_account(&org),
+            scim_token_account(&org)
+        ]
+    );
+    assert_eq!(
+        engine.summary().unwrap().credential_retention,
+        CredentialRetention::KeepForLater
+    );
+
+    // "Forget saved sign-ins and keys": both go, the SCIM token stays; this run keeps working
+    // from memory and writes no newer sign-in.
+    let forgotten = forget_saved_credentials(vault, Vec::new()).await.unwrap();
+    engine.entra().forget_saved_sign_in().unwrap();
+    assert_eq!(
+        forgotten,
+        vec![
+            KeptCredential::EntraSignIn {
+                tenant_id: fx.tenant().tenant_id
+            },
+            KeptCredential::ScalewayKey {
+                organization_id: org.clone()
+            },
+        ]
+    );
+    assert_eq!(vault.accounts().unwrap(), vec![scim_token_account(&org)]);
+    engine.entra().token_session().refresh_now().await.unwrap();
+    engine.status().await.unwrap();
+    assert_eq!(vault.accounts().unwrap(), vec![scim_token_account(&org)]);
+    assert_eq!(
+        forget_saved_credentials(vault, Vec::new()).await.unwrap(),
+        Vec::new()
+    );
+    fx.cleanup();
 }
 
 #[tokio::test]

@@ -54,6 +54,7 @@ impl Fixture {
             client_options: ClientOptions::default().with_retry(RetryPolicy::quick()),
             probe_timeout: Duration::from_secs(5),
             probe_retry: RetryPolicy::quick(),
+            remember_key: true,
         }
     }
 

@@ -2,7 +2,8 @@
 # What each Linux package must carry, checked on the built files (`make dist` runs it last):
 # both programs, the desktop entry and AppStream metainfo (each passing its validator), every
 # hicolor icon size, the run-time dependencies of what the binaries link and nothing built-only,
-# the same content and requirements in the .rpm as in the .deb, and at most 8 MiB each.
+# the sandbox's control routes in the CLI and not in the app, the same content and requirements in
+# the .rpm as in the .deb, and at most 8 MiB each.
 # Usage: check.sh PACKAGE.deb PACKAGE.rpm
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -63,6 +64,17 @@ for shot in $(grep -o 'docs/screenshots/[a-z_-]*\.png' "$work/deb/$metainfo"); d
 done
 
 "$work/deb/usr/bin/scim-wizard-cli" --version | grep -qF "$version" || die "the packaged scim-wizard-cli does not report version $version."
+
+# The sandbox's test-only control routes (faults, time travel, reset, its seed): in the CLI, whose
+# `sandbox` serves the test suites, never in the app, whose practice sandbox nothing else on the
+# computer may steer (crates/sandbox/Cargo.toml, feature `control`). One route path, as bytes; the
+# CLI must have it, which shows the probe still finds what it looks for.
+control_route=/time-travel
+if grep -qaF -- "$control_route" "$work/deb/usr/bin/scim-wizard"; then
+  die "the packaged app carries the sandbox's control routes ($control_route): build scim-wizard in a cargo run of its own, without the sandbox's 'control' feature."
+fi
+grep -qaF -- "$control_route" "$work/deb/usr/bin/scim-wizard-cli" \
+  || die "the packaged scim-wizard-cli has no sandbox control route ($control_route): the probe for them in check.sh is out of date."
 
 # Dependencies: every library the binaries link comes from a package the .deb depends on; the
 # session bus, the browser opener and WebKitGTK are there; nothing built-only (-dev) is.

@@ -264,9 +264,10 @@ impl Cli {
         printed.push_str(&run.stderr);
     }
 
-    /// `apply --device-code --yes --json`, assigning these users (local parts).
+    /// `apply --device-code --yes --json --remember`, assigning these users (local parts): the
+    /// key and the sign-in are kept, so the runs that follow need neither.
     pub fn apply_args(&self, users: &[&str]) -> Vec<String> {
-        let mut args: Vec<String> = ["apply", "--device-code", "--yes", "--json"]
+        let mut args: Vec<String> = ["apply", "--device-code", "--yes", "--json", "--remember"]
             .map(str::to_owned)
             .to_vec();
         for user in users {

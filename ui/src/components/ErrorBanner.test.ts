@@ -50,4 +50,17 @@ describe("ErrorBanner", () => {
     expect(details.querySelector("[lang='en']")).toBeTruthy();
     expect(screen.getByRole("button", { name: "Réessayer" })).toBeTruthy();
   });
+
+  it("for a token held only in memory, going on says plainly that the token goes", async () => {
+    const onRetry = vi.fn();
+    render(ErrorBanner, {
+      error: { code: "unsaved_token_at_risk", message: "", hint: "", retryable: false },
+      onRetry,
+    });
+    expect(screen.queryByTestId("error-retry")).toBeNull();
+    const discard = screen.getByTestId("error-discard-token");
+    expect(discard.textContent?.trim()).toBe("Go on without this token");
+    await fireEvent.click(discard);
+    expect(onRetry).toHaveBeenCalledOnce();
+  });
 });

@@ -128,6 +128,7 @@ describe("Settings: connection", () => {
         scaleway_url: `${SANDBOX}/scaleway`,
         scim_base_url: `${SANDBOX}/scim/{scim_id}/v2`,
       },
+      discardUnsavedToken: false,
     });
     expect(input("settings-login-url").value).toBe(`${SANDBOX}/login`);
   });
@@ -285,5 +286,45 @@ describe("Settings: connection", () => {
     await fireEvent.click(await screen.findByTestId("error-retry"));
     await screen.findByTestId("settings-cloud");
     expect(backend.commands()).toEqual(["settings_get", "settings_get"]);
+  });
+});
+
+describe("Settings: saved sign-ins and keys", () => {
+  it("forgets them on request and says what went", async () => {
+    const backend = scriptedBackend({
+      forget_saved_credentials: [
+        [
+          { kind: "entra_sign_in", tenant_id: "tenant-1" },
+          { kind: "scaleway_key", organization_id: "org-1" },
+        ],
+        [],
+      ],
+    });
+    render(SettingsDialog, { onClose: vi.fn() });
+    await fireEvent.click(screen.getByTestId("settings-forget-button"));
+    const status = screen.getByTestId("settings-forget-status");
+    await waitFor(() => expect(status.textContent).toContain("the Scaleway key for Organization org-1"));
+    expect(status.textContent).toContain("the Microsoft sign-in for tenant tenant-1");
+    expect(status.getAttribute("role")).toBe("status");
+    await fireEvent.click(screen.getByTestId("settings-forget-button"));
+    await waitFor(() => expect(status.textContent).toContain("Nothing to forget"));
+    expect(backend.commands()).toEqual(["forget_saved_credentials", "forget_saved_credentials"]);
+  });
+
+  it("asks before new Scaleway addresses drop a token held only in memory", async () => {
+    const backend = scriptedBackend({
+      settings_get: connectionSettings(),
+      settings_save: [
+        new Fail(uiError("unsaved_token_at_risk")),
+        { status: "saved", settings: { connection: connectionView(), practice: false }, reconnect: true },
+      ],
+    });
+    await openConnection();
+    await fireEvent.input(input("settings-scaleway-url"), { target: { value: `${SANDBOX}/scaleway` } });
+    await fireEvent.click(screen.getByTestId("settings-connection-save"));
+    await fireEvent.click(await screen.findByTestId("error-discard-token"));
+    await waitFor(() => expect(backend.commands()).toEqual(["settings_get", "settings_save", "settings_save"]));
+    const discards = backend.calls.filter((c) => c.cmd === "settings_save").map((c) => c.args?.discardUnsavedToken);
+    expect(discards).toEqual([false, true]);
   });
 });

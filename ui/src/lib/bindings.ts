@@ -9,11 +9,11 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 export const commands = {
 	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
 	/**  Switches to practice mode: starts the in-process sandbox. */
-	startPractice: () => typedError<PracticeInfo, UiError>(__TAURI_INVOKE("start_practice")),
+	startPractice: (discardUnsavedToken: boolean) => typedError<PracticeInfo, UiError>(__TAURI_INVOKE("start_practice", { discardUnsavedToken })),
 	/**  Switches to real accounts (stops the practice sandbox if it runs). */
 	startReal: () => typedError<null, UiError>(__TAURI_INVOKE("start_real")),
 	/**  Checks the key at once and connects: "Key OK — organization 'Acme' — this key can manage SCIM". */
-	scalewayConnect: (credentials: ScalewayCredentials_Deserialize) => typedError<ConnectReport_Serialize, UiError>(__TAURI_INVOKE("scaleway_connect", { credentials })),
+	scalewayConnect: (credentials: ScalewayCredentials_Deserialize, keepForLater: boolean, discardUnsavedToken: boolean) => typedError<ConnectReport_Serialize, UiError>(__TAURI_INVOKE("scaleway_connect", { credentials, keepForLater, discardUnsavedToken })),
 	/**  SCIM on the connected Organization, with its tokens. */
 	scimState: () => typedError<ScimState_Serialize, UiError>(__TAURI_INVOKE("scim_state")),
 	/**  Turns SCIM on (the admin has confirmed). */
@@ -37,7 +37,7 @@ export const commands = {
 	 *  becomes the Scaleway side of the setup (no API key needed): once Entra is signed in, steps
 	 *  2–4 run as with a key. Returns the verified Base URL.
 	 */
-	scimUseExisting: (token: PageSecret, baseUrl: string, organizationId: string | null) => typedError<string, UiError>(__TAURI_INVOKE("scim_use_existing", { token, baseUrl, organizationId })),
+	scimUseExisting: (token: PageSecret, baseUrl: string, organizationId: string | null, keepForLater: boolean) => typedError<string, UiError>(__TAURI_INVOKE("scim_use_existing", { token, baseUrl, organizationId, keepForLater })),
 	/**
 	 *  Copies the SCIM token or the Base URL through Rust: marked sensitive, cleared after the
 	 *  delay if the clipboard still holds it. The value never passes through the page.
@@ -45,18 +45,33 @@ export const commands = {
 	copyToClipboard: (target: CopyTarget, clearAfterSeconds: number | null) => typedError<CopyReceipt, UiError>(__TAURI_INVOKE("copy_to_clipboard", { target, clearAfterSeconds })),
 	/**  The one explicit reveal: the page shows the token only while the admin holds "Reveal". */
 	revealScimToken: () => typedError<string, UiError>(__TAURI_INVOKE("reveal_scim_token")),
+	/**
+	 *  "Forget saved sign-ins and keys" (Settings): deletes every Scaleway key and Microsoft sign-in
+	 *  this app kept, and keeps the signed-in session from saving a newer one. The SCIM token stays:
+	 *  Entra uses it. Says what was forgotten.
+	 */
+	forgetSavedCredentials: () => typedError<KeptCredential[], UiError>(__TAURI_INVOKE("forget_saved_credentials")),
+	/**
+	 *  Quits the app. With a token held only in memory, only once the admin said so
+	 *  (`discard_unsaved_token`); otherwise `unsaved_token_at_risk`.
+	 */
+	quitApp: (discardUnsavedToken: boolean) => typedError<null, UiError>(__TAURI_INVOKE("quit_app", { discardUnsavedToken })),
 	/**  Signs the admin in to Microsoft Entra ID and checks at once what the account may do. */
 	entraSignIn: (deviceCode: boolean, tenant: string | null) => typedError<EntraAccount_Serialize, UiError>(__TAURI_INVOKE("entra_sign_in", { deviceCode, tenant })),
 	/**  Stops the sign-in or the long step that is running. */
 	cancelOperation: () => __TAURI_INVOKE<void>("cancel_operation"),
-	/**  Signs out of Entra: the refresh token leaves the keychain. */
+	/**
+	 *  Signs out of Entra: the refresh token leaves the keychain. Only Entra: the Scaleway side
+	 *  (the key, and a token perhaps held only in memory) stays as it is.
+	 */
 	entraSignOut: () => typedError<null, UiError>(__TAURI_INVOKE("entra_sign_out")),
 	/**
-	 *  Step 2: creates the enterprise app (or finds the one this setup made) and its provisioning job.
+	 *  Step 2: creates the enterprise app (or finds the one this setup made) and its provisioning job,
+	 *  in the tenant the admin confirmed (`confirmed_tenant_id`, shown with the signed-in account).
 	 *  `cancel_operation` stops it at the next boundary between calls (`cancelled` error); what was
 	 *  created by then is journaled, so calling it again reuses it.
 	 */
-	setupCreateApp: (name: string | null) => typedError<AppOutcome, UiError>(__TAURI_INVOKE("setup_create_app", { name })),
+	setupCreateApp: (name: string | null, confirmedTenantId: string) => typedError<AppOutcome, UiError>(__TAURI_INVOKE("setup_create_app", { name, confirmedTenantId })),
 	/**
 	 *  Step 3: Test connection first; only when it passes are the credentials saved in Entra
 	 *  (a refusal is `ok: false` with Scaleway's words, nothing saved). `cancel_operation` stops it
@@ -114,11 +129,12 @@ export const commands = {
 	 *  accounts connected with values that changed are disconnected (and a sign-in under way is
 	 *  cancelled), so nothing keeps talking to the old addresses.
 	 */
-	settingsSave: (preferences: ConnectionPreferences_Deserialize) => typedError<SettingsSaveOutcome_Serialize, UiError>(__TAURI_INVOKE("settings_save", { preferences })),
+	settingsSave: (preferences: ConnectionPreferences_Deserialize, discardUnsavedToken: boolean) => typedError<SettingsSaveOutcome_Serialize, UiError>(__TAURI_INVOKE("settings_save", { preferences, discardUnsavedToken })),
 };
 
 /** Events */
 export const events = {
+	quitBlocked: makeEvent<QuitBlocked, QuitBlocked>("quit-blocked"),
 	setupProgress: makeEvent<SetupProgress, SetupProgress>("setup-progress"),
 	signInPrompt: makeEvent<SignInPrompt_Serialize, SignInPrompt_Deserialize>("sign-in-prompt"),
 };
@@ -385,6 +401,18 @@ export type CopyReceipt = {
 /**  What a copy button copies. */
 export type CopyTarget = "scim_token" | "base_url";
 
+/**  The admin's choice for the Scaleway key and the Microsoft sign-in. */
+export type CredentialRetention = 
+/**  Never written to the keychain: held by this run only (the CLI without `--remember`). */
+"this_run" | 
+/**
+ *  Kept so that an interrupted setup resumes without asking again, and forgotten once the
+ *  setup is proven or rolled back (the desktop app's default).
+ */
+"until_setup_done" | 
+/**  Kept for later changes (status, token renewal, rollback) until the admin forgets them. */
+"keep_for_later";
+
 /**  The last provisioning cycle. */
 export type CycleSummary = CycleSummary_Serialize | CycleSummary_Deserialize;
 
@@ -538,6 +566,11 @@ export type ErrorCode =
  *  never left in Scaleway untracked.
  */
 "token_already_created" | 
+/**
+ *  The SCIM token is held only in this app's memory, and what was asked would drop it: the
+ *  admin must say so first (after copying it, or choosing to lose it).
+ */
+"unsaved_token_at_risk" | 
 /**  Not signed in to Microsoft Entra ID, or the saved sign-in expired: sign in again. */
 "entra_sign_in_required" | 
 /**  The wizard's Graph permissions were not granted (consent declined or admin consent needed). */
@@ -578,6 +611,11 @@ export type ErrorCode =
 "cancelled" | 
 /**  A destructive operation (rollback) was asked for without the admin's confirmation. */
 "confirmation_required" | 
+/**
+ *  The first change in Microsoft Entra waits until the admin has confirmed the tenant and
+ *  the account on screen (or confirmed another one than the one signed in).
+ */
+"tenant_not_confirmed" | 
 /**
  *  The admin gave only a SCIM token, and this needs a Scaleway API key (create, list or
  *  delete tokens, disable SCIM).
@@ -665,6 +703,13 @@ export type JobHealth_Serialize = {
 	summary: string,
 };
 
+/**  One secret this app kept in the keychain besides SCIM tokens. */
+export type KeptCredential = 
+/**  A Scaleway API secret key, for this Organization. */
+{ kind: "scaleway_key"; organization_id: string } | 
+/**  A Microsoft sign-in (refresh token), for this tenant. */
+{ kind: "entra_sign_in"; tenant_id: string };
+
 /**
  *  Something on Scaleway's side that needs a Scaleway API key, which the app does not have
  *  when the admin gave only a SCIM token.
@@ -680,6 +725,12 @@ export type KeyAction =
 "delete_token" | 
 /**  Disable SCIM on the Organization. */
 "disable_scim";
+
+/**  An entry of the OS keychain (names only, never the value). */
+export type KeychainEntry = {
+	service: string,
+	account: string,
+};
 
 /**  One mapping edit in plain words. */
 export type MappingChange = {
@@ -890,6 +941,12 @@ export type QuarantineExplained_Serialize = {
 	explanation: string,
 	next_attempt: string | null,
 };
+
+/**
+ *  The window was asked to close while the setup's SCIM token exists only in this app's
+ *  memory: the page asks the admin before it goes (Scaleway never shows a token twice).
+ */
+export type QuitBlocked = Record<string, never>;
 
 /**  An unfinished setup found on this computer, for the resume banner. */
 export type ResumeInfo = ResumeInfo_Serialize | ResumeInfo_Deserialize;
@@ -1121,6 +1178,10 @@ export type SetupSummary_Deserialize = {
 	started_at?: string | null,
 	proof_username?: string | null,
 	proof_found_in_scaleway?: boolean | null,
+	/**  Where the SCIM token stays on this computer, when it is kept in the keychain. */
+	scim_token_keychain?: KeychainEntry | null,
+	/**  How long the Scaleway key and the Microsoft sign-in are kept. */
+	credential_retention: CredentialRetention,
 	links: ConsoleLinks_Deserialize,
 };
 
@@ -1149,6 +1210,10 @@ export type SetupSummary_Serialize = {
 	started_at: string | null,
 	proof_username: string | null,
 	proof_found_in_scaleway: boolean | null,
+	/**  Where the SCIM token stays on this computer, when it is kept in the keychain. */
+	scim_token_keychain: KeychainEntry | null,
+	/**  How long the Scaleway key and the Microsoft sign-in are kept. */
+	credential_retention: CredentialRetention,
 	links: ConsoleLinks_Serialize,
 };
 

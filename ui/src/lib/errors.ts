@@ -90,6 +90,8 @@ export const ERROR_SENTENCES: Readonly<Record<ErrorCode, ErrorSentence>> = {
   },
   scim_token_lost: { message: "error.message.scim_token_lost", hint: "error.hint.scim_token_lost" },
   token_already_created: { message: "error.message.token_already_created", hint: "error.hint.token_already_created" },
+  unsaved_token_at_risk: { message: "error.message.unsaved_token_at_risk", hint: "error.hint.unsaved_token_at_risk" },
+  tenant_not_confirmed: { message: "error.message.tenant_not_confirmed", hint: "error.hint.tenant_not_confirmed" },
   entra_sign_in_required: { message: "error.message.entra_sign_in_required", hint: "error.hint.entra_sign_in_required" },
   entra_consent_required: { message: "error.message.entra_consent_required", hint: "error.hint.entra_consent_required" },
   entra_missing_role: { message: "error.message.entra_missing_role", hint: "error.hint.entra_missing_role" },

@@ -57,3 +57,12 @@ export function isFinished(phase: string): boolean {
 export function isFailed(phase: string): boolean {
   return /^(failed|error|cancelled)$/i.test(phase);
 }
+
+/** Listens for "closing now would lose the SCIM token held in memory" for the app's life. */
+export async function listenQuitBlocked(onBlocked: () => void): Promise<() => void> {
+  try {
+    return quietly(await events.quitBlocked.listen(() => onBlocked()));
+  } catch {
+    return () => {};
+  }
+}

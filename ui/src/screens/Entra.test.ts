@@ -157,9 +157,18 @@ describe("Entra screen: preflight and the app", () => {
     expect(screen.getByTestId("preflight-ready")).toBeTruthy();
     expect((screen.getByTestId("app-name") as HTMLInputElement).placeholder).toBe("Scaleway SCIM (11111111)");
     expect(screen.getByTestId("screen-entra").textContent).toContain("Leave it empty to use “Scaleway SCIM (11111111)”.");
+    // The tenant and the account are on screen before anything is created, and the click
+    // confirms that tenant.
+    const confirm = screen.getByTestId("confirm-tenant").textContent ?? "";
+    expect(confirm).toContain(account().tenant_id);
+    expect(confirm).toContain(account().user_principal_name ?? "");
+    expect(screen.getByTestId("create-app").textContent?.trim()).toBe("Create the app in this tenant");
     await fireEvent.click(screen.getByTestId("create-app"));
     await waitFor(() => expect(onApp).toHaveBeenCalledWith(APP));
-    expect(backend.calls[0]).toEqual({ cmd: "setup_create_app", args: { name: null } });
+    expect(backend.calls[0]).toEqual({
+      cmd: "setup_create_app",
+      args: { name: null, confirmedTenantId: account().tenant_id },
+    });
   });
 
   it("a typed app name is sent; a failure offers Try again", async () => {
@@ -172,7 +181,8 @@ describe("Entra screen: preflight and the app", () => {
     expect((await screen.findByTestId("error-banner")).dataset.errorCode).toBe("graph_replication_timeout");
     await fireEvent.click(screen.getByTestId("error-retry"));
     await waitFor(() => expect(onApp).toHaveBeenCalled());
-    expect(backend.calls.map((c) => c.args)).toEqual([{ name: "SCIM for Acme" }, { name: "SCIM for Acme" }]);
+    const confirmed = { name: "SCIM for Acme", confirmedTenantId: account().tenant_id };
+    expect(backend.calls.map((c) => c.args)).toEqual([confirmed, confirmed]);
   });
 
   it("creating the app can be stopped, and created again without a duplicate call in flight", async () => {

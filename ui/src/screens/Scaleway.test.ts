@@ -78,7 +78,9 @@ describe("Scaleway step in practice mode", () => {
       "copy_to_clipboard",
     ]);
     const args = (cmd: string) => backend.calls.filter((c) => c.cmd === cmd).map((c) => c.args);
-    expect(args("scaleway_connect")).toEqual([{ credentials: { kind: "practice" } }]);
+    expect(args("scaleway_connect")).toEqual([
+      { credentials: { kind: "practice" }, keepForLater: false, discardUnsavedToken: false },
+    ]);
     expect(args("scim_mint_token")).toEqual([{ storeInKeychain: true }]);
     expect(args("copy_to_clipboard")).toEqual([
       { target: "scim_token", clearAfterSeconds: 30 },
@@ -340,8 +342,16 @@ describe("Scaleway step with real accounts", () => {
     expect(document.body.innerHTML).not.toContain(secret);
 
     expect(backend.calls.filter((c) => c.cmd === "scaleway_connect").map((c) => c.args)).toEqual([
-      { credentials: { kind: "typed", secret_key: secret, organization_id: ORG_ID, access_key: null } },
-      { credentials: { kind: "typed", secret_key: secret, organization_id: ORG_ID, access_key: null } },
+      {
+        credentials: { kind: "typed", secret_key: secret, organization_id: ORG_ID, access_key: null },
+        keepForLater: false,
+        discardUnsavedToken: false,
+      },
+      {
+        credentials: { kind: "typed", secret_key: secret, organization_id: ORG_ID, access_key: null },
+        keepForLater: false,
+        discardUnsavedToken: false,
+      },
     ]);
     expect(JSON.stringify({ ...localStorage })).not.toContain(secret);
   });
@@ -360,6 +370,8 @@ describe("Scaleway step with real accounts", () => {
     await screen.findByTestId("enable-scim");
     expect(backend.calls.find((c) => c.cmd === "scaleway_connect")?.args).toEqual({
       credentials: { kind: "typed", secret_key: "s", organization_id: null, access_key: "SCWXXXXXXXXXXXXXXXXX" },
+      keepForLater: false,
+      discardUnsavedToken: false,
     });
   });
 
@@ -369,10 +381,16 @@ describe("Scaleway step with real accounts", () => {
     await fireEvent.click(screen.getByTestId("method-imported"));
     expect(screen.getByTestId("screen-scaleway").textContent).toContain("~/.config/scw/config.yaml");
     await fireEvent.input(screen.getByTestId("profile"), { target: { value: "work" } });
+    // The admin asks to keep the key and the sign-in for later changes.
+    const keep = screen.getByTestId("keep-for-later") as HTMLInputElement;
+    expect(keep.checked).toBe(false);
+    await fireEvent.click(keep);
     await fireEvent.click(screen.getByTestId("check-key"));
     await screen.findByTestId("enable-scim");
     expect(backend.calls.find((c) => c.cmd === "scaleway_connect")?.args).toEqual({
       credentials: { kind: "imported", profile: "work" },
+      keepForLater: true,
+      discardUnsavedToken: false,
     });
   });
 
@@ -400,6 +418,7 @@ describe("Scaleway step with real accounts", () => {
       token: pasted,
       baseUrl: BASE_URL,
       organizationId: null,
+      keepForLater: false,
     });
   });
 

@@ -156,6 +156,8 @@ export function summary(partial: Partial<SetupSummary> = {}): SetupSummary {
     started_at: "2026-06-16T10:06:00Z",
     proof_username: "adele.vance",
     proof_found_in_scaleway: true,
+    scim_token_keychain: { service: "scim-wizard", account: `scim-token:${ORG_ID}` },
+    credential_retention: "until_setup_done",
     links: {
       entra_app: "https://entra.microsoft.com/#app",
       entra_provisioning: "https://entra.microsoft.com/#prov",

@@ -1,8 +1,10 @@
-//! Keeping the admin signed in: the access token in memory, the refresh token in the caller's
-//! store (the OS keychain), silent refresh with rotation, and sign-out.
+//! Keeping the admin signed in: the access token in memory, the refresh token in memory and in
+//! the caller's store (the OS keychain) for as long as the admin wants it kept, silent refresh
+//! with rotation, and sign-out.
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use oauth2::{RefreshToken, Scope};
@@ -127,8 +129,41 @@ struct Inner {
     tenant_id: String,
     key: String,
     store: Arc<dyn RefreshTokenStore>,
+    /// The newest refresh token, so the session keeps working after the saved copy is
+    /// forgotten ([`TokenSession::forget_saved`]).
+    refresh: Mutex<Option<SecretString>>,
+    /// False once the admin asked for the sign-in not to be kept: rotated tokens then stay in
+    /// memory only.
+    persist: AtomicBool,
     http: reqwest::Client,
     access: tokio::sync::Mutex<Option<AccessToken>>,
+}
+
+impl Inner {
+    fn remember(&self, token: &SecretString) -> Result<(), StoreError> {
+        *self.refresh.lock().unwrap_or_else(PoisonError::into_inner) = Some(token.clone());
+        if self.persist.load(Ordering::SeqCst) {
+            self.store.save(&self.key, token)?;
+        }
+        Ok(())
+    }
+
+    fn current_refresh(&self) -> Result<Option<SecretString>, StoreError> {
+        let held = self
+            .refresh
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        match held {
+            Some(token) => Ok(Some(token)),
+            None => self.store.load(&self.key),
+        }
+    }
+
+    fn drop_refresh(&self) -> Result<(), StoreError> {
+        *self.refresh.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        self.store.delete(&self.key)
+    }
 }
 
 impl fmt::Debug for TokenSession {
@@ -161,7 +196,7 @@ impl TokenSession {
         let session = Self::new(config, &tenant_id, store)?;
         let (access, refresh) = tokens.into_parts();
         if let Some(refresh) = refresh {
-            session.inner.store.save(&session.inner.key, &refresh)?;
+            session.inner.remember(&refresh)?;
         } else {
             tracing::warn!("no refresh token came with the sign-in; it will last one hour");
         }
@@ -198,6 +233,8 @@ impl TokenSession {
                 config: pinned,
                 tenant_id,
                 store,
+                refresh: Mutex::new(None),
+                persist: AtomicBool::new(true),
                 http,
                 access: tokio::sync::Mutex::new(None),
             }),
@@ -245,11 +282,24 @@ impl TokenSession {
             .map(|token| token.claims().clone())
     }
 
-    /// Forgets the access token and deletes the refresh token from the store.
+    /// Forgets the access token and the refresh token, in memory and in the store.
     pub async fn sign_out(&self) -> Result<(), AuthError> {
         *self.inner.access.lock().await = None;
+        self.inner.drop_refresh()?;
+        Ok(())
+    }
+
+    /// Deletes the saved refresh token and saves no newer one, while this session keeps
+    /// working from memory until the process ends (the admin did not ask to keep the sign-in).
+    pub fn forget_saved(&self) -> Result<(), AuthError> {
+        self.inner.persist.store(false, Ordering::SeqCst);
         self.inner.store.delete(&self.inner.key)?;
         Ok(())
+    }
+
+    /// True while new refresh tokens are written to the store.
+    pub fn is_saved(&self) -> bool {
+        self.inner.persist.load(Ordering::SeqCst)
     }
 
     /// Checks role and consent with a valid access token (see [`preflight`]).
@@ -263,7 +313,7 @@ impl TokenSession {
         slot: &mut Option<AccessToken>,
     ) -> Result<AccessToken, AuthError> {
         let inner = &self.inner;
-        let Some(refresh) = inner.store.load(&inner.key)? else {
+        let Some(refresh) = inner.current_refresh()? else {
             *slot = None;
             return Err(AuthError::SignInRequired {
                 reason: "there is no saved sign-in for this organization.".into(),
@@ -289,7 +339,7 @@ impl TokenSession {
                     && details.error == "invalid_grant"
                 {
                     *slot = None;
-                    if let Err(store_error) = inner.store.delete(&inner.key) {
+                    if let Err(store_error) = inner.drop_refresh() {
                         tracing::warn!(%store_error, "could not delete the rejected refresh token");
                     }
                 }
@@ -300,8 +350,8 @@ impl TokenSession {
         *slot = Some(access.clone());
         if let Some(rotated) = rotated {
             // Entra returns a new refresh token on every use; the old one stays valid but is
-            // replaced so the store always holds the newest (reference/entra-graph.md §A5).
-            inner.store.save(&inner.key, &rotated)?;
+            // replaced so the store always holds the newest (docs/services.md).
+            inner.remember(&rotated)?;
         }
         Ok(access)
     }

@@ -327,7 +327,12 @@ pub(crate) fn routes(app: &Arc<App>) -> Router<Arc<App>> {
             Arc::clone(app),
             respond::envelope,
         ))
-        .merge(control::routes())
+}
+
+/// Graph's test-only control routes (the sandbox's `control` feature).
+#[cfg(feature = "control")]
+pub(crate) fn control_routes() -> Router<Arc<App>> {
+    control::routes()
 }
 
 /// Graph's answer to a path it does not serve.

@@ -306,7 +306,6 @@ fn secret_key(secret: &str) -> String {
 
 pub(crate) fn routes(app: &Arc<App>) -> Router<Arc<App>> {
     let endpoint = |leaf: &str| format!("{LOGIN_PREFIX}/{{tenant}}/oauth2/v2.0/{leaf}");
-    let control = |path: &str| format!("{CONTROL_PREFIX}/login{path}");
     Router::new()
         .route(
             &endpoint("authorize"),
@@ -328,6 +327,13 @@ pub(crate) fn routes(app: &Arc<App>) -> Router<Arc<App>> {
                 token::wrong_method
             )),
         )
+}
+
+/// The login's test-only control routes (the sandbox's `control` feature).
+#[cfg(feature = "control")]
+pub(crate) fn control_routes() -> Router<Arc<App>> {
+    let control = |path: &str| format!("{CONTROL_PREFIX}/login{path}");
+    Router::new()
         .route(
             &control("/behaviour"),
             get(control::get_behaviour).post(control::set_behaviour),

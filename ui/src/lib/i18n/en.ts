@@ -66,6 +66,8 @@ export const en = {
   "header.settings": "Settings",
 
   "settings.title": "Settings",
+  "error.discardToken":
+    "Go on without this token",
   "settings.clearDelay.label": "Clear copied values from the clipboard after",
   "settings.clearDelay.unit": "seconds",
   "settings.clearDelay.help": "From {min} to {max} seconds. The default is {default}.",
@@ -124,6 +126,32 @@ export const en = {
   "settings.connection.file": "Kept in {path}. No secret is ever stored there.",
   "settings.close": "Close",
 
+  "quit.title":
+    "Quit and lose the SCIM token?",
+  "quit.text":
+    "The SCIM token is kept only in this app’s memory: it is not in your keychain, and Scaleway never shows a token twice. If you quit now, it is gone, and a new one would have to be created.",
+  "quit.copyHelp":
+    "To keep it, copy it and paste it somewhere safe, such as your password manager, before you quit: the app empties the clipboard when it closes.",
+  "quit.stay":
+    "Stay in the app",
+  "quit.anyway":
+    "Quit and lose the token",
+  "settings.forget.title":
+    "Saved sign-ins and keys",
+  "settings.forget.help":
+    "Your Scaleway key and Microsoft sign-in are kept in your system keychain only as long as you chose. The SCIM token stays: Entra uses it to provision users.",
+  "settings.forget.button":
+    "Forget saved sign-ins and keys",
+  "settings.forget.working":
+    "Forgetting…",
+  "settings.forget.none":
+    "Nothing to forget: no Scaleway key or Microsoft sign-in is kept on this computer.",
+  "settings.forget.done":
+    "Forgotten from your system keychain:",
+  "settings.forget.key":
+    "the Scaleway key for Organization {id}",
+  "settings.forget.signIn":
+    "the Microsoft sign-in for tenant {id}",
   "common.show": "Show",
   "common.hide": "Hide",
   "common.optional": "optional",
@@ -167,6 +195,10 @@ export const en = {
   "scaleway.existingOrgId.help":
     "Keeps this token apart from other Organizations’ tokens in your keychain.",
   "scaleway.checkKey": "Check my key",
+  "scaleway.keep.label":
+    "Keep my Scaleway key and Microsoft sign-in after this setup",
+  "scaleway.keep.help":
+    "By default they stay in your system keychain only until this setup is finished, so it can resume if it is interrupted, then the app forgets them. Keep them if you will come back to renew the token or undo the setup without typing them again. You can forget them any time in Settings.",
   "scaleway.checkingKey": "Checking your key with Scaleway…",
   "scaleway.checkExisting": "Check the token and Base URL",
   "scaleway.checkingExisting": "Checking the token and Base URL…",
@@ -311,6 +343,10 @@ export const en = {
   "entra.app.nameHelp": "Leave it empty to use “{name}”.",
   "entra.app.nameHelpNoDefault": "Leave it empty to use the default name.",
   "entra.app.create": "Create the app in Entra",
+  "entra.app.confirmTenant":
+    "The app will be created in the tenant {tenant} ({id}), as {account}. Check that it is the right one before you go on: nothing is changed in Entra until you click the button.",
+  "entra.app.createHere":
+    "Create the app in this tenant",
   "entra.app.creating": "Creating the app and its provisioning job… Entra can take a minute to catch up.",
   "entra.app.created": "App “{name}” created in Entra, with its provisioning job",
   "entra.app.reused": "Using the app “{name}” this setup created earlier",
@@ -393,6 +429,12 @@ export const en = {
 
   "done.proof": "{user} exists in Scaleway — provisioning from Entra works.",
   "done.loading": "Reading the summary…",
+  "done.kept.token":
+    "The SCIM token stays in your system keychain (service “{service}”, entry “{account}”): Entra uses it to provision users.",
+  "done.kept.forgotten":
+    "Your Scaleway key and Microsoft sign-in were forgotten, as you chose.",
+  "done.kept.kept":
+    "Your Scaleway key and Microsoft sign-in are kept for later changes. Forget them any time in Settings.",
   "done.scaleway": "Scaleway",
   "done.entra": "Microsoft Entra ID",
   "done.org": "Organization",
@@ -520,6 +562,14 @@ export const en = {
     "This setup already created a SCIM token: using another one would leave that one in Scaleway, where undoing the setup could no longer remove it.",
   "error.hint.token_already_created":
     "Go on with the token this setup created, or undo the setup first (it deletes that token), then give yours.",
+  "error.message.unsaved_token_at_risk":
+    "The SCIM token is kept only in this app’s memory, and this would drop it. Scaleway never shows a token twice: without it you would have to create a new one.",
+  "error.hint.unsaved_token_at_risk":
+    "Copy the token first (or save it in the keychain), then do this again and confirm.",
+  "error.message.tenant_not_confirmed":
+    "Nothing was changed in Microsoft Entra: the tenant and the account signed in to it were not confirmed.",
+  "error.hint.tenant_not_confirmed":
+    "Check the account and tenant shown, sign in again to the right one if needed, then confirm.",
   "error.message.scim_token_lost":
     "A SCIM token was created, but the app stopped before it could save it, and Scaleway never shows a token twice.",
   "error.hint.scim_token_lost":

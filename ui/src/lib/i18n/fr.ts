@@ -69,6 +69,8 @@ export const fr: Messages = {
   "header.settings": "Réglages",
 
   "settings.title": "Réglages",
+  "error.discardToken":
+    "Continuer sans ce jeton",
   "settings.clearDelay.label": "Effacer les valeurs copiées du presse-papiers après",
   "settings.clearDelay.unit": "secondes",
   "settings.clearDelay.help": "De {min} à {max}\u00a0secondes. Par défaut\u00a0: {default}.",
@@ -131,6 +133,32 @@ export const fr: Messages = {
   "settings.connection.file": "Enregistrés dans {path}. Aucun secret n’y est jamais conservé.",
   "settings.close": "Fermer",
 
+  "quit.title":
+    "Quitter et perdre le jeton SCIM\u00a0?",
+  "quit.text":
+    "Le jeton SCIM n’est conservé que dans la mémoire de l’application\u00a0: il n’est pas dans votre trousseau, et Scaleway n’affiche jamais un jeton deux fois. Si vous quittez maintenant, il sera perdu et il faudra en créer un nouveau.",
+  "quit.copyHelp":
+    "Pour le garder, copiez-le et collez-le en lieu sûr, comme votre gestionnaire de mots de passe, avant de quitter\u00a0: l’application vide le presse-papiers en se fermant.",
+  "quit.stay":
+    "Rester dans l’application",
+  "quit.anyway":
+    "Quitter et perdre le jeton",
+  "settings.forget.title":
+    "Connexions et clés enregistrées",
+  "settings.forget.help":
+    "Votre clé Scaleway et votre connexion Microsoft ne restent dans le trousseau de votre système que le temps que vous avez choisi. Le jeton SCIM reste\u00a0: Entra l’utilise pour provisionner les utilisateurs.",
+  "settings.forget.button":
+    "Oublier les connexions et clés enregistrées",
+  "settings.forget.working":
+    "Suppression…",
+  "settings.forget.none":
+    "Rien à oublier\u00a0: aucune clé Scaleway ni connexion Microsoft n’est conservée sur cet ordinateur.",
+  "settings.forget.done":
+    "Supprimé du trousseau de votre système\u00a0:",
+  "settings.forget.key":
+    "la clé Scaleway de l’Organisation {id}",
+  "settings.forget.signIn":
+    "la connexion Microsoft au locataire {id}",
   "common.show": "Afficher",
   "common.hide": "Masquer",
   "common.optional": "facultatif",
@@ -177,6 +205,10 @@ export const fr: Messages = {
   "scaleway.existingOrgId.help":
     "Permet de distinguer ce jeton de ceux d’autres Organisations dans votre trousseau.",
   "scaleway.checkKey": "Vérifier ma clé",
+  "scaleway.keep.label":
+    "Conserver ma clé Scaleway et ma connexion Microsoft après cette configuration",
+  "scaleway.keep.help":
+    "Par défaut, elles restent dans le trousseau de votre système seulement jusqu’à la fin de cette configuration, pour pouvoir la reprendre en cas d’interruption, puis l’application les oublie. Conservez-les si vous reviendrez renouveler le jeton ou annuler la configuration sans les saisir à nouveau. Vous pouvez les oublier à tout moment dans les Réglages.",
   "scaleway.checkingKey": "Vérification de votre clé auprès de Scaleway…",
   "scaleway.checkExisting": "Vérifier le jeton et l’URL de base",
   "scaleway.checkingExisting": "Vérification du jeton et de l’URL de base…",
@@ -332,6 +364,10 @@ export const fr: Messages = {
   "entra.app.nameHelp": "Laissez vide pour utiliser «\u00a0{name}\u00a0».",
   "entra.app.nameHelpNoDefault": "Laissez vide pour utiliser le nom par défaut.",
   "entra.app.create": "Créer l’application dans Entra",
+  "entra.app.confirmTenant":
+    "L’application sera créée dans le locataire {tenant} ({id}), en tant que {account}. Vérifiez que c’est le bon avant de continuer\u00a0: rien n’est modifié dans Entra avant que vous cliquiez sur le bouton.",
+  "entra.app.createHere":
+    "Créer l’application dans ce locataire",
   "entra.app.creating":
     "Création de l’application et de sa tâche d’approvisionnement… Entra peut mettre une minute à suivre.",
   "entra.app.created": "Application «\u00a0{name}\u00a0» créée dans Entra, avec sa tâche d’approvisionnement",
@@ -422,6 +458,12 @@ export const fr: Messages = {
 
   "done.proof": "{user} existe dans Scaleway — l’approvisionnement depuis Entra fonctionne.",
   "done.loading": "Lecture du récapitulatif…",
+  "done.kept.token":
+    "Le jeton SCIM reste dans le trousseau de votre système (service «\u00a0{service}\u00a0», entrée «\u00a0{account}\u00a0»)\u00a0: Entra l’utilise pour provisionner les utilisateurs.",
+  "done.kept.forgotten":
+    "Votre clé Scaleway et votre connexion Microsoft ont été oubliées, comme vous l’avez choisi.",
+  "done.kept.kept":
+    "Votre clé Scaleway et votre connexion Microsoft sont conservées pour des modifications ultérieures. Oubliez-les à tout moment dans les Réglages.",
   "done.scaleway": "Scaleway",
   "done.entra": "Microsoft Entra ID",
   "done.org": "Organisation",
@@ -557,6 +599,14 @@ export const fr: Messages = {
     "Cette configuration a déjà créé un jeton SCIM\u00a0: en utiliser un autre laisserait celui-ci dans Scaleway, où l’annulation de la configuration ne pourrait plus le supprimer.",
   "error.hint.token_already_created":
     "Continuez avec le jeton créé par cette configuration, ou annulez d’abord la configuration (elle supprime ce jeton), puis donnez le vôtre.",
+  "error.message.unsaved_token_at_risk":
+    "Le jeton SCIM n’est conservé que dans la mémoire de l’application, et cette action le perdrait. Scaleway n’affiche jamais un jeton deux fois\u00a0: sans lui, il faudrait en créer un nouveau.",
+  "error.hint.unsaved_token_at_risk":
+    "Copiez d’abord le jeton (ou enregistrez-le dans le trousseau), puis recommencez et confirmez.",
+  "error.message.tenant_not_confirmed":
+    "Rien n’a été modifié dans Microsoft Entra\u00a0: le locataire et le compte connecté n’ont pas été confirmés.",
+  "error.hint.tenant_not_confirmed":
+    "Vérifiez le compte et le locataire affichés, reconnectez-vous au bon si besoin, puis confirmez.",
   "error.message.scim_token_lost":
     "Un jeton SCIM a été créé, mais l’application s’est arrêtée avant de pouvoir l’enregistrer, et Scaleway n’affiche jamais un jeton deux fois.",
   "error.hint.scim_token_lost":
