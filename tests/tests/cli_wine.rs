@@ -84,11 +84,13 @@ impl WineCli {
 
     fn apply(&mut self) -> Run {
         let upn = self.sandbox.upn("adele.vance");
+        // --remember: the sign-in is kept in the Credential Manager for the runs that follow.
         self.run(&[
             "apply",
             "--device-code",
             "--yes",
             "--json",
+            "--remember",
             "--assign",
             &upn,
         ])
