@@ -149,9 +149,7 @@ pub async fn scaleway_connect(
     .await?;
     record_retention(&session, keep_for_later)?;
     // Another key replaces the Scaleway side only: a signed-in Entra session stays.
-    session.disassemble_engine();
-    session.scaleway = Some(scaleway);
-    session.assemble_engine()?;
+    session.set_scaleway(scaleway.into())?;
     Ok(report)
 }
 
@@ -272,7 +270,10 @@ pub async fn scim_use_existing(
     .await?;
     let verified = token_only.base_url().to_string();
     record_retention(&session, keep_for_later)?;
-    session.use_token_only(token_only)?;
+    // A connected key session stays in use: the token was stored where it reads it.
+    if session.keyed_organization_id().is_none() {
+        session.set_scaleway(token_only.into())?;
+    }
     Ok(verified)
 }
 
@@ -312,12 +313,7 @@ pub async fn forget_saved_credentials(
         .to_owned();
     let known = scim_wizard_setup::retention::accounts_of(journal.as_ref(), &client_id);
     let forgotten = scim_wizard_setup::forget_saved_credentials(&vault, known).await?;
-    let entra = session
-        .engine
-        .as_ref()
-        .map(scim_wizard_setup::SetupEngine::entra)
-        .or(session.entra.as_ref());
-    if let Some(entra) = entra {
+    if let Some(entra) = session.sides.entra() {
         entra
             .forget_saved_sign_in()
             .map_err(|error| error.to_ui())?;

@@ -113,20 +113,11 @@ pub async fn settings_save(
             }
             _ => (true, true),
         };
-        if entra_changed || scaleway_changed {
-            session.disassemble_engine();
-        }
-        if scaleway_changed {
-            // A token-only session talks to the Base URL it was given, not to these addresses,
-            // and may hold the only copy of a token: it stays.
-            reconnect |= session.scaleway.take().is_some();
-        }
+        reconnect = session.drop_sides(scaleway_changed, entra_changed);
         if entra_changed {
-            reconnect |= session.entra.take().is_some();
             // A browser sign-in under way was started against the old sign-in address.
             state.cancel_running();
         }
-        session.assemble_engine()?;
     }
     let practice = Some(session.practice.is_some());
     drop(session);

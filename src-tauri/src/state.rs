@@ -5,9 +5,7 @@
 use scim_wizard_sandbox::{Sandbox, SandboxConfig, SeedKeyKind};
 use scim_wizard_setup::journal::{JournalStore, SetupLock};
 use scim_wizard_setup::report::KeyAction;
-use scim_wizard_setup::scaleway_step::{
-    ScalewaySession, ScalewaySettings, ScalewaySide, TokenOnlySession,
-};
+use scim_wizard_setup::scaleway_step::{ScalewaySession, ScalewaySettings, ScalewaySide};
 use scim_wizard_setup::{
     CancellationToken, EntraSession, EntraSettings, ErrorCode, Secret, SetupEngine, SetupError,
     SetupOptions, UiError, Vault,
@@ -55,17 +53,89 @@ impl AppState {
 pub struct Session {
     pub practice: Option<Practice>,
     pub vault: Option<Vault>,
-    /// Step 1 before Entra is signed in; moved into `engine` once both sides are connected.
-    pub scaleway: Option<ScalewaySession>,
-    /// Step 1 done by hand ("I already have a token and Base URL"), when no key is connected;
-    /// moved into `engine` likewise. A key session, when there is one, is used instead.
-    pub token_only: Option<TokenOnlySession>,
-    /// Step 2 before Scaleway is connected (or the reverse order); moved into `engine` likewise.
-    pub entra: Option<EntraSession>,
-    pub engine: Option<SetupEngine>,
+    /// How far connecting both accounts went.
+    pub sides: Sides,
     /// The real setup's lock across processes, taken when its journal is first used and held
     /// until the app leaves real accounts or quits (`scim-wizard-cli` is then told who holds it).
     pub setup_lock: Option<SetupLock>,
+}
+
+/// Where connecting the two accounts stands. Either side may come first; once both are there,
+/// they are the engine's. One side can be replaced (a new sign-in, another key) without the
+/// other being lost.
+#[derive(Debug)]
+pub enum Sides {
+    /// None or one side connected yet.
+    Connecting {
+        /// Step 1's side: a key session, or a token and Base URL given by hand.
+        scaleway: Option<ScalewaySide>,
+        entra: Option<EntraSession>,
+    },
+    /// Both connected.
+    Ready(SetupEngine),
+}
+
+impl Default for Sides {
+    fn default() -> Self {
+        Self::Connecting {
+            scaleway: None,
+            entra: None,
+        }
+    }
+}
+
+impl Sides {
+    fn into_parts(self) -> (Option<ScalewaySide>, Option<EntraSession>) {
+        match self {
+            Self::Connecting { scaleway, entra } => (scaleway, entra),
+            Self::Ready(engine) => {
+                let (scaleway, entra) = engine.into_parts();
+                (Some(scaleway), Some(entra))
+            }
+        }
+    }
+
+    /// Both sides together make the engine; otherwise they wait for each other.
+    fn from_parts(
+        scaleway: Option<ScalewaySide>,
+        entra: Option<EntraSession>,
+    ) -> Result<Self, UiError> {
+        Ok(match (scaleway, entra) {
+            (Some(scaleway), Some(entra)) => Self::Ready(
+                SetupEngine::new(scaleway, entra, SetupOptions::default())
+                    .map_err(|error| error.to_ui())?,
+            ),
+            (scaleway, entra) => Self::Connecting { scaleway, entra },
+        })
+    }
+
+    pub fn scaleway(&self) -> Option<&ScalewaySide> {
+        match self {
+            Self::Connecting { scaleway, .. } => scaleway.as_ref(),
+            Self::Ready(engine) => Some(engine.scaleway()),
+        }
+    }
+
+    pub fn scaleway_mut(&mut self) -> Option<&mut ScalewaySide> {
+        match self {
+            Self::Connecting { scaleway, .. } => scaleway.as_mut(),
+            Self::Ready(engine) => Some(engine.scaleway_mut()),
+        }
+    }
+
+    pub fn entra(&self) -> Option<&EntraSession> {
+        match self {
+            Self::Connecting { entra, .. } => entra.as_ref(),
+            Self::Ready(engine) => Some(engine.entra()),
+        }
+    }
+
+    pub fn engine_mut(&mut self) -> Option<&mut SetupEngine> {
+        match self {
+            Self::Ready(engine) => Some(engine),
+            Self::Connecting { .. } => None,
+        }
+    }
 }
 
 /// The in-process sandbox of the practice mode, and its demo key (never sent to the page).
@@ -107,10 +177,7 @@ impl Session {
             });
             self.setup_lock = None;
             self.vault = None;
-            self.scaleway = None;
-            self.token_only = None;
-            self.entra = None;
-            self.engine = None;
+            self.sides = Sides::default();
         }
         self.practice.as_ref().ok_or_else(internal)
     }
@@ -119,10 +186,7 @@ impl Session {
     pub fn start_real(&mut self) {
         if self.practice.take().is_some() {
             self.vault = None;
-            self.scaleway = None;
-            self.token_only = None;
-            self.entra = None;
-            self.engine = None;
+            self.sides = Sides::default();
         }
     }
 
@@ -214,60 +278,71 @@ impl Session {
         }
     }
 
-    /// Builds the engine as soon as both sides are connected: Entra, and Scaleway with a key or
-    /// with only a token and Base URL. A key wins over a token: it can do everything a token
-    /// does, and also list and delete tokens (status, rollback).
-    pub fn assemble_engine(&mut self) -> Result<(), UiError> {
-        if self.engine.is_some() || self.entra.is_none() {
-            return Ok(());
-        }
-        let scaleway: ScalewaySide = match (self.scaleway.take(), self.token_only.take()) {
-            (Some(keyed), _) => keyed.into(),
-            (None, Some(token_only)) => token_only.into(),
-            (None, None) => return Ok(()),
-        };
-        let entra = self.entra.take().ok_or_else(internal)?;
-        self.engine = Some(
-            SetupEngine::new(scaleway, entra, SetupOptions::default())
-                .map_err(|error| error.to_ui())?,
-        );
+    /// Replaces the Scaleway side (another key, a token given by hand), keeping Entra; the
+    /// engine is built when both are there.
+    pub fn set_scaleway(&mut self, side: ScalewaySide) -> Result<(), UiError> {
+        let (_, entra) = std::mem::take(&mut self.sides).into_parts();
+        self.sides = Sides::from_parts(Some(side), entra)?;
         Ok(())
     }
 
-    /// Takes the engine apart, so one side can be replaced (a new sign-in, a pasted token)
-    /// without losing the other.
-    pub fn disassemble_engine(&mut self) {
-        if let Some(engine) = self.engine.take() {
-            let (scaleway, entra) = engine.into_parts();
-            match scaleway {
-                ScalewaySide::Keyed(keyed) => self.scaleway = Some(keyed),
-                ScalewaySide::TokenOnly(token_only) => self.token_only = Some(token_only),
+    /// Replaces the Entra side (a new sign-in), keeping Scaleway.
+    pub fn set_entra(&mut self, entra: EntraSession) -> Result<(), UiError> {
+        let (scaleway, _) = std::mem::take(&mut self.sides).into_parts();
+        self.sides = Sides::from_parts(scaleway, Some(entra))?;
+        Ok(())
+    }
+
+    /// Takes the Entra side out (a sign-out), keeping Scaleway.
+    pub fn take_entra(&mut self) -> Option<EntraSession> {
+        let (scaleway, entra) = std::mem::take(&mut self.sides).into_parts();
+        self.sides = Sides::Connecting {
+            scaleway,
+            entra: None,
+        };
+        entra
+    }
+
+    /// Drops the sides whose addresses changed: a key session (a token-only side stays: it
+    /// talks to the Base URL it was given, and may hold the only copy of its token) and the
+    /// Entra sign-in. Returns whether something connected was dropped.
+    pub fn drop_sides(&mut self, key_session: bool, entra: bool) -> bool {
+        let (scaleway, signed_in) = std::mem::take(&mut self.sides).into_parts();
+        let mut dropped = false;
+        let scaleway = match scaleway {
+            Some(ScalewaySide::Keyed(_)) if key_session => {
+                dropped = true;
+                None
             }
-            self.entra = Some(entra);
-        }
+            other => other,
+        };
+        let signed_in = match signed_in {
+            Some(_) if entra => {
+                dropped = true;
+                None
+            }
+            other => other,
+        };
+        self.sides = Sides::Connecting {
+            scaleway,
+            entra: signed_in,
+        };
+        dropped
     }
 
     /// True when the setup's SCIM token exists only in this app's memory: dropping the Scaleway
     /// side now would lose it for good (Scaleway never shows a token twice).
     pub fn holds_unsaved_token(&self) -> bool {
-        if let Some(engine) = &self.engine {
-            return engine.scaleway().token_only_in_memory();
-        }
-        self.scaleway
-            .as_ref()
-            .is_some_and(ScalewaySession::token_only_in_memory)
-            || self
-                .token_only
-                .as_ref()
-                .is_some_and(|session| !session.in_keychain())
+        self.sides
+            .scaleway()
+            .is_some_and(ScalewaySide::token_only_in_memory)
     }
 
     /// True when the key session (not a token-only one) holds the token only in memory.
     pub fn keyed_holds_unsaved_token(&self) -> bool {
-        self.engine
-            .as_ref()
-            .and_then(|engine| engine.scaleway().keyed())
-            .or(self.scaleway.as_ref())
+        self.sides
+            .scaleway()
+            .and_then(ScalewaySide::keyed)
             .is_some_and(ScalewaySession::token_only_in_memory)
     }
 
@@ -280,41 +355,27 @@ impl Session {
         Ok(())
     }
 
-    /// Makes a token and Base URL the admin gave the Scaleway side (the manual path), then
-    /// builds the engine if Entra is signed in. A connected key session stays in use: the token
-    /// was stored where it reads it.
-    pub fn use_token_only(&mut self, token_only: TokenOnlySession) -> Result<(), UiError> {
-        self.disassemble_engine();
-        self.token_only = Some(token_only);
-        self.assemble_engine()
-    }
-
     /// The Organization of the connected key session, if any (a pasted token then goes to its
     /// keychain entry).
     pub fn keyed_organization_id(&self) -> Option<String> {
-        self.engine
-            .as_ref()
-            .and_then(|engine| engine.scaleway().keyed())
-            .or(self.scaleway.as_ref())
+        self.sides
+            .scaleway()
+            .and_then(ScalewaySide::keyed)
             .map(|keyed| keyed.organization_id().to_owned())
     }
 
     /// The setup's SCIM token, whichever way Scaleway was connected.
     pub async fn scim_token(&self) -> Result<Option<Secret>, UiError> {
-        let token = if let Some(engine) = &self.engine {
-            engine.scaleway().token().await
-        } else if let Some(keyed) = &self.scaleway {
-            keyed.token().await
-        } else if let Some(token_only) = &self.token_only {
-            token_only.token().await
-        } else {
-            return Err(scaleway_not_connected());
-        };
-        token.map_err(|error| error.to_ui())
+        self.sides
+            .scaleway()
+            .ok_or_else(scaleway_not_connected)?
+            .token()
+            .await
+            .map_err(|error| error.to_ui())
     }
 
     pub fn engine_mut(&mut self) -> Result<&mut SetupEngine, UiError> {
-        self.engine.as_mut().ok_or_else(|| {
+        self.sides.engine_mut().ok_or_else(|| {
             UiError::new(
                 ErrorCode::NotReady,
                 "Both accounts must be connected first.",
@@ -328,13 +389,10 @@ impl Session {
     /// delete a token, paste a Base URL for a minted token). `action` is what the screen is
     /// about to do, named in the error when only a SCIM token was given.
     pub fn scaleway_mut(&mut self, action: KeyAction) -> Result<&mut ScalewaySession, UiError> {
-        let key_needed = || SetupError::ScalewayKeyNeeded { action }.to_ui();
-        if let Some(engine) = self.engine.as_mut() {
-            return engine.scaleway_mut().keyed_mut().ok_or_else(key_needed);
-        }
-        match self.scaleway.as_mut() {
-            Some(keyed) => Ok(keyed),
-            None if self.token_only.is_some() => Err(key_needed()),
+        match self.sides.scaleway_mut() {
+            Some(side) => side
+                .keyed_mut()
+                .ok_or_else(|| SetupError::ScalewayKeyNeeded { action }.to_ui()),
             None => Err(scaleway_not_connected()),
         }
     }
@@ -379,7 +437,7 @@ mod tests {
             .mint_token(KeychainChoice::DoNotStore)
             .await
             .unwrap();
-        session.scaleway = Some(scaleway);
+        session.set_scaleway(scaleway.into()).unwrap();
         session
     }
 
@@ -398,9 +456,9 @@ mod tests {
     #[tokio::test]
     async fn taking_the_engine_apart_keeps_the_token_where_it_was() {
         let mut session = holding_a_token_in_memory().await;
-        // The Entra side changing (a sign-out, a new sign-in) goes through disassembly: the
-        // Scaleway side, and its token, come back whole.
-        session.disassemble_engine();
+        // The Entra side changing (a sign-out, a new sign-in): the Scaleway side, and its
+        // token, stay whole.
+        assert!(session.take_entra().is_none());
         assert!(session.holds_unsaved_token());
         assert!(session.scim_token().await.unwrap().is_some());
     }

@@ -13,38 +13,52 @@ use tauri_specta::Event;
 use scim_wizard_entra::auth::{DeviceCodeSignIn, InteractiveSignIn, Tokens};
 use scim_wizard_entra::schema::MappingOptions;
 use scim_wizard_setup::journal::Journal;
+use scim_wizard_setup::messages::PreflightFix;
 use scim_wizard_setup::report::{
     AppOutcome, AssignmentOutcome, ConnectionTest, MappingPreview, PeopleSearch, PrincipalRef,
     ProofReport, RollbackPlan, RollbackReport, RollbackRequest, SetupSummary,
 };
-use scim_wizard_setup::scaleway_step::{
-    ScalewayAccess, ScalewaySession, TokenOnlySession, scaleway_key_account,
+use scim_wizard_setup::scaleway_step::ScalewayAccess;
+use scim_wizard_setup::scope::GroupScope;
+use scim_wizard_setup::session::{
+    KeySource, NextScreen, ResumePoint, ScalewayOpening, open_scaleway, remembered_key,
+    resume_entra,
 };
 use scim_wizard_setup::{
-    EntraSession, ErrorCode, KeychainRefreshTokenStore, ProgressEvent, ProgressSink, SetupError,
-    UiError,
+    EntraSession, ErrorCode, GroupsChoice, KeychainRefreshTokenStore, Phase, ProgressEvent,
+    ProgressMessage, ProgressSink, SetupError, Step, UiError,
 };
 
 use crate::MAIN_WINDOW;
-use crate::state::{AppState, Session};
+use crate::state::{AppState, Session, Sides};
+
+/// How the admin signs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum SignInKind {
+    /// In the browser: the link opens there (and can be copied).
+    Browser,
+    /// With a code typed on any device.
+    DeviceCode,
+}
 
 /// Shown while the admin signs in: the link to open (and copy), or the device code to type.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct SignInPrompt {
-    /// `browser` or `device_code`.
-    pub kind: String,
+    pub kind: SignInKind,
     pub url: String,
     pub user_code: Option<String>,
     /// True when the practice sandbox answers for the admin (no browser needed).
     pub automatic: bool,
 }
 
-/// A step of a long operation, in plain words.
-#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+/// A step of a long operation: which step, where it is, and what it says as a typed value the
+/// page words in the admin's language.
+#[derive(Debug, Clone, Serialize, Type, Event)]
 pub struct SetupProgress {
-    pub step: String,
-    pub phase: String,
-    pub message: String,
+    pub step: Step,
+    pub phase: Phase,
+    pub message: ProgressMessage,
     pub elapsed_ms: u32,
 }
 
@@ -53,12 +67,10 @@ struct WindowProgress(AppHandle);
 
 impl ProgressSink for WindowProgress {
     fn event(&self, event: ProgressEvent) {
-        let value = serde_json::to_value(&event).unwrap_or_default();
-        let text = |key: &str| value[key].as_str().unwrap_or_default().to_owned();
         let _ = SetupProgress {
-            step: text("step"),
-            phase: text("phase"),
-            message: event.message.clone(),
+            step: event.step,
+            phase: event.phase,
+            message: event.message,
             elapsed_ms: u32::try_from(event.elapsed_ms).unwrap_or(u32::MAX),
         }
         .emit(&self.0);
@@ -77,8 +89,8 @@ pub struct EntraAccount {
     pub ready: bool,
     pub missing_roles: Vec<String>,
     pub missing_permissions: Vec<String>,
-    /// Who can fix what is missing, in plain sentences.
-    pub fixes: Vec<String>,
+    /// Who can fix what is missing.
+    pub fixes: Vec<PreflightFix>,
     pub admin_consent_url: Option<String>,
     /// The name the enterprise app gets unless the admin types another: the one this setup
     /// already uses, else the default for the Organization. Known once Scaleway is connected.
@@ -110,7 +122,7 @@ pub async fn entra_sign_in(
             .map_err(|e| SetupError::from(e).to_ui())?;
         let challenge = pending.challenge().clone();
         let _ = SignInPrompt {
-            kind: "device_code".into(),
+            kind: SignInKind::DeviceCode,
             url: challenge.verification_uri.to_string(),
             user_code: Some(challenge.user_code.clone()),
             automatic: practice,
@@ -126,7 +138,7 @@ pub async fn entra_sign_in(
             .map_err(|e| SetupError::from(e).to_ui())?;
         let url = pending.authorize_url().clone();
         let _ = SignInPrompt {
-            kind: "browser".into(),
+            kind: SignInKind::Browser,
             url: url.to_string(),
             user_code: None,
             automatic: practice,
@@ -161,16 +173,14 @@ pub async fn entra_sign_in(
         ready: report.ok(),
         missing_roles: report.missing_roles.clone(),
         missing_permissions: report.missing_scopes.clone(),
-        fixes: report.fixes.clone(),
+        fixes: PreflightFix::for_report(&report),
         admin_consent_url: report.admin_consent_url.as_ref().map(|u| u.to_string()),
         app_name: None,
     };
     let mut session = state.inner.lock().await;
     // A new sign-in replaces the Entra side only: the Scaleway side (key or token) stays.
-    session.disassemble_engine();
-    session.entra = Some(entra);
-    session.assemble_engine()?;
-    if let Some(engine) = session.engine.as_mut() {
+    session.set_entra(entra)?;
+    if let Some(engine) = session.sides.engine_mut() {
         engine.set_progress(Arc::new(WindowProgress(app.clone())));
         account.app_name = Some(engine.app_name().to_owned());
     }
@@ -217,8 +227,7 @@ pub fn cancel_operation(state: State<'_, AppState>) {
 #[specta::specta]
 pub async fn entra_sign_out(state: State<'_, AppState>) -> Result<(), UiError> {
     let mut session = state.inner.lock().await;
-    session.disassemble_engine();
-    if let Some(entra) = session.entra.take() {
+    if let Some(entra) = session.take_entra() {
         entra.sign_out().await.map_err(|e| e.to_ui())?;
     }
     Ok(())
@@ -268,7 +277,9 @@ pub async fn setup_connect(state: State<'_, AppState>) -> Result<ConnectionTest,
 /// The admin's mapping choices.
 #[derive(Debug, Clone, Copy, Deserialize, Type)]
 pub struct MappingChoices {
-    pub provision_groups: bool,
+    /// `null` until the admin chose: groups go to Scaleway when its SCIM service takes them,
+    /// as Scaleway's guide says.
+    pub provision_groups: Option<bool>,
     pub keep_full_upn: bool,
     pub scim_compat_flag: bool,
 }
@@ -276,11 +287,45 @@ pub struct MappingChoices {
 fn apply_choices(engine: &mut scim_wizard_setup::SetupEngine, choices: MappingChoices) {
     let mut options = engine.options().clone();
     options.mapping = MappingOptions {
-        provision_groups: choices.provision_groups,
         keep_full_upn: choices.keep_full_upn,
         scim_compat_flag: choices.scim_compat_flag,
+        ..options.mapping
+    };
+    options.groups = match choices.provision_groups {
+        None => GroupsChoice::AsScalewaySays,
+        Some(true) => GroupsChoice::On,
+        Some(false) => GroupsChoice::Off,
     };
     engine.set_options(options);
+}
+
+/// Whether this Organization's SCIM service takes groups: the mappings screen turns group
+/// provisioning on when it does, as Scaleway's guide says.
+#[tauri::command]
+#[specta::specta]
+pub async fn setup_groups_supported(state: State<'_, AppState>) -> Result<bool, UiError> {
+    let mut session = state.inner.lock().await;
+    session
+        .engine_mut()?
+        .groups_supported()
+        .await
+        .map_err(|e| e.to_ui())
+}
+
+/// What the chosen groups will do in Scaleway (nested groups, names it already has, its group
+/// quota), said on the Users screen before anything is assigned.
+#[tauri::command]
+#[specta::specta]
+pub async fn setup_group_scope(
+    state: State<'_, AppState>,
+    principals: Vec<PrincipalRef>,
+) -> Result<GroupScope, UiError> {
+    let mut session = state.inner.lock().await;
+    session
+        .engine_mut()?
+        .group_scope(&principals)
+        .await
+        .map_err(|e| e.to_ui())
 }
 
 /// Step 4, preview: the plain before/after list, nothing written.
@@ -455,9 +500,8 @@ pub struct ResumeInfo {
     pub organization_name: Option<String>,
     pub tenant_id: Option<String>,
     pub app_display_name: Option<String>,
-    /// The screen to continue on: `scaleway`, `entra`, `connection`, `mappings`, `users`,
-    /// `verify` or `done`.
-    pub next_screen: String,
+    /// The screen to continue on.
+    pub next_screen: NextScreen,
     pub updated_at: String,
     /// How Scaleway was reconnected: set by `resume_setup` (`api_key`, or `token_only` when no
     /// key is remembered and the setup continues with the SCIM token kept in the keychain);
@@ -466,13 +510,30 @@ pub struct ResumeInfo {
     pub scaleway_access: Option<ScalewayAccess>,
 }
 
+impl From<ResumePoint> for ResumeInfo {
+    fn from(point: ResumePoint) -> Self {
+        Self {
+            organization_id: point.organization_id,
+            organization_name: point.organization_name,
+            tenant_id: point.tenant_id,
+            app_display_name: point.app_display_name,
+            next_screen: point.next_screen,
+            updated_at: point.updated_at.to_rfc3339(),
+            scaleway_access: None,
+        }
+    }
+}
+
 /// The unfinished setup of the real accounts, if there is one (practice setups never resume:
 /// their sandbox lives only as long as the app).
 #[tauri::command]
 #[specta::specta]
 pub async fn resume_info(state: State<'_, AppState>) -> Result<Option<ResumeInfo>, UiError> {
     let session = state.inner.lock().await;
-    Ok(real_journal(&session)?.as_ref().and_then(unfinished))
+    Ok(real_journal(&session)?
+        .as_ref()
+        .and_then(ResumePoint::of)
+        .map(ResumeInfo::from))
 }
 
 /// The journal of the real accounts, if there is one; none in practice mode (see
@@ -487,41 +548,10 @@ fn real_journal(session: &Session) -> Result<Option<Journal>, UiError> {
         .map_err(|e| SetupError::from(e).to_ui())
 }
 
-/// What the resume banner says about `journal`, when it holds an unfinished setup.
-fn unfinished(journal: &Journal) -> Option<ResumeInfo> {
-    let scaleway = journal.scaleway.as_ref()?;
-    // A token given without its Organization ID leaves the id empty: still a setup to resume.
-    if scaleway.organization_id.is_empty() && scaleway.token.is_none() {
-        return None;
-    }
-    let entra = journal.entra.as_ref();
-    let next_screen = match entra {
-        _ if scaleway.token.is_none() || scaleway.base_url.is_none() => "scaleway",
-        None => "entra",
-        Some(e) if e.app.is_none() => "entra",
-        Some(e) if e.secrets_saved.is_none() => "connection",
-        Some(e) if e.schema_applied_at.is_none() => "mappings",
-        Some(e) if e.assignments.is_empty() => "users",
-        Some(e) if e.proof.is_none() => "verify",
-        Some(_) => "done",
-    };
-    Some(ResumeInfo {
-        organization_id: scaleway.organization_id.clone(),
-        organization_name: scaleway.organization_name.clone(),
-        tenant_id: entra.map(|e| e.tenant_id.clone()).filter(|t| !t.is_empty()),
-        app_display_name: entra
-            .map(|e| e.app_display_name.clone())
-            .filter(|n| !n.is_empty()),
-        next_screen: next_screen.to_owned(),
-        updated_at: journal.updated_at.to_rfc3339(),
-        scaleway_access: None,
-    })
-}
-
-/// Continues an unfinished setup: reconnects Scaleway with the key remembered in the keychain
-/// (or, when there is none, with the SCIM token and Base URL the setup already has: a token-only
-/// setup) and, when the journal has a tenant, Entra with the saved sign-in (no browser). Returns
-/// the screen to continue on and how Scaleway was reconnected.
+/// Continues an unfinished setup, as `scim_wizard_setup::session` opens one: Scaleway with the
+/// key remembered in the keychain, else with the SCIM token the setup keeps; Entra with the
+/// saved sign-in (no browser) when the journal has a tenant. Returns the screen to continue on
+/// and how Scaleway was reconnected.
 #[tauri::command]
 #[specta::specta]
 pub async fn resume_setup(
@@ -529,90 +559,55 @@ pub async fn resume_setup(
     state: State<'_, AppState>,
 ) -> Result<ResumeInfo, UiError> {
     let mut session = state.inner.lock().await;
-    let (journal, mut info) = real_journal(&session)?
-        .and_then(|journal| unfinished(&journal).map(|info| (journal, info)))
-        .ok_or_else(|| {
-            UiError::new(
-                ErrorCode::NotReady,
-                "There is no unfinished setup to continue.",
-                "Start a new setup from the welcome screen.",
-                false,
-            )
-        })?;
-    let settings = session.scaleway_settings()?;
-    let vault = session.vault().await?;
-    let store = session.journal()?;
-    let token_given = journal
-        .scaleway
-        .as_ref()
-        .is_some_and(|record| record.token.is_some() && record.base_url.is_some());
-    let remembered_key = if info.organization_id.is_empty() {
-        None
-    } else {
-        vault
-            .read_async(&scaleway_key_account(&info.organization_id))
-            .await
-            .map_err(|e| SetupError::from(e).to_ui())?
-    };
-    session.engine = None;
-    session.scaleway = None;
-    session.token_only = None;
-    if remembered_key.is_some() || !token_given {
-        let connected = ScalewaySession::reconnect(
-            settings.clone(),
-            info.organization_id.clone(),
-            remembered_key,
-            Some(vault.clone()),
-            store.clone(),
+    let journal = real_journal(&session)?;
+    let point = journal.as_ref().and_then(ResumePoint::of).ok_or_else(|| {
+        UiError::new(
+            ErrorCode::NotReady,
+            "There is no unfinished setup to continue.",
+            "Start a new setup from the welcome screen.",
+            false,
         )
-        .await;
-        match connected {
-            Ok((scaleway, _)) => {
-                session.scaleway = Some(scaleway);
-                info.scaleway_access = Some(ScalewayAccess::ApiKey);
-            }
-            // The remembered key no longer works, but the token does not need it.
-            Err(error) if token_given => {
-                tracing::warn!(
-                    code = error.code().as_str(),
-                    "the remembered Scaleway key failed: continuing with the SCIM token"
-                );
-                let token_only = TokenOnlySession::from_journal(
-                    settings,
-                    Some(vault.clone()),
-                    store,
-                    Some(&journal),
-                )
-                .await
-                .map_err(|_| error.to_ui())?;
-                session.token_only = Some(token_only);
-                info.scaleway_access = Some(ScalewayAccess::TokenOnly);
-            }
-            Err(error) => return Err(error.to_ui()),
-        }
-    } else {
-        let token_only =
-            TokenOnlySession::from_journal(settings, Some(vault.clone()), store, Some(&journal))
-                .await
-                .map_err(|e| e.to_ui())?;
-        session.token_only = Some(token_only);
-        info.scaleway_access = Some(ScalewayAccess::TokenOnly);
-    }
+    })?;
+    let vault = session.vault().await?;
+    let key = match remembered_key(&vault, &point.organization_id).await {
+        Some(key) => KeySource::Remembered {
+            organization_id: point.organization_id.clone(),
+            key,
+        },
+        None => KeySource::Missing(SetupError::NotReady(
+            "no Scaleway key is remembered for this Organization",
+        )),
+    };
+    let opened = open_scaleway(
+        ScalewayOpening {
+            settings: session.scaleway_settings()?,
+            vault: Some(vault.clone()),
+            journal: session.journal()?,
+            loaded: journal.as_ref(),
+            requested_organization: None,
+            environment: &scim_wizard_setup::scaleway_step::process_environment(),
+            home: None,
+        },
+        key,
+    )
+    .await
+    .map_err(|e| e.to_ui())?;
+    let mut info = ResumeInfo::from(point);
+    info.scaleway_access = Some(opened.access());
+    session.sides = Sides::default();
+    session.set_scaleway(opened.side)?;
     if let Some(tenant_id) = &info.tenant_id {
-        let settings = session.entra_settings()?;
         let store = Arc::new(KeychainRefreshTokenStore::new(vault));
-        match EntraSession::resume(settings, tenant_id, store).await {
-            Ok(entra) => session.entra = Some(entra),
+        match resume_entra(session.entra_settings()?, tenant_id, store)
+            .await
+            .map_err(|e| e.to_ui())?
+        {
+            Some(entra) => session.set_entra(entra)?,
             // The saved sign-in is gone or expired: the admin signs in again on the Entra screen.
-            Err(error) if error.code() == ErrorCode::EntraSignInRequired => {
-                info.next_screen = "entra".into();
-                return Ok(info);
-            }
-            Err(error) => return Err(error.to_ui()),
+            None => info.next_screen = NextScreen::Entra,
         }
     }
-    session.assemble_engine()?;
-    if let Some(engine) = session.engine.as_mut() {
+    if let Some(engine) = session.sides.engine_mut() {
         engine.set_progress(Arc::new(WindowProgress(app)));
     }
     Ok(info)

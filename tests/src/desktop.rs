@@ -242,6 +242,10 @@ pub fn follow_sign_in(link: &str) {
 pub struct Outcome {
     /// Start & verify's headline, e.g. "adele.vance now exists in Scaleway".
     pub headline: String,
+    /// Everything the Start & verify screen says once the user is seen.
+    pub verify_text: String,
+    /// Everything the Done screen says.
+    pub done_text: String,
     /// The whole proof notice under the headline (user id, and how the user was looked up).
     pub proof_notice: String,
     /// Start & verify's live progress, one step a line.
@@ -267,13 +271,52 @@ pub struct TestUser<'a> {
     pub name: &'a str,
     /// As Scaleway shows them (the UPN's local part).
     pub username: &'a str,
+    /// A group of theirs assigned with them, as the picker shows it: one the Users screen has
+    /// something to say about before assigning (the sandbox's "Engineering" has a group inside
+    /// it), then proven in Scaleway with its members.
+    pub group: Option<&'a str>,
 }
 
 /// Adele Vance, of the sandbox's directory.
 pub const ADELE: TestUser<'static> = TestUser {
     name: "Adele Vance",
     username: "adele.vance",
+    group: None,
 };
+
+/// Adele Vance and her group "Engineering" (with "Platform" inside it).
+pub const ADELE_AND_ENGINEERING: TestUser<'static> = TestUser {
+    group: Some("Engineering"),
+    ..ADELE
+};
+
+/// Ticks the option of kind `kind` (`user` or `group`) whose label contains `label`.
+fn pick(session: &Session, act: &mut Actions, kind: &str, label: &str) {
+    let picks = session
+        .find_all(&format!("[data-testid=pick-{kind}]"))
+        .expect("the options offered");
+    let labels = session
+        .execute(
+            &format!(
+                "return [...document.querySelectorAll('[data-testid=pick-{kind}]')].map(i => i.closest('label').innerText);"
+            ),
+            json!([]),
+        )
+        .expect("the names offered");
+    let index = labels
+        .as_array()
+        .and_then(|labels| {
+            labels
+                .iter()
+                .position(|l| l.as_str().unwrap_or_default().contains(label))
+        })
+        .unwrap_or_else(|| panic!("{label} is offered: {labels}"));
+    act.click_element(session, &picks[index], &format!("pick {label}"))
+        .expect("the option is picked");
+    session
+        .wait_for_text("[data-testid=selection]", SHORT, |t| t.contains(label))
+        .unwrap_or_else(|e| panic!("{label} is selected: {e}"));
+}
 
 /// Steps 2 to 4 from the Entra screen, as the admin clicks them (counted in `act`): sign in,
 /// the preflight, create the app, Test connection, apply the mapping changes, pick `user` among
@@ -288,6 +331,7 @@ pub fn finish_setup(
     act: &mut Actions,
     sign_in: SignIn<'_>,
     user: TestUser<'_>,
+    language: Language,
     screenshots: bool,
 ) -> Outcome {
     let shoot = |name: &str| {
@@ -356,26 +400,12 @@ pub fn finish_setup(
     wait_text("[data-testid=people-results]", SHORT, &|t| {
         t.contains(person)
     });
-    let picks = session
-        .find_all("[data-testid=pick-user]")
-        .expect("the people offered");
-    let labels = session
-        .execute(
-            "return [...document.querySelectorAll('[data-testid=pick-user]')].map(i => i.closest('label').innerText);",
-            json!([]),
-        )
-        .expect("the names offered");
-    let index = labels
-        .as_array()
-        .and_then(|labels| {
-            labels
-                .iter()
-                .position(|l| l.as_str().unwrap_or_default().contains(person))
-        })
-        .unwrap_or_else(|| panic!("{person} is offered: {labels}"));
-    act.click_element(session, &picks[index], &format!("pick {person}"))
-        .expect("the person is picked");
-    wait_text("[data-testid=selection]", SHORT, &|t| t.contains(person));
+    pick(session, act, "user", person);
+    if let Some(group) = user.group {
+        pick(session, act, "group", group);
+        // What the group will do in Scaleway is said before anything is assigned.
+        wait_text("[data-testid=group-scope]", LONG, &|t| t.contains(group));
+    }
     // Show the ticked person and the selection in the picture, not the top of the page.
     if screenshots {
         save_screenshot_of(session, "users", Some("[data-testid=assign]"));
@@ -390,11 +420,20 @@ pub fn finish_setup(
         &|t| !t.is_empty(),
     );
     assert!(
-        headline.contains(&format!("{} now exists in Scaleway", user.username)),
+        headline.contains(&language.now_exists(user.username)),
         "{headline}"
     );
+    if let Some(group) = user.group {
+        // The group arrived in Scaleway with its members.
+        let proof = session
+            .wait_for("[data-testid=group-proof][data-finding=arrived]", SHORT)
+            .and_then(|element| session.text(&element))
+            .unwrap_or_else(|e| panic!("the group is proven: {e}"));
+        assert!(proof.contains(group), "{proof}");
+    }
     let progress = wait_text("[data-testid=progress-list]", SHORT, &|t| !t.is_empty());
     let proof_notice = wait_text("[data-testid=proof-ok]", SHORT, &|t| !t.is_empty());
+    let verify_text = wait_text("main", SHORT, &|t| !t.is_empty());
     shoot("verify");
     click(act, "[data-testid=verify-next]");
 
@@ -402,15 +441,126 @@ pub fn finish_setup(
     wait("[data-testid=screen-done]", SHORT);
     let done_proof = wait_text("[data-testid=done-proof]", SHORT, &|t| !t.is_empty());
     assert!(
-        done_proof.contains(&format!("{} exists in Scaleway", user.username)),
+        done_proof.contains(&language.exists(user.username)),
         "{done_proof}"
     );
+    wait_text("[data-testid=summary]", SHORT, &|t| !t.is_empty());
+    let done_text = wait_text("main", SHORT, &|t| !t.is_empty());
     Outcome {
         headline,
+        verify_text,
+        done_text,
         proof_notice,
         progress,
         done_proof,
     }
+}
+
+/// The language the admin chose (the header's switch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    English,
+    French,
+}
+
+impl Language {
+    /// Picks it in the header's language switch, as the admin would.
+    ///
+    /// # Panics
+    /// When the switch cannot be found or set.
+    pub fn choose(self, session: &Session) {
+        let code = match self {
+            Language::English => "en",
+            Language::French => "fr",
+        };
+        session
+            .execute(
+                "const s = document.querySelector('[data-testid=language-switch]'); \
+                 s.value = arguments[0]; s.dispatchEvent(new Event('change', { bubbles: true })); \
+                 return document.documentElement.lang;",
+                json!([code]),
+            )
+            .expect("the language switch");
+        session
+            .wait_for(&format!("html[lang={code}]"), SHORT)
+            .expect("the page in the chosen language");
+    }
+
+    /// Start & verify's headline for `username` (`verify.ok` in the catalogues).
+    fn now_exists(self, username: &str) -> String {
+        match self {
+            Language::English => format!("{username} now exists in Scaleway"),
+            Language::French => format!("{username} existe maintenant dans Scaleway"),
+        }
+    }
+
+    /// The Done screen's proof (`done.proof`).
+    fn exists(self, username: &str) -> String {
+        match self {
+            Language::English => format!("{username} exists in Scaleway"),
+            Language::French => format!("{username} existe dans Scaleway"),
+        }
+    }
+}
+
+/// The English sentences in `text`, which a French admin must never see: every sentence of the
+/// English catalogue (three words or more) that French says otherwise, and any phrase built on
+/// English words ("the", "is", "was", …) such as Rust's own English.
+///
+/// # Panics
+/// When the catalogues cannot be read.
+pub fn english_in(text: &str) -> Vec<String> {
+    let read = |name: &str| {
+        let path = repo_root().join(format!("ui/src/lib/i18n/{name}.ts"));
+        catalogue(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}")))
+    };
+    let (english, french) = (read("en"), read("fr"));
+    let mut found: Vec<String> = english
+        .iter()
+        .filter(|(key, sentence)| {
+            sentence.split_whitespace().count() >= 3
+                && french.get(*key) != Some(sentence)
+                && !sentence.contains('{')
+                && text.contains(sentence.as_str())
+        })
+        .map(|(_, sentence)| sentence.clone())
+        .collect();
+    const ENGLISH_WORDS: [&str; 9] = [
+        "the", "is", "was", "and", "your", "with", "has", "been", "works",
+    ];
+    for line in text.lines() {
+        let words: Vec<String> = line
+            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .map(str::to_lowercase)
+            .collect();
+        if words.iter().any(|w| ENGLISH_WORDS.contains(&w.as_str())) {
+            found.push(line.trim().to_owned());
+        }
+    }
+    found
+}
+
+/// The key → sentence pairs of a catalogue file (`"key": "sentence",`, the sentence perhaps on
+/// the next line).
+fn catalogue(source: &str) -> std::collections::BTreeMap<String, String> {
+    let mut pairs = std::collections::BTreeMap::new();
+    let mut pending: Option<String> = None;
+    for line in source.lines().map(str::trim) {
+        let (key, rest) = match (pending.take(), line.split_once("\":")) {
+            (Some(key), _) => (key, line),
+            (None, Some((key, rest))) if key.starts_with('"') => (key[1..].to_owned(), rest.trim()),
+            _ => continue,
+        };
+        let value = rest.trim_end_matches(',');
+        if value.is_empty() {
+            pending = Some(key);
+            continue;
+        }
+        if let Ok(sentence) = serde_json::from_str::<String>(value) {
+            pairs.insert(key, sentence);
+        }
+    }
+    pairs
 }
 
 /// Everything the page holds: its text, its markup, and the values of its fields (which the
@@ -552,5 +702,24 @@ impl Actions {
         if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
             let _ = std::fs::write(PathBuf::from(dir).join(file), text);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_is_told_from_french() {
+        assert!(
+            !english_in("Provisioning is running and has reached its steady state.").is_empty()
+        );
+        assert!(!english_in("Adele\nIt works: adele is in Scaleway as “adele”.").is_empty());
+        // A sentence of the English catalogue, word for word.
+        assert!(!english_in("Reading the summary…").is_empty());
+        assert!(
+            english_in("L’approvisionnement tourne et a atteint son régime stable.").is_empty()
+        );
+        assert!(english_in("adele.vance@contoso.com\nScaleway SCIM (1a2b3c4d)").is_empty());
     }
 }

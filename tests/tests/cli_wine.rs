@@ -285,10 +285,7 @@ fn the_windows_cli_sets_up_changes_nothing_twice_reports_and_rolls_back_under_wi
     let rollback = cli.run(&["rollback", "--yes", "--json"]);
     assert_eq!(rollback.code(), 0, "{}", rollback.describe());
     let mut after = cli.sandbox.snapshot();
-    after["iam_users"]
-        .as_array_mut()
-        .unwrap()
-        .retain(|u| u["provisioned_by_scim"] != true);
+    assert_eq!(scim_wizard_sandbox::without_provisioned(&mut after), 1);
     assert_eq!(after, before);
     assert!(!journal.exists(), "the journal is removed");
     let registry = std::fs::read_to_string(cli.prefix.path().join("user.reg")).unwrap();

@@ -14,7 +14,7 @@
 use std::time::Instant;
 
 use scim_wizard_tests::desktop::{
-    ADELE, Actions, Driver, LONG, SHORT, SignIn, finish_setup, page_contents,
+    ADELE, Actions, Driver, LONG, Language, SHORT, SignIn, finish_setup, page_contents,
     wait_for_text_or_show, wait_real_accounts_scaleway,
 };
 use scim_wizard_tests::sandbox::{SandboxProcess, scaleway_api_routes, wizard_scim_lookups};
@@ -100,6 +100,7 @@ fn a_pasted_token_and_base_url_go_all_the_way_to_a_user_proven_over_scim() {
         &mut act,
         SignIn::Link(&sandbox.url("login")),
         ADELE,
+        Language::English,
         false,
     );
     assert!(

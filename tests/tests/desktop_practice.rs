@@ -10,8 +10,8 @@
 use std::time::{Duration, Instant};
 
 use scim_wizard_tests::desktop::{
-    ADELE, Actions, Driver, LONG, SHORT, SignIn, finish_setup, page_contents, read_clipboard,
-    save_screenshot,
+    ADELE_AND_ENGINEERING, Actions, Driver, LONG, Language, SHORT, SignIn, finish_setup,
+    page_contents, read_clipboard, save_screenshot,
 };
 use scim_wizard_tests::webdriver::Session;
 
@@ -116,7 +116,14 @@ fn practice_run_goes_through_every_screen_to_a_provisioned_user() {
 
     // 2 Entra: sign in (the sandbox consents by itself); then steps 2 to 4, Start & verify
     // until Adele is seen in Scaleway, and Done.
-    finish_setup(&session, &mut act, SignIn::Practice, ADELE, true);
+    finish_setup(
+        &session,
+        &mut act,
+        SignIn::Practice,
+        ADELE_AND_ENGINEERING,
+        Language::English,
+        true,
+    );
 
     // Done: what was created, the proof, links to both consoles.
     let summary = session

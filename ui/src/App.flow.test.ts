@@ -10,6 +10,12 @@ import type { PracticeInfo, ResumeInfo_Serialize as ResumeInfo } from "$lib/bind
 import { APP, ORG_ID, PEOPLE, PREVIEW, account, outcome, proof, report, scim, summary, uiError } from "./test/fixtures";
 import { Fail, scriptedBackend } from "./test/ipc";
 
+const GROUP_PROOF = {
+  group: "Sales",
+  member_upn: "adele.vance@contoso.com",
+  member_username: "adele.vance",
+  finding: { kind: "arrived" as const },
+};
 const APP_INFO = { name: "Scaleway SCIM Wizard", version: "0.1.0", identifier: "test" };
 const PRACTICE: PracticeInfo = { organization_name: "Acme", organization_id: ORG_ID };
 const ASSIGNED = [
@@ -25,10 +31,15 @@ const RESUME: ResumeInfo = {
 };
 const PLAN = {
   remove: [
-    { step: "entra_app", description: "Delete the enterprise app “Scaleway SCIM (11111111)”", id: "app-obj-1" },
-    { step: "scim_token", description: "Delete the SCIM token created on 16 June 2026", id: "tok-1" },
+    {
+      step: "entra_app",
+      what: { kind: "delete_app", name: "Scaleway SCIM (11111111)" },
+      description: "Delete the enterprise app “Scaleway SCIM (11111111)”",
+      id: "app-obj-1",
+    },
+    { step: "scim_token", what: { kind: "delete_token" }, description: "Delete the SCIM token", id: "tok-1" },
   ],
-  kept: ["SCIM stays on: it was already on before this setup."],
+  kept: [{ kind: "scim_enabled_before" }],
   needs_scaleway_key: [],
 };
 
@@ -60,11 +71,18 @@ describe("the whole wizard", () => {
       setup_create_app: APP,
       setup_connect: { ok: true, message: "Entra reached Scaleway and the token works.", tenant_url: "https://scim.example.test/scim/v2" },
       setup_preview_mappings: PREVIEW,
+      setup_groups_supported: true,
       setup_apply_mappings: PREVIEW,
       setup_search_people: PEOPLE,
+      setup_group_scope: {
+        groups_provisioned: true,
+        nested: [{ group: "Sales", subgroups: ["Sales EMEA"] }],
+        clashes: [],
+        over_quota: null,
+      },
       setup_assign: [ASSIGNED],
-      setup_start_and_verify: proof(),
-      setup_summary: summary(),
+      setup_start_and_verify: proof({ group: GROUP_PROOF }),
+      setup_summary: summary({ proof_group: GROUP_PROOF }),
       setup_export_report: "/home/admin/Downloads/scim-wizard-report-1.txt",
     });
     render(App);
@@ -89,24 +107,29 @@ describe("the whole wizard", () => {
     const changes = await screen.findByTestId("mapping-changes");
     expect(changes.querySelectorAll("tbody tr")).toHaveLength(3);
     expect(changes.textContent).toContain('Item(Split([userPrincipalName], "@"), 1)');
-    expect(screen.getByTestId("screen-mappings").textContent).toContain(
-      "Scaleway supports groups since August 2026; the guide keeps them off.",
-    );
+    // The guide turns groups on, and this Organization's SCIM service takes them.
+    expect(screen.getByTestId("groups-note").textContent).toContain("Scaleway now accepts groups");
+    await waitFor(() => expect((screen.getByTestId("provision-groups") as HTMLInputElement).checked).toBe(true));
 
     await click("apply-mappings");
     await screen.findByTestId("screen-users");
     // The first people are offered without typing.
     await fireEvent.click(await screen.findByRole("checkbox", { name: /Adele Vance/ }));
+    // A group with a group inside it: said before anything is assigned.
+    await fireEvent.click(await screen.findByRole("checkbox", { name: /Sales/ }));
+    expect((await screen.findByTestId("scope-nested")).textContent).toContain("“Sales” has groups inside it (Sales EMEA)");
     await click("assign");
 
     // Verify starts by itself and ends with the proof.
     await screen.findByTestId("screen-verify");
     expect((await screen.findByTestId("proof-headline")).textContent).toBe("adele.vance now exists in Scaleway");
+    expect(screen.getByTestId("group-proof").textContent?.trim()).toBe("The group “Sales” is in Scaleway, with “adele.vance” in it.");
     await click("verify-next");
 
     await screen.findByTestId("screen-done");
     expect(screen.queryByTestId("progress")).toBeNull();
     expect((await screen.findByTestId("done-proof")).textContent).toContain("adele.vance exists in Scaleway");
+    expect(screen.getByTestId("done-group-proof").textContent).toContain("The group “Sales” is in Scaleway");
     const summaryBox = await screen.findByTestId("summary");
     expect(summaryBox.textContent).toContain("Scaleway SCIM (11111111)");
     expect(summaryBox.textContent).toContain("scim.job-1");
@@ -128,15 +151,17 @@ describe("the whole wizard", () => {
       "setup_create_app",
       "setup_connect",
       "setup_preview_mappings",
+      "setup_groups_supported",
       "setup_apply_mappings",
       "setup_search_people",
+      "setup_group_scope",
       "setup_assign",
       "setup_start_and_verify",
       "setup_summary",
       "setup_export_report",
     ]);
     expect(backend.calls.find((c) => c.cmd === "setup_apply_mappings")?.args).toEqual({
-      choices: { provision_groups: false, keep_full_upn: false, scim_compat_flag: false },
+      choices: { provision_groups: null, keep_full_upn: false, scim_compat_flag: false },
     });
   });
 
@@ -225,7 +250,7 @@ describe("failure → rollback", () => {
     expect(dialog.getAttribute("role")).toBe("alertdialog");
     const items = await screen.findByTestId("rollback-items");
     expect(items.querySelectorAll("li")).toHaveLength(2);
-    expect(dialog.textContent).toContain("SCIM stays on");
+    expect(dialog.textContent).toContain("it stays on");
     expect(dialog.textContent).toContain("This can’t be undone.");
     // Cancel is the safe default.
     expect(document.activeElement).toBe(screen.getByTestId("rollback-cancel"));

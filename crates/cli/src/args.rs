@@ -206,9 +206,14 @@ pub struct SetupArgs {
     /// Assign this group (exact name or object id) to the app; repeat for more.
     #[arg(long = "assign-group", value_name = "NAME")]
     pub assign_group: Vec<String>,
-    /// Push groups to Scaleway too (off by default, as Scaleway's guide says).
-    #[arg(long)]
+    /// Push groups to Scaleway even if its SCIM service does not say it takes them. By default
+    /// groups are pushed when it does, as Scaleway's guide says today.
+    #[arg(long, conflicts_with = "no_groups")]
     pub provision_groups: bool,
+    /// Do not push groups to Scaleway: the users in assigned groups are provisioned, their
+    /// groups are not.
+    #[arg(long)]
+    pub no_groups: bool,
     /// Send the whole UPN as the Scaleway username instead of the part before "@".
     #[arg(long)]
     pub keep_upn_domain: bool,

@@ -10,7 +10,10 @@ use scim_wizard_setup::report::{
     RollbackRequest, SetupPlan, SetupStatus,
 };
 use scim_wizard_setup::scaleway_step::{KeychainChoice, ScalewayAccess};
-use scim_wizard_setup::{KeptCredential, Secret, SetupEngine, SetupError, SetupOptions};
+use scim_wizard_setup::scope::{GroupScope, NameClash};
+use scim_wizard_setup::{
+    GroupsChoice, KeptCredential, Secret, SetupEngine, SetupError, SetupOptions,
+};
 use serde_json::{Value, json};
 use zeroize::Zeroize;
 
@@ -52,9 +55,16 @@ async fn confirm(ctx: &Ctx, question: &str) -> Result<(), Failure> {
 
 fn options(common: &Common, setup: &SetupArgs, prove: bool) -> SetupOptions {
     let mapping = MappingOptions {
-        provision_groups: setup.provision_groups,
+        provision_groups: false,
         keep_full_upn: setup.keep_upn_domain,
         scim_compat_flag: setup.scim_compat_flag,
+    };
+    let groups = if setup.provision_groups {
+        GroupsChoice::On
+    } else if setup.no_groups {
+        GroupsChoice::Off
+    } else {
+        GroupsChoice::AsScalewaySays
     };
     let principals = setup
         .assign
@@ -69,6 +79,7 @@ fn options(common: &Common, setup: &SetupArgs, prove: bool) -> SetupOptions {
         .collect();
     SetupOptions {
         mapping,
+        groups,
         principals,
         keychain: if common.no_keychain {
             KeychainChoice::DoNotStore
@@ -103,11 +114,12 @@ pub async fn plan(ctx: &Ctx, setup: &SetupArgs) -> Result<Value, Failure> {
     let plan = engine.plan().await?;
     ctx.out
         .text(&render_plan(&plan, "Plan: what `apply` would do"));
+    let scope = say_group_scope(ctx, &engine).await?;
     if !plan.up_to_date {
         ctx.out
             .text("\nNothing was changed. Run `scim-wizard-cli apply` to do it.");
     }
-    Ok(summary("plan", json!({"plan": plan})))
+    Ok(summary("plan", json!({"plan": plan, "group_scope": scope})))
 }
 
 pub async fn apply(
@@ -148,6 +160,8 @@ pub async fn apply(
         });
     }
 
+    // What the chosen groups will do in Scaleway is said before anyone is assigned.
+    say_group_scope(ctx, &engine).await?;
     // The tenant and the account were said when the sessions opened; nothing is created in
     // Entra before they are confirmed, here by the same "yes" as the changes.
     let tenant_id = engine.entra().tenant_id().to_owned();
@@ -189,6 +203,57 @@ pub async fn apply(
             "report": report,
         }),
     ))
+}
+
+/// Says what the chosen groups will do in Scaleway (nested groups, names that meet a Scaleway
+/// group, the Organization's group quota): a `group_scope` event, and lines when there is
+/// something to say.
+async fn say_group_scope(ctx: &Ctx, engine: &SetupEngine) -> Result<GroupScope, Failure> {
+    let principals = &engine.options().principals;
+    // Without a group there is nothing to say, and nothing is read for it.
+    if !principals
+        .iter()
+        .any(|p| matches!(p, PrincipalRef::Group(_)))
+    {
+        return Ok(GroupScope::default());
+    }
+    let scope = engine.group_scope(principals).await?;
+    ctx.out
+        .event(&json!({"event": "group_scope", "group_scope": scope}));
+    if !scope.is_clear() {
+        ctx.out.text(&render_group_scope(&scope));
+    }
+    Ok(scope)
+}
+
+fn render_group_scope(scope: &GroupScope) -> String {
+    let mut lines = vec!["Groups:".to_owned()];
+    for nested in &scope.nested {
+        lines.push(format!(
+            "  - \"{}\" holds groups ({}): Scaleway has no groups inside groups, so they will not appear there, nor their members unless assigned too.",
+            nested.group,
+            nested.subgroups.join(", ")
+        ));
+    }
+    for clash in &scope.clashes {
+        lines.push(match clash.clash {
+            NameClash::ManagedByScaleway => format!(
+                "  - \"{}\" is the name of a group Scaleway manages itself: rename the Entra group, or leave it out.",
+                clash.group
+            ),
+            NameClash::ExistingGroup => format!(
+                "  - \"{}\" is already a group in your Scaleway Organization: Entra would take it over.",
+                clash.group
+            ),
+        });
+    }
+    if let Some(quota) = scope.over_quota {
+        lines.push(format!(
+            "  - Your Organization has {} groups; adding {} would pass its limit of {}.",
+            quota.existing, quota.adding, quota.limit
+        ));
+    }
+    lines.join("\n")
 }
 
 /// `--scim-base-url` on the manual path: the token's own Base URL, exactly as the console shows
@@ -301,7 +366,12 @@ pub async fn rotate_token(ctx: &Ctx) -> Result<Value, Failure> {
     )
     .await?;
     let report = engine.rotate_token(&ctx.cancel).await?;
-    ctx.out.text(&report.message);
+    ctx.out.text(
+        &scim_wizard_setup::ProgressMessage::TokenRotated {
+            old_deleted: report.old_token_deleted.clone(),
+        }
+        .english(),
+    );
     Ok(summary(
         "rotate-token",
         json!({"report": report, "ids": ids(&engine.summary()?)}),
@@ -435,6 +505,9 @@ fn render_apply(report: &ApplyReport, changed: &[&str]) -> String {
     }
     if let Some(proof) = &report.proof {
         text.push_str(&format!("\n{}", proof.message));
+        if let Some(group) = &proof.group {
+            text.push_str(&format!("\n{}", group.english()));
+        }
     }
     match report.token.as_ref() {
         Some(token) if token.keychain_problem.is_some() => text.push_str(
@@ -536,14 +609,14 @@ fn render_status(status: &SetupStatus) -> String {
             if let Some(q) = &job.quarantine {
                 lines.push(format!(
                     "  Quarantine: {}{}",
-                    q.explanation,
+                    q.english(),
                     q.next_attempt
                         .as_deref()
                         .map(|at| format!(" Next attempt: {at}."))
                         .unwrap_or_default()
                 ));
             }
-            lines.push(format!("  {}", job.summary));
+            lines.push(format!("  {}", job.english_summary()));
         }
         None => lines.push("  Provisioning job: not created".to_owned()),
     }
@@ -588,7 +661,7 @@ fn render_rollback_plan(plan: &RollbackPlan) -> String {
     if !plan.kept.is_empty() {
         lines.push("Kept:".to_owned());
         for kept in &plan.kept {
-            lines.push(format!("  - {kept}"));
+            lines.push(format!("  - {}", kept.english()));
         }
     }
     push_needs_key(&mut lines, &plan.needs_scaleway_key);
@@ -604,7 +677,7 @@ fn render_rollback_report(report: &RollbackReport) -> String {
         lines.push(format!("  - {}", item.description));
     }
     for kept in &report.kept {
-        lines.push(format!("  kept: {kept}"));
+        lines.push(format!("  kept: {}", kept.english()));
     }
     push_needs_key(&mut lines, &report.needs_scaleway_key);
     lines.join("\n")
@@ -623,6 +696,7 @@ mod tests {
             items: vec![PlanItem {
                 step: Step::ScimEnabled,
                 action: PlanAction::Create,
+                what: scim_wizard_setup::messages::PlanMessage::EnableScim,
                 description: "Enable SCIM on the Scaleway Organization.".into(),
             }],
             mapping_changes: Vec::new(),

@@ -123,7 +123,7 @@ impl Output {
                     bar.enable_steady_tick(Duration::from_millis(120));
                     bar
                 });
-                bar.set_message(format!("{label}: {}", event.message));
+                bar.set_message(format!("{label}: {}", event.message.english()));
             }
             Phase::Finished | Phase::Skipped | Phase::Failed => {
                 let mark = match event.phase {
@@ -131,7 +131,7 @@ impl Output {
                     Phase::Skipped => "·",
                     _ => "✘",
                 };
-                let line = format!("{mark} {label}: {}", event.message);
+                let line = format!("{mark} {label}: {}", event.message.english());
                 let bar = bars
                     .remove(&event.step)
                     .unwrap_or_else(|| multi.add(ProgressBar::new_spinner()));
@@ -153,7 +153,10 @@ impl ProgressSink for Output {
                 "step": event.step,
                 "phase": event.phase,
                 "label": event.step.label(),
-                "message": event.message,
+                // The English sentence, and what it says as a typed value (`kind` and its
+                // parameters), for scripts that branch on it.
+                "message": event.message.english(),
+                "said": event.message,
                 "elapsed_ms": event.elapsed_ms,
             })),
             Style::Bars => self.bar_event(&event),
@@ -169,7 +172,7 @@ impl ProgressSink for Output {
                     "[{:>6.1}s] {mark} {}: {}",
                     event.elapsed_ms as f64 / 1000.0,
                     event.step.label(),
-                    event.message
+                    event.message.english()
                 );
             }
         }

@@ -10,14 +10,16 @@ use scim_wizard_entra::auth::{
     open_in_browser,
 };
 use scim_wizard_scaleway::credentials::{CredentialsError, import_credentials};
-use scim_wizard_setup::journal::{Journal, JournalStore, check_organization};
+use scim_wizard_setup::journal::{Journal, JournalStore};
 use scim_wizard_setup::scaleway_step::{
-    CredentialInput, Environment, KeychainChoice, ScalewaySession, ScalewaySettings, ScalewaySide,
-    TokenOnlySession, scaleway_key_account,
+    CredentialInput, Environment, KeychainChoice, ScalewaySettings, ScalewaySide, TokenOnlySession,
+};
+use scim_wizard_setup::session::{
+    KeySource, ScalewayOpening, open_scaleway, remembered_key, resume_entra,
 };
 use scim_wizard_setup::{
-    CancellationToken, EntraSession, EntraSettings, ErrorCode, KeychainRefreshTokenStore, Secret,
-    SetupError, Vault,
+    CancellationToken, EntraSession, EntraSettings, KeychainRefreshTokenStore, Secret, SetupError,
+    Vault,
 };
 use serde_json::json;
 
@@ -126,40 +128,27 @@ async fn open_vault(common: &Common) -> Result<Option<Vault>, SetupError> {
         .map_err(SetupError::from)
 }
 
-/// Where the Scaleway key came from.
-enum ScalewayKey {
-    /// The `SCW_*` variables or the `scw` profile, with the API URL the profile names.
-    Imported {
-        input: CredentialInput,
-        api_url: Option<String>,
-    },
-    /// The key remembered in the keychain for this Organization, already read (once).
-    Remembered {
-        organization_id: String,
-        key: Secret,
-    },
-}
-
-/// The Scaleway key: `SCW_*` variables or the `scw` profile; failing those, the key remembered
-/// in the keychain for the journal's Organization. Never a flag.
+/// The Scaleway key: `SCW_*` variables or the `scw` profile (with the API URL the profile
+/// names); failing those, the key remembered in the keychain for the journal's Organization.
+/// Never a flag. `Missing` carries the error that says where a key was looked for.
 async fn scaleway_key(
     common: &Common,
     environment: &Environment,
     journal: Option<&Journal>,
     vault: Option<&Vault>,
-) -> Result<ScalewayKey, Failure> {
+) -> (KeySource, Option<String>) {
     match import_credentials(None, environment, common.scw_profile.as_deref()) {
-        Ok(imported) => Ok(ScalewayKey::Imported {
-            input: CredentialInput::Typed {
+        Ok(imported) => (
+            KeySource::Given(CredentialInput::Typed {
                 secret_key: imported.secret_key,
                 organization_id: common
                     .scw_organization_id
                     .clone()
                     .or(imported.organization_id),
                 access_key: imported.access_key,
-            },
-            api_url: imported.api_url,
-        }),
+            }),
+            imported.api_url,
+        ),
         Err(error) => {
             let nothing_here = common.scw_profile.is_none()
                 && matches!(
@@ -178,16 +167,17 @@ async fn scaleway_key(
             // the one about the missing key, which tells the admin how to give one.
             if nothing_here
                 && let (Some(vault), Some(organization_id)) = (vault, organization)
-                && let Ok(Some(key)) = vault
-                    .read_async(&scaleway_key_account(&organization_id))
-                    .await
+                && let Some(key) = remembered_key(vault, &organization_id).await
             {
-                return Ok(ScalewayKey::Remembered {
-                    organization_id,
-                    key,
-                });
+                return (
+                    KeySource::Remembered {
+                        organization_id,
+                        key,
+                    },
+                    None,
+                );
             }
-            Err(Failure::Setup(error.into()))
+            (KeySource::Missing(error.into()), None)
         }
     }
 }
@@ -231,29 +221,12 @@ pub async fn open(
         }
     };
     let environment = Environment::from_process();
-    // No key is read when the token was given: step 1 is done, and a key is not needed.
-    let key = match &given {
-        Some(_) => None,
-        None => Some(scaleway_key(common, &environment, existing.as_ref(), vault.as_ref()).await),
-    };
-    if common.scaleway_url.is_none()
-        && let Some(Ok(ScalewayKey::Imported {
-            api_url: Some(api), ..
-        })) = &key
-    {
-        scaleway = scaleway.with_api_base(api).map_err(Failure::usage)?;
-    }
-    let token_held = existing
-        .as_ref()
-        .and_then(|journal| journal.scaleway.as_ref())
-        .is_some_and(|record| record.token.is_some() && record.base_url.is_some());
     // A sign-in kept earlier is used either way; a new one is kept only with --remember.
     let store: Arc<dyn RefreshTokenStore> = match &vault {
         Some(vault) if common.remember => Arc::new(KeychainRefreshTokenStore::new(vault.clone())),
         Some(vault) => Arc::new(KeychainRefreshTokenStore::reading_only(vault.clone())),
         None => Arc::new(MemoryRefreshTokenStore::new()),
     };
-
     // The tenant to resume: the journal's, else --tenant when it is an id.
     let known_tenant = existing
         .as_ref()
@@ -270,100 +243,67 @@ pub async fn open(
         });
 
     let connect = async {
-        match (given, key) {
-            (Some(given), _) => {
-                let keychain = if vault.is_some() {
-                    KeychainChoice::Store
-                } else {
-                    KeychainChoice::DoNotStore
-                };
-                let session = TokenOnlySession::adopt(
-                    scaleway,
-                    vault.clone(),
-                    journal.clone(),
-                    common.scw_organization_id.as_deref(),
-                    given.token,
-                    &given.base_url,
-                    keychain,
-                )
-                .await
-                .map_err(Failure::Setup)?;
-                Ok((
-                    format!("using the SCIM token you gave, with {}", session.base_url()),
-                    ScalewaySide::from(session),
-                ))
-            }
-            (None, Some(Ok(key))) => match key {
-                ScalewayKey::Imported { input, .. } => {
-                    ScalewaySession::connect(
-                        scaleway,
-                        input,
-                        vault.clone(),
-                        journal.clone(),
-                        &environment,
-                        None,
-                    )
-                    .await
-                }
-                ScalewayKey::Remembered {
-                    organization_id,
-                    key,
-                } => {
-                    ScalewaySession::reconnect(
-                        scaleway,
-                        organization_id,
-                        Some(key),
-                        vault.clone(),
-                        journal.clone(),
-                    )
-                    .await
-                }
-            }
-            .map(|(session, report)| (report.summary, ScalewaySide::from(session)))
-            .map_err(Failure::Setup),
-            // No key anywhere, but this setup holds its token: go on with it alone.
-            (None, Some(Err(no_key))) if token_held && vault.is_some() => {
-                // The kept token is the journal's Organization's: another Organization asked for
-                // by name is refused, as a key for it would be, instead of quietly going on with
-                // the journal's.
-                if let (Some(requested), Some(journal)) =
-                    (common.scw_organization_id.as_deref(), existing.as_ref())
-                    && journal
-                        .scaleway
-                        .as_ref()
-                        .is_some_and(|record| !record.organization_id.is_empty())
-                {
-                    check_organization(journal, requested)
-                        .map_err(|error| Failure::Setup(error.into()))?;
-                }
-                match TokenOnlySession::from_journal(
-                    scaleway,
-                    vault.clone(),
-                    journal.clone(),
-                    existing.as_ref(),
-                )
-                .await
-                {
-                    Ok(session) => {
-                        out.note(
-                            "No Scaleway API key was found: continuing with the SCIM token kept in your keychain (Scaleway-side changes such as deleting tokens need a key).",
-                        );
-                        Ok((
-                            format!(
-                                "using the SCIM token kept in your keychain, with {}",
-                                session.base_url()
-                            ),
-                            ScalewaySide::from(session),
-                        ))
-                    }
-                    Err(_) => Err(no_key),
-                }
-            }
-            (None, Some(Err(no_key))) => Err(no_key),
-            (None, None) => Err(Failure::Setup(SetupError::Internal(
-                "no Scaleway side to open".to_owned(),
-            ))),
+        if let Some(given) = given {
+            // No key is read when the token was given: step 1 is done, and a key is not needed.
+            let keychain = if vault.is_some() {
+                KeychainChoice::Store
+            } else {
+                KeychainChoice::DoNotStore
+            };
+            let session = TokenOnlySession::adopt(
+                scaleway,
+                vault.clone(),
+                journal.clone(),
+                common.scw_organization_id.as_deref(),
+                given.token,
+                &given.base_url,
+                keychain,
+            )
+            .await
+            .map_err(Failure::Setup)?;
+            return Ok((
+                format!("using the SCIM token you gave, with {}", session.base_url()),
+                ScalewaySide::from(session),
+            ));
         }
+        let (key, api_url) =
+            scaleway_key(common, &environment, existing.as_ref(), vault.as_ref()).await;
+        if common.scaleway_url.is_none()
+            && let Some(api) = &api_url
+        {
+            scaleway = scaleway.with_api_base(api).map_err(Failure::usage)?;
+        }
+        let missing = matches!(key, KeySource::Missing(_));
+        let opened = open_scaleway(
+            ScalewayOpening {
+                settings: scaleway,
+                vault: vault.clone(),
+                journal: journal.clone(),
+                loaded: existing.as_ref(),
+                requested_organization: common.scw_organization_id.as_deref(),
+                environment: &environment,
+                home: None,
+            },
+            key,
+        )
+        .await
+        .map_err(Failure::Setup)?;
+        if opened.key_problem.is_some() {
+            out.note(if missing {
+                "No Scaleway API key was found: continuing with the SCIM token kept in your keychain (Scaleway-side changes such as deleting tokens need a key)."
+            } else {
+                "The Scaleway API key remembered in your keychain no longer works: continuing with the SCIM token kept in your keychain (Scaleway-side changes such as deleting tokens need a key)."
+            });
+        }
+        let said = match (&opened.report, opened.side.token_only()) {
+            (Some(report), _) => report.summary.clone(),
+            (None, Some(session)) => format!(
+                "using the SCIM token kept in your keychain, with {}",
+                session.base_url()
+            ),
+            (None, None) => String::new(),
+        };
+        Ok::<_, Failure>((said, opened.side))
     };
     let sign_in = sign_in(
         &entra,
@@ -417,19 +357,17 @@ async fn sign_in(
     out: &Output,
     cancel: &CancellationToken,
 ) -> Result<EntraSession, Failure> {
-    if let Some(tenant) = known_tenant {
-        match EntraSession::resume(settings.clone(), tenant, Arc::clone(&store)).await {
-            Ok(session) => {
-                out.event(&json!({
-                    "event": "signed_in",
-                    "method": "saved",
-                    "tenant_id": session.tenant_id(),
-                }));
-                return Ok(session);
-            }
-            Err(error) if error.code() == ErrorCode::EntraSignInRequired => {}
-            Err(error) => return Err(Failure::Setup(error)),
-        }
+    if let Some(tenant) = known_tenant
+        && let Some(session) = resume_entra(settings.clone(), tenant, Arc::clone(&store))
+            .await
+            .map_err(Failure::Setup)?
+    {
+        out.event(&json!({
+            "event": "signed_in",
+            "method": "saved",
+            "tenant_id": session.tenant_id(),
+        }));
+        return Ok(session);
     }
     let config = settings.sign_in_config().map_err(Failure::usage)?;
     let tokens = if device_code {
@@ -509,7 +447,7 @@ mod tests {
         let vault = Vault::open_native_with_service(&service)
             .expect("a Secret Service must run: use tests/session.sh");
         let organization_id = "11111111-2222-4333-8444-555555555555";
-        let account = scaleway_key_account(organization_id);
+        let account = scim_wizard_setup::scaleway_step::scaleway_key_account(organization_id);
         vault
             .store(&account, &Secret::from("remembered-key".to_owned()))
             .unwrap();
@@ -529,8 +467,8 @@ mod tests {
             Some(&vault),
         )
         .await
-        .unwrap();
-        let ScalewayKey::Remembered {
+        .0;
+        let KeySource::Remembered {
             organization_id: found,
             key,
         } = key
@@ -549,21 +487,20 @@ mod tests {
                 "6f1d3c3e-1111-4222-8333-444455556666".to_owned(),
             ),
         ]);
-        let key = scaleway_key(&common(&[]), &environment, Some(&journal), Some(&vault))
-            .await
-            .unwrap();
-        assert!(matches!(key, ScalewayKey::Imported { .. }));
+        let (key, _) = scaleway_key(&common(&[]), &environment, Some(&journal), Some(&vault)).await;
+        assert!(matches!(key, KeySource::Given(_)));
 
         // Nothing remembered for the Organization asked for: the missing key is the error.
         let other = common(&[
             "--scw-organization-id",
             "99999999-2222-4333-8444-555555555555",
         ]);
-        let error = scaleway_key(&other, &keyless(home.path()), Some(&journal), Some(&vault))
-            .await
-            .err()
-            .expect("no key for that Organization");
-        assert!(matches!(error, Failure::Setup(_)));
+        let (key, _) =
+            scaleway_key(&other, &keyless(home.path()), Some(&journal), Some(&vault)).await;
+        assert!(
+            matches!(key, KeySource::Missing(_)),
+            "no key for that Organization"
+        );
         vault.delete(&account).unwrap();
     }
 }

@@ -38,7 +38,7 @@ impl Cloud {
         }
     }
 
-    /// The non-gallery ("Custom") application template. [V] reference/entra-graph.md §B1.
+    /// The non-gallery ("Custom") application template, per cloud (documented: docs/services.md).
     pub fn non_gallery_template_id(self) -> &'static str {
         match self {
             Cloud::Global => "8adf8e6e-67b2-4cf2-a259-e3dc5476c621",

@@ -2,7 +2,7 @@
 //! loopback port, or device code; refresh), and the Microsoft Graph calls that create the
 //! enterprise app, configure its SCIM provisioning, edit its attribute mappings and prove it works.
 //!
-//! Facts behind every call: `reference/entra-graph.md`.
+//! Facts behind every call: `docs/services.md`.
 
 pub mod auth;
 pub mod cloud;

@@ -1,5 +1,5 @@
 //! The attribute-mapping editor: step 4 of Scaleway's guide as a pure function over the
-//! `synchronizationSchema` JSON (reference/entra-graph.md §B6).
+//! `synchronizationSchema` JSON (docs/services.md, "Graph: the mappings (schema)").
 //!
 //! The caller GETs the schema, asks Graph to parse [`USERNAME_EXPRESSION`]
 //! (`GraphClient::parse_expression`), calls [`edit_schema`], shows [`SchemaEdit::changes`], PUTs
@@ -18,10 +18,10 @@ use serde_json::{Map, Value, json};
 pub const USERNAME_EXPRESSION: &str = "Item(Split([userPrincipalName], \"@\"), 1)";
 
 /// The Tenant URL flag that switches Entra to RFC-compliant SCIM PATCH for non-gallery apps
-/// (reference §B4, anchors §3.3). It does not work with provision on demand.
+/// (docs/services.md). It does not work with provision on demand.
 pub const SCIM_COMPAT_FLAG: &str = "aadOptscim062020";
 
-/// Source directory names of the Entra side of a rule (renamed over time, reference §B6).
+/// Source directory names of the Entra side of a rule (renamed over time, docs/services.md).
 const ENTRA_DIRECTORY_NAMES: &[&str] = &[
     "Azure Active Directory",
     "Microsoft Entra ID",
@@ -34,8 +34,10 @@ const ENTRA_DIRECTORY_NAMES: &[&str] = &[
 /// What the admin chose for step 4.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct MappingOptions {
-    /// Push groups too (Scaleway announced group support in 2026-08). Off by default, as the
-    /// guide says; assigned groups' direct members are still provisioned as users.
+    /// Push groups too. Scaleway's SCIM serves groups since 2026-08-18 and its current guide
+    /// turns group provisioning on; the engine decides after asking the Organization's SCIM
+    /// service (`false` here, the type's default, is "off"). With it off, assigned groups' direct
+    /// members are still provisioned as users.
     pub provision_groups: bool,
     /// Keep `userName = userPrincipalName` instead of the UPN's local part.
     pub keep_full_upn: bool,
@@ -75,7 +77,15 @@ pub enum ChangeKind {
     NameFormatted,
     /// The `source` of the `userName` attribute mapping.
     UserName,
+    /// The attributes of the Group object mapping: only [`GROUP_ATTRIBUTES`] go to Scaleway.
+    GroupAttributes,
 }
+
+/// What a group carries to Scaleway when groups are provisioned: its name and its members.
+/// Scaleway's guide names no other group attribute, and its SCIM server refuses attributes it
+/// does not support ("unsupported path"), so the others the template maps (`externalId`) are
+/// removed. Which group attributes Scaleway accepts is not documented: docs/services.md.
+pub const GROUP_ATTRIBUTES: [&str; 2] = ["displayName", "members"];
 
 impl ChangeKind {
     fn label(self) -> &'static str {
@@ -83,6 +93,7 @@ impl ChangeKind {
             ChangeKind::GroupProvisioning => "Group provisioning",
             ChangeKind::NameFormatted => "name.formatted",
             ChangeKind::UserName => "userName",
+            ChangeKind::GroupAttributes => "Group attributes",
         }
     }
 }
@@ -212,6 +223,30 @@ pub fn edit_schema(
             after: on_off(options.provision_groups).to_owned(),
         });
     }
+    // Groups on: only the attributes Scaleway takes (removed from the back: indices stay valid).
+    for group in analysis.groups.iter().filter(|_| options.provision_groups) {
+        if group.extra.is_empty() {
+            continue;
+        }
+        let attributes = attribute_mappings_mut(&mut edited, group.at)?;
+        for &index in group.extra.iter().rev() {
+            if index < attributes.len() {
+                attributes.remove(index);
+            }
+        }
+        let kept: Vec<&str> = group
+            .targets
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| !group.extra.contains(index))
+            .map(|(_, target)| target.as_str())
+            .collect();
+        changes.push(Change {
+            what: ChangeKind::GroupAttributes,
+            before: group.targets.join(", "),
+            after: kept.join(", "),
+        });
+    }
 
     // 3 before 2 in the document (indices stay valid), reported in the guide's order below.
     let mut username_changes = Vec::new();
@@ -274,6 +309,13 @@ pub fn verify_schema(schema: &Value, options: &MappingOptions) -> Result<(), Vec
                 found: on_off(group.enabled).to_owned(),
             });
         }
+        if options.provision_groups && !group.extra.is_empty() {
+            mismatches.push(Mismatch::Field {
+                what: ChangeKind::GroupAttributes,
+                expected: GROUP_ATTRIBUTES.join(", "),
+                found: group.targets.join(", "),
+            });
+        }
     }
     for removal in &analysis.name_formatted {
         mismatches.push(Mismatch::Field {
@@ -298,6 +340,15 @@ pub fn verify_schema(schema: &Value, options: &MappingOptions) -> Result<(), Vec
 
 /// The id of the rule holding the Entra → app User mapping: provisionOnDemand's `ruleId`.
 pub fn user_rule_id(schema: &Value) -> Option<String> {
+    rule_id_for(schema, "User")
+}
+
+/// The id of the rule holding the Group mapping (provisionOnDemand for a group).
+pub fn group_rule_id(schema: &Value) -> Option<String> {
+    rule_id_for(schema, "Group")
+}
+
+fn rule_id_for(schema: &Value, source_object: &str) -> Option<String> {
     let rules = schema.get("synchronizationRules")?.as_array()?;
     candidate_rules(rules)
         .into_iter()
@@ -305,7 +356,7 @@ pub fn user_rule_id(schema: &Value) -> Option<String> {
         .find(|rule| {
             object_mappings(rule)
                 .iter()
-                .any(|mapping| source_object_is(mapping, "User"))
+                .any(|mapping| source_object_is(mapping, source_object))
         })
         .and_then(|rule| match rule.get("id")? {
             Value::String(id) => Some(id.clone()),
@@ -430,6 +481,9 @@ type At = (usize, usize);
 struct GroupMapping {
     at: At,
     enabled: bool,
+    /// The target attributes it maps, in order, and the indices of those Scaleway does not take.
+    targets: Vec<String>,
+    extra: Vec<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -493,9 +547,37 @@ fn analyse(schema: &Value, options: &MappingOptions) -> Result<Analysis, SchemaE
             let path =
                 format!("synchronizationRules[{rule_index}].objectMappings[{mapping_index}]");
             if source_object_is(mapping, "Group") {
+                let targets: Vec<String> = mapping
+                    .get("attributeMappings")
+                    .and_then(Value::as_array)
+                    .map(|attributes| {
+                        attributes
+                            .iter()
+                            .map(|a| {
+                                a.get("targetAttributeName")
+                                    .and_then(Value::as_str)
+                                    .unwrap_or_default()
+                                    .trim()
+                                    .to_owned()
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let extra = targets
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, target)| {
+                        !GROUP_ATTRIBUTES
+                            .iter()
+                            .any(|kept| kept.eq_ignore_ascii_case(target))
+                    })
+                    .map(|(index, _)| index)
+                    .collect();
                 analysis.groups.push(GroupMapping {
                     at,
                     enabled: enabled_flag(mapping, &path)?,
+                    targets,
+                    extra,
                 });
             } else if source_object_is(mapping, "User") {
                 user_mappings += 1;
@@ -755,7 +837,7 @@ mod tests {
         })
     }
 
-    /// The parsed shape the reference expects from parseExpression [I].
+    /// The parsed shape expected from parseExpression (inferred, unverified: docs/services.md).
     pub(crate) fn parsed_username() -> Value {
         json!({
             "expression": USERNAME_EXPRESSION, "name": "Item", "type": "Function",
@@ -771,7 +853,7 @@ mod tests {
         })
     }
 
-    /// A `scim` job schema as the reference describes the portal defaults.
+    /// A `scim` job schema with the portal's documented default mappings (docs/services.md).
     pub(crate) fn default_schema() -> Value {
         let join = json!({
             "expression": "Join(\" \", [givenName], [surname])", "name": "Join", "type": "Function",
@@ -913,6 +995,58 @@ mod tests {
         assert_eq!(
             back.schema["synchronizationRules"][0]["objectMappings"][0]["attributeMappings"][0]["source"],
             attribute("userPrincipalName")
+        );
+    }
+
+    #[test]
+    fn groups_on_send_only_the_name_and_the_members() {
+        // Entra's scim template maps displayName, externalId and members for a group.
+        let mut schema = default_schema();
+        schema["synchronizationRules"][0]["objectMappings"][1]["attributeMappings"] = json!([
+            mapping("displayName", attribute("displayName")),
+            mapping("externalId", attribute("objectId")),
+            mapping("members", attribute("members")),
+        ]);
+        let options = MappingOptions {
+            provision_groups: true,
+            ..MappingOptions::default()
+        };
+        assert!(verify_schema(&schema, &options).is_err());
+        let edit = edit_schema(&schema, &options, Some(&parsed_username())).unwrap();
+        let described: Vec<String> = edit.changes.iter().map(Change::describe).collect();
+        assert!(
+            described.contains(
+                &"Group attributes: displayName, externalId, members → displayName, members"
+                    .to_owned()
+            ),
+            "{described:?}"
+        );
+        let kept: Vec<&str> =
+            edit.schema["synchronizationRules"][0]["objectMappings"][1]["attributeMappings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a["targetAttributeName"].as_str().unwrap())
+                .collect();
+        assert_eq!(kept, GROUP_ATTRIBUTES);
+        assert_eq!(verify_schema(&edit.schema, &options), Ok(()));
+        // Idempotent; and with groups off, the group's attributes are left as they are.
+        assert!(
+            edit_schema(&edit.schema, &options, None)
+                .unwrap()
+                .changes
+                .is_empty()
+        );
+        let off = edit_schema(
+            &schema,
+            &MappingOptions::default(),
+            Some(&parsed_username()),
+        )
+        .unwrap();
+        assert!(
+            off.changes
+                .iter()
+                .all(|c| c.what != ChangeKind::GroupAttributes)
         );
     }
 

@@ -5,8 +5,8 @@
 use proptest::prelude::*;
 use proptest::sample::SizeRange;
 use scim_wizard_entra::schema::{
-    ChangeKind, MappingOptions, SchemaError, USERNAME_EXPRESSION, edit_schema, render_source,
-    user_rule_id, verify_schema,
+    ChangeKind, GROUP_ATTRIBUTES, MappingOptions, SchemaError, USERNAME_EXPRESSION, edit_schema,
+    render_source, user_rule_id, verify_schema,
 };
 use serde_json::{Map, Value, json};
 
@@ -233,8 +233,10 @@ fn arb_options() -> impl Strategy<Value = MappingOptions> {
     })
 }
 
-/// The schema with the three targets taken out of the Entra rule (what the editor may touch).
-fn without_targets(schema: &Value) -> Value {
+/// The schema with the targets taken out of the Entra rule (what the editor may touch): the
+/// group mapping's `enabled`, and with groups on, its attributes other than [`GROUP_ATTRIBUTES`];
+/// the user mapping's `name.formatted` and `userName` source.
+fn without_targets(schema: &Value, options: &MappingOptions) -> Value {
     let mut schema = schema.clone();
     for rule in schema["synchronizationRules"].as_array_mut().unwrap() {
         if rule["sourceDirectoryName"] != ENTRA {
@@ -244,6 +246,15 @@ fn without_targets(schema: &Value) -> Value {
             match mapping["sourceObjectName"].as_str() {
                 Some("Group") => {
                     mapping.as_object_mut().unwrap().remove("enabled");
+                    if options.provision_groups
+                        && let Some(attributes) = mapping["attributeMappings"].as_array_mut()
+                    {
+                        attributes.retain(|attribute| {
+                            GROUP_ATTRIBUTES
+                                .iter()
+                                .any(|kept| attribute["targetAttributeName"] == *kept)
+                        });
+                    }
                 }
                 Some("User") => {
                     let attributes = mapping["attributeMappings"].as_array_mut().unwrap();
@@ -335,7 +346,7 @@ proptest! {
         prop_assert_eq!(&again.schema, &edit.schema);
 
         // Nothing else changed (unknown fields, array order, other rules and mappings).
-        prop_assert_eq!(without_targets(&edit.schema), without_targets(&schema));
+        prop_assert_eq!(without_targets(&edit.schema, &options), without_targets(&schema, &options));
 
         // The result satisfies the options, and every change is described.
         prop_assert_eq!(verify_schema(&edit.schema, &options), Ok(()));

@@ -7,14 +7,14 @@ use rand::Rng;
 use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
 
-/// Well-known directory role template ids (the same in every tenant). [V] Microsoft's
+/// Well-known directory role template ids (the same in every tenant), from Microsoft's
 /// "Microsoft Entra built-in roles" list.
 pub(crate) const ROLE_GLOBAL_ADMINISTRATOR: &str = "62e90394-69f5-4237-9190-012177145e10";
 pub(crate) const ROLE_APPLICATION_ADMINISTRATOR: &str = "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3";
 pub(crate) const ROLE_CLOUD_APPLICATION_ADMINISTRATOR: &str =
     "158c047a-c907-4556-b7ef-446551a6b5f7";
 
-/// Microsoft Graph Command Line Tools: the default public client of the wizard (DESIGN.md).
+/// Microsoft Graph Command Line Tools: the default public client the wizard signs in with.
 pub(crate) const GRAPH_CLI_CLIENT_ID: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
 
 /// A person in the simulated directory.
@@ -35,8 +35,13 @@ pub struct TenantUser {
 pub struct TenantGroup {
     pub id: String,
     pub display_name: String,
-    /// Ids of member users (groups are not nested: Scaleway does not support nested groups).
+    /// Ids of the direct member users. Only these are in scope through the group and sent as
+    /// its members when groups are provisioned.
     pub members: Vec<String>,
+    /// Ids of the direct member groups (nested groups). Graph lists them as members; Entra's
+    /// provisioning skips them (and their members), and Scaleway has no nested groups.
+    #[serde(default)]
+    pub member_groups: Vec<String>,
 }
 
 /// What `/_sandbox/seed` and [`crate::Sandbox::seed_data`] say about the tenant.
@@ -65,6 +70,16 @@ impl TenantSeed {
 
     pub fn user_by_id(&self, id: &str) -> Option<&TenantUser> {
         self.users.iter().find(|user| user.id == id)
+    }
+
+    pub fn group_by_id(&self, id: &str) -> Option<&TenantGroup> {
+        self.groups.iter().find(|group| group.id == id)
+    }
+
+    pub fn group_by_name(&self, display_name: &str) -> Option<&TenantGroup> {
+        self.groups
+            .iter()
+            .find(|group| group.display_name == display_name)
     }
 
     /// Seeds the tenant from the sandbox's RNG, so ids are the same for the same seed.
@@ -103,18 +118,30 @@ impl TenantSeed {
                 &[ROLE_GLOBAL_ADMINISTRATOR],
             ),
         ];
-        let groups = vec![
-            TenantGroup {
-                id: guid(rng),
-                display_name: "Scaleway users".to_string(),
-                members: vec![users[2].id.clone(), users[3].id.clone()],
-            },
-            TenantGroup {
-                id: guid(rng),
-                display_name: "Finance".to_string(),
-                members: vec![users[4].id.clone()],
-            },
+        let group = |rng: &mut StdRng, name: &str, members: &[usize]| TenantGroup {
+            id: guid(rng),
+            display_name: name.to_string(),
+            members: members
+                .iter()
+                .map(|index| users[*index].id.clone())
+                .collect(),
+            member_groups: Vec::new(),
+        };
+        // Drawn in this order so earlier groups keep their ids when groups are added.
+        let mut groups = vec![
+            group(rng, "Scaleway users", &[2, 3]),
+            group(rng, "Finance", &[4]),
+            // Two users.
+            group(rng, "Sales", &[3, 5]),
+            // Two users and the nested group "Platform".
+            group(rng, "Engineering", &[2, 4]),
+            // Nested in "Engineering": Paul is a member of Engineering only through it.
+            group(rng, "Platform", &[1]),
+            // Same name as the ordinary group the Scaleway seed's Acme already has.
+            group(rng, "Marketing", &[6]),
         ];
+        let platform = groups[4].id.clone();
+        groups[3].member_groups.push(platform);
         TenantSeed {
             tenant_id,
             display_name: "Contoso".to_string(),

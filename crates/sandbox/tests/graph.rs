@@ -230,7 +230,7 @@ impl Graph {
         (base, token["bearer_token"].as_str().unwrap().to_string())
     }
 
-    /// Usernames of the Scaleway organization's IAM users (the IAM Users API, §C.1).
+    /// Usernames of the Scaleway organization's IAM users (the IAM Users API).
     async fn scaleway_usernames(&self) -> Vec<String> {
         let seed = self.sandbox.seed_data();
         let owner = seed.key(SeedKeyKind::Owner).unwrap().secret_key.clone();
@@ -785,7 +785,7 @@ async fn replication_lag_hides_new_objects_then_reveals_them() {
 async fn instantiate_can_create_the_app_yet_fail_for_the_client() {
     let graph = Graph::start().await;
     let path = format!("/applicationTemplates/{CUSTOM_TEMPLATE}/instantiate");
-    // The documented 404-while-creating (§B2), through the quirk switch…
+    // The documented 404-while-creating, through the quirk switch…
     let response = graph
         .client
         .post(format!("{}/graph/quirks", graph.sandbox.urls().control))
@@ -1152,7 +1152,7 @@ async fn schema_get_put_patch_and_parse_expression() {
     assert_eq!(groups["enabled"], false);
 }
 
-/// The wizard's three edits: groups off, `name.formatted` removed, userName from `source`.
+/// The wizard's edits with groups off: `name.formatted` removed, userName from `source`.
 fn edit_schema(mut schema: Value, username_source: Value) -> Value {
     for mapping in schema["synchronizationRules"][0]["objectMappings"]
         .as_array_mut()
@@ -1457,7 +1457,7 @@ async fn the_default_mapping_sends_name_formatted_and_groups() {
     assert_eq!(job["status"]["quarantine"], Value::Null);
 
     // A second, forced cycle re-matches the existing user and sends only what Scaleway lacks,
-    // Entra-style: Scaleway refuses `Add` on the paths it does not support (reference §C).
+    // Entra-style: Scaleway refuses `Add` on the paths it does not support (as documented).
     graph
         .call(
             Method::POST,

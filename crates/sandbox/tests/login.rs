@@ -889,7 +889,7 @@ async fn refresh_rotates_the_token_and_the_old_one_keeps_working() {
         second["expires_in"].as_i64().unwrap()
     );
 
-    // Reference §A5: the used refresh token is not revoked.
+    // Documented: the used refresh token is not revoked.
     let (status, third) = login.refresh(&rt1, None).await;
     assert_eq!(status, StatusCode::OK);
     assert_ne!(third["refresh_token"], second["refresh_token"]);

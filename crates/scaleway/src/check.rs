@@ -1,5 +1,6 @@
 //! The connection check run when the admin enters Scaleway credentials: is the key valid,
-//! which Organization is it, and can it manage SCIM (reference §A.2, §A.3)?
+//! which Organization is it, and can it manage SCIM (docs/services.md, "Scaleway: which
+//! Organization and which rights")?
 
 use serde::Serialize;
 

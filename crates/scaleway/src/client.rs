@@ -1,5 +1,5 @@
 //! The Scaleway IAM client: SCIM configuration, SCIM tokens, organizations, API keys, users
-//! and applications, all under `/iam/v1alpha1` (reference §0, §B.1, §C.1).
+//! and applications, all under `/iam/v1alpha1` (docs/services.md).
 
 use std::fmt;
 use std::time::Duration;
@@ -13,8 +13,8 @@ use crate::error::{ErrorCode, ErrorResponse, ScalewayError, describe_body, error
 use crate::retry::{Idempotency, RawResponse, RetryPolicy, TransportFailure, send_with_retry};
 use crate::secret::{ExposeSecret, SecretString};
 use crate::types::{
-    ApiKey, Application, CreateScimTokenResponse, CreatedScimToken, ListScimTokensResponse,
-    ListUsersResponse, Organization, Scim, ScimEnablement, ScimToken, User,
+    ApiKey, Application, CreateScimTokenResponse, CreatedScimToken, Group, ListGroupsResponse,
+    ListScimTokensResponse, ListUsersResponse, Organization, Scim, ScimEnablement, ScimToken, User,
 };
 use crate::validate;
 
@@ -354,6 +354,18 @@ impl ScalewayClient {
             &[("organization_id", organization_id)],
             "list users",
             |listed: ListUsersResponse| (listed.users, listed.total_count),
+        )
+        .await
+    }
+
+    /// Every IAM group of the Organization (the managed ones included), with their members.
+    pub async fn list_groups(&self, organization_id: &str) -> Result<Vec<Group>, ScalewayError> {
+        let organization_id = path_id("Organization ID", organization_id)?;
+        self.list_every_page(
+            &["groups"],
+            &[("organization_id", organization_id)],
+            "list groups",
+            |listed: ListGroupsResponse| (listed.groups, listed.total_count),
         )
         .await
     }

@@ -1,6 +1,6 @@
 //! Typed errors of the Scaleway IAM client, each with a stable code the UI can branch on.
 //!
-//! Error bodies follow Scaleway's envelope (reference §A.4, `scaleway-sdk-go/scw/errors.go`):
+//! Error bodies follow Scaleway's envelope (docs/services.md; `scaleway-sdk-go/scw/errors.go`):
 //! `message` and `type` always, the other fields depending on `type`. Every field is read as
 //! optional and leniently, because a gateway or a proxy may answer instead of the API.
 //!

@@ -8,7 +8,7 @@
 //! - [`validate`]: pure checks of what the admin types;
 //! - [`scim_base`]: the (unverified) SCIM Base URL candidates and their live verification.
 //!
-//! Facts and their sources: `shared/reference/scaleway-scim.md`.
+//! Facts and their sources: `docs/services.md`.
 
 mod check;
 mod client;
@@ -31,6 +31,6 @@ pub use error::{
 pub use retry::{RetryPolicy, parse_retry_after};
 pub use secret::{ExposeSecret, SecretString};
 pub use types::{
-    ApiKey, ApiKeyBearer, Application, CreatedScimToken, Organization, Scim, ScimEnablement,
+    ApiKey, ApiKeyBearer, Application, CreatedScimToken, Group, Organization, Scim, ScimEnablement,
     ScimToken, User, UserType,
 };

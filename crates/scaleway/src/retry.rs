@@ -1,6 +1,6 @@
 //! The retry policy shared by every call, and the one loop that applies it.
 //!
-//! What is retried (reference §A.4; the Terraform provider retries 429, 5xx and network errors):
+//! What is retried (docs/services.md; the Terraform provider retries 429, 5xx and network errors):
 //! - 429 and 503 for every method: the server turned the request away, nothing happened;
 //! - 500, 502 and 504 only for idempotent calls (GET, DELETE): on a POST the backend may have
 //!   acted before the failure, so a 502/504 on a POST becomes "outcome unknown";

@@ -1,6 +1,6 @@
 //! The SCIM Base URL that Entra's "Tenant URL" needs.
 //!
-//! **Its format is UNVERIFIED** (reference §B.4): no API response carries it and no public
+//! **Its format is UNVERIFIED** (docs/services.md): no API response carries it and no public
 //! source documents it; the console shows it once. So the wizard keeps an ordered list of
 //! candidate patterns here, and the only thing it trusts is a live check with the freshly
 //! minted token: `GET {base}/Users?count=1` must return a SCIM ListResponse. If no candidate
@@ -35,8 +35,8 @@ pub struct CandidatePattern {
 /// The built-in guesses, tried in this order. Every one stays on a `scaleway.com` host: the
 /// bearer token is sent to each, so a guess must never point anywhere else.
 ///
-/// When the real format is confirmed on a live organization (reference §F.1), put it first,
-/// say so in its `why`, and add a test.
+/// When the real format is confirmed on a live organization (docs/services.md, "To check on a
+/// live Organization and tenant"), put it first, say so in its `why`, and add a test.
 pub const CANDIDATE_PATTERNS: &[CandidatePattern] = &[
     CandidatePattern {
         pattern: "https://api.scaleway.com/iam/v1alpha1/scim/{scim_id}/v2",
@@ -248,7 +248,7 @@ pub enum ScimBaseError {
     #[error("{url} answered HTTP {status}.")]
     UnexpectedStatus { url: String, status: u16 },
     /// HTTP 400 to `GET /Users?filter=userName eq "…"`: the server does not take the filter
-    /// Entra itself relies on to match users (reference §C: filter support is UNVERIFIED).
+    /// Entra itself relies on to match users (filter support is UNVERIFIED: docs/services.md).
     #[error("The SCIM server at {url} did not accept a search by userName (HTTP 400).")]
     FilterRejected { url: String },
     #[error("There is no user name to look for.")]
@@ -384,7 +384,44 @@ impl ScimUser {
     }
 }
 
-/// A ListResponse from `GET {base}/Users`.
+/// A group as Scaleway's SCIM server shows it: its id, name and user members.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScimGroup {
+    pub id: String,
+    pub display_name: String,
+    /// The SCIM ids of its members.
+    pub member_ids: Vec<String>,
+}
+
+impl ScimGroup {
+    fn from_resource(resource: &Value) -> Option<Self> {
+        Some(Self {
+            id: resource.get("id")?.as_str()?.to_owned(),
+            display_name: resource.get("displayName")?.as_str()?.to_owned(),
+            member_ids: resource
+                .get("members")
+                .and_then(Value::as_array)
+                .map(|members| {
+                    members
+                        .iter()
+                        .filter_map(|m| m.get("value")?.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        })
+    }
+}
+
+/// Whether an Organization's SCIM service takes groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupsSupport {
+    /// `GET {base}/Groups` answers a SCIM ListResponse.
+    Supported,
+    /// It answers 404, or something that is not a SCIM list: groups are not served here.
+    NotSupported,
+}
+
+/// A ListResponse from `GET {base}/Users` or `/Groups`.
 struct ListedUsers {
     base_url: Url,
     total_results: u64,
@@ -396,13 +433,13 @@ struct ListedUsers {
 ///
 /// Percent-encoded throughout, with spaces as `%20` rather than `+`: a `+` means a space only in
 /// form encoding, which a strict RFC 3986 server would read as a literal plus.
-fn user_name_filter_query(user_name: &str) -> Option<String> {
-    if user_name.trim().is_empty() {
+fn filter_query(attribute: &str, value: &str) -> Option<String> {
+    if value.trim().is_empty() {
         return None;
     }
     // A SCIM filter's compValue is a JSON string literal; serializing a &str cannot fail.
-    let literal = serde_json::to_string(user_name).ok()?;
-    let filter = format!("userName eq {literal}");
+    let literal = serde_json::to_string(value).ok()?;
+    let filter = format!("{attribute} eq {literal}");
     // byte_serialize turns a literal '+' into %2B and a space into '+': every '+' left is a space.
     let encoded: String = url::form_urlencoded::byte_serialize(filter.as_bytes())
         .collect::<String>()
@@ -464,7 +501,7 @@ impl ScimProbe {
         bearer: &SecretString,
         user_name: &str,
     ) -> Result<Option<ScimUser>, ScimBaseError> {
-        let query = user_name_filter_query(user_name).ok_or(ScimBaseError::EmptyUserName)?;
+        let query = filter_query("userName", user_name).ok_or(ScimBaseError::EmptyUserName)?;
         let listed = self.list_users(base_url, bearer, &query).await?;
         Ok(listed
             .resources
@@ -473,11 +510,81 @@ impl ScimProbe {
             .find(|user| user.user_name.eq_ignore_ascii_case(user_name)))
     }
 
+    /// Whether this SCIM service takes groups: `GET {base_url}/Groups?count=1` with the token.
+    ///
+    /// Scaleway's SCIM server serves groups since 2026-08-18 (its changelog; docs/services.md);
+    /// an Organization whose service does not (an older deployment, a restricted one: neither is
+    /// documented, so this is asked, not assumed) answers 404 or something that is not a SCIM
+    /// ListResponse. A refused token is the token's problem, said as such.
+    pub async fn groups_support(
+        &self,
+        base_url: &Url,
+        bearer: &SecretString,
+    ) -> Result<GroupsSupport, ScimBaseError> {
+        match self
+            .list_resources(base_url, bearer, "Groups", "count=1")
+            .await
+        {
+            Ok(_) => Ok(GroupsSupport::Supported),
+            Err(
+                ScimBaseError::NotFound { .. }
+                | ScimBaseError::NotScim { .. }
+                | ScimBaseError::UnexpectedStatus { .. }
+                | ScimBaseError::FilterRejected { .. },
+            ) => Ok(GroupsSupport::NotSupported),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// How many groups the SCIM service holds (`totalResults` of `GET {base_url}/Groups?count=1`).
+    pub async fn count_groups(
+        &self,
+        base_url: &Url,
+        bearer: &SecretString,
+    ) -> Result<u64, ScimBaseError> {
+        Ok(self
+            .list_resources(base_url, bearer, "Groups", "count=1")
+            .await?
+            .total_results)
+    }
+
+    /// The group whose `displayName` is `display_name` (`filter=displayName eq "…"`), with its
+    /// members.
+    pub async fn find_group_by_display_name(
+        &self,
+        base_url: &Url,
+        bearer: &SecretString,
+        display_name: &str,
+    ) -> Result<Option<ScimGroup>, ScimBaseError> {
+        let query =
+            filter_query("displayName", display_name).ok_or(ScimBaseError::EmptyUserName)?;
+        let listed = self
+            .list_resources(base_url, bearer, "Groups", &query)
+            .await?;
+        Ok(listed
+            .resources
+            .iter()
+            .filter_map(ScimGroup::from_resource)
+            .find(|group| group.display_name == display_name))
+    }
+
     /// `GET {base_url}/Users?{query}` with the token; the answer must be a SCIM ListResponse.
     async fn list_users(
         &self,
         base_url: &Url,
         bearer: &SecretString,
+        query: &str,
+    ) -> Result<ListedUsers, ScimBaseError> {
+        self.list_resources(base_url, bearer, "Users", query).await
+    }
+
+    /// `GET {base_url}/{resource}?{query}` with the token; the answer must be a SCIM
+    /// ListResponse.
+    async fn list_resources(
+        &self,
+        base_url: &Url,
+        bearer: &SecretString,
+        resource: &str,
         query: &str,
     ) -> Result<ListedUsers, ScimBaseError> {
         let base_url = validate::base_url(base_url.as_str()).map_err(ScimBaseError::InvalidUrl)?;
@@ -488,7 +595,7 @@ impl ScimProbe {
             .path_segments_mut()
             .map_err(|()| ScimBaseError::InvalidUrl(ValidationError::UrlUnparsable))?
             .pop_if_empty()
-            .push("Users");
+            .push(resource);
         users_url.set_query(Some(query));
 
         let build = || {
@@ -779,11 +886,11 @@ mod tests {
     #[test]
     fn the_user_name_filter_is_a_json_literal_percent_encoded_with_percent_20() {
         assert_eq!(
-            user_name_filter_query("adele.vance").as_deref(),
+            filter_query("userName", "adele.vance").as_deref(),
             Some("filter=userName%20eq%20%22adele.vance%22")
         );
         // Quotes and backslashes are escaped as JSON; '+', '&' and '=' cannot break the query.
-        let tricky = user_name_filter_query("a\"b\\c+d&e=f g").unwrap();
+        let tricky = filter_query("userName", "a\"b\\c+d&e=f g").unwrap();
         let decoded: Vec<(String, String)> =
             url::form_urlencoded::parse(tricky.replace("%20", "+").as_bytes())
                 .into_owned()
@@ -796,7 +903,7 @@ mod tests {
             )]
         );
         assert!(!tricky.contains(' ') && !tricky[7..].contains('+'));
-        assert_eq!(user_name_filter_query("  "), None);
+        assert_eq!(filter_query("userName", "  "), None);
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! Resources of the Scaleway IAM API, with the exact field names of the SDK (reference §A.2,
-//! §B.2, §C.1). Timestamps are optional because the SDK types are pointers and may be null.
+//! Resources of the Scaleway IAM API, with the exact field names of the SDK (docs/services.md).
+//! Timestamps are optional because the SDK types are pointers and may be null.
 //! Every field but the identifier defaults when absent, so an added or dropped field on
 //! Scaleway's side does not break the wizard.
 
@@ -139,7 +139,7 @@ pub enum UserType {
     UnknownType,
 }
 
-/// An IAM user (reference §C.1).
+/// An IAM user (docs/services.md, "Scaleway: users").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
     pub id: String,
@@ -185,6 +185,38 @@ pub struct User {
 }
 
 /// One page of `GET /users`.
+/// An IAM group (Scaleway's IAM API; what SCIM creates from an Entra group). Scaleway manages
+/// two groups in every Organization itself ("All Users", "All Applications"): `managed`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub organization_id: String,
+    #[serde(default)]
+    pub user_ids: Vec<String>,
+    #[serde(default)]
+    pub application_ids: Vec<String>,
+    #[serde(default)]
+    pub created_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub updated_at: Option<DateTime<Utc>>,
+    /// True for the groups Scaleway manages ("All Users", "All Applications").
+    #[serde(default)]
+    pub managed: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ListGroupsResponse {
+    #[serde(default)]
+    pub groups: Vec<Group>,
+    #[serde(default)]
+    pub total_count: u64,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub(crate) struct ListUsersResponse {
     #[serde(default)]

@@ -30,7 +30,7 @@ impl fmt::Display for Field {
     }
 }
 
-/// Shortest SCIM bearer token we accept. Real ones are ~120 characters (reference §B.2); the
+/// Shortest SCIM bearer token we accept. Real ones are ~120 characters (docs/services.md); the
 /// floor only catches a truncated paste, since the shape is deliberately not parsed.
 pub const SCIM_TOKEN_MIN_LEN: usize = 16;
 /// Longest SCIM bearer token we accept: far above anything observed, below header-size limits.

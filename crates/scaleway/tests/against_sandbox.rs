@@ -1,5 +1,6 @@
 //! The client over real HTTP against the loopback simulator (`scim-wizard-sandbox`), which is
-//! written from the reference documents on its own. One test binary, to keep link time down.
+//! written from the services' public documentation on its own (docs/sandbox.md). One test
+//! binary, to keep link time down.
 
 // clippy.toml allows these inside #[test] functions only; the helpers below are test code too.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]

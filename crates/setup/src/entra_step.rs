@@ -112,8 +112,8 @@ pub struct EntraSettings {
     pub group_picking: bool,
     /// Delays of every Graph call (tests use `RetryPolicy::fast()`).
     pub graph_retry: RetryPolicy,
-    /// How long 404/403/409 right after a create count as replication lag (reference §B2: about
-    /// 5 minutes).
+    /// How long 404/403/409 right after a create count as replication lag (about 5 minutes:
+    /// docs/services.md, "Graph: replication lag").
     pub replication_window: Duration,
     /// How long the proof waits for the first cycle and for the user to show up in Scaleway.
     pub proof_timeout: Duration,

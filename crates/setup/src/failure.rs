@@ -110,7 +110,9 @@ impl SetupError {
     }
 
     /// The plain-language version for the UI and the CLI. Only fixed sentences and values that
-    /// are not secret (ids, names, request ids) go in.
+    /// are not secret (ids, names, request ids) go in. A case with nothing more to say than its
+    /// code uses the code's own sentence and hint (`crate::error`); the sentences written here add
+    /// specifics.
     pub fn to_ui(&self) -> UiError {
         use ErrorCode as C;
         match self {
@@ -123,37 +125,18 @@ impl SetupError {
                     }
                     _ => C::ScalewayCredentialsNotFound,
                 };
-                let hint = match code {
-                    C::ScalewayProfileUnknown => {
-                        "Pick one of the profiles listed, or type your secret key and Organization ID instead."
-                    }
-                    C::ScalewayCredentialsInvalid => {
-                        "Fix the file (the Scaleway CLI command `scw init` rewrites it), or type your secret key and Organization ID instead."
-                    }
-                    _ => {
-                        "Type your secret key and Organization ID instead, or run `scw init` to set up the Scaleway CLI first."
-                    }
-                };
-                UiError::new(code, error.to_string(), hint, false)
+                UiError::plain(code, false).with_message(error.to_string())
             }
-            Self::Validation(error) => UiError::new(
-                C::InvalidInput,
-                error.to_string(),
-                "Correct the value and try again.",
-                false,
-            ),
+            Self::Validation(error) => {
+                UiError::plain(C::InvalidInput, false).with_message(error.to_string())
+            }
             Self::BaseUrlDiscovery(DiscoveryError::InvalidToken(error)) => UiError::new(
                 C::InvalidInput,
                 error.to_string(),
                 "Copy the token again from the Scaleway console.",
                 false,
             ),
-            Self::BaseUrlDiscovery(_) => UiError::new(
-                C::ScimBaseUrlNotFound,
-                "The app could not work out your Scaleway SCIM Base URL by itself.",
-                "Your token is saved. Open the Scaleway console (Organization security → Automatic user provisioning), copy the Base URL shown there and paste it here.",
-                false,
-            ),
+            Self::BaseUrlDiscovery(_) => UiError::plain(C::ScimBaseUrlNotFound, false),
             Self::BaseUrl(error) => base_url_to_ui(error),
             Self::BaseUrlPattern(error) => UiError::new(
                 C::InvalidInput,
@@ -181,19 +164,14 @@ impl SetupError {
                 "Sign in to that tenant to finish or roll back that setup first.",
                 false,
             ),
-            Self::Journal(JournalError::InUse { holder, .. }) => UiError::new(
-                C::SetupInUse,
-                format!("Another program is working on this setup right now: {holder}."),
-                "Let it finish, or close it, then try again. Two programs changing the same setup at once could create things twice.",
-                true,
-            ),
+            Self::Journal(JournalError::InUse { holder, .. }) => UiError::plain(C::SetupInUse, true)
+                .with_message(format!(
+                    "Another program is working on this setup right now: {holder}."
+                )),
             Self::Preferences(error) => error.to_ui(),
-            Self::Journal(error) => UiError::new(
-                C::JournalFailed,
-                format!("The app could not keep track of the setup: {error}."),
-                "Check that your disk is not full and that your home folder is writable, then try again.",
-                true,
-            ),
+            Self::Journal(error) => UiError::plain(C::JournalFailed, true).with_message(format!(
+                "The app could not keep track of the setup: {error}."
+            )),
             Self::TokenLimit { tokens } => UiError::new(
                 C::ScalewayTokenLimit,
                 format!(
@@ -203,18 +181,9 @@ impl SetupError {
                 "Delete the older token (only if nothing uses it any more: Entra may still be using it), then try again.",
                 false,
             ),
-            Self::NotReady(what) => UiError::new(
-                C::NotReady,
-                format!("That step cannot run yet: {what}."),
-                "Go back to the previous step and finish it first.",
-                false,
-            ),
-            Self::UnsavedTokenAtRisk => UiError::new(
-                C::UnsavedTokenAtRisk,
-                "The SCIM token is kept only in this app's memory, and this would drop it. Scaleway never shows a token twice: without it you would have to create a new one.",
-                "Copy the token first (or save it in the keychain), then do this again and confirm.",
-                false,
-            ),
+            Self::NotReady(what) => UiError::plain(C::NotReady, false)
+                .with_message(format!("That step cannot run yet: {what}.")),
+            Self::UnsavedTokenAtRisk => UiError::plain(C::UnsavedTokenAtRisk, false),
             Self::TenantNotConfirmed {
                 signed_in,
                 confirmed: Some(confirmed),
@@ -229,37 +198,21 @@ impl SetupError {
             Self::TenantNotConfirmed {
                 signed_in,
                 confirmed: None,
-            } => UiError::new(
-                C::TenantNotConfirmed,
-                format!(
-                    "Nothing was changed in Microsoft Entra: the tenant {signed_in} and the account signed in to it were not confirmed yet."
-                ),
-                "Check the account and tenant shown, then confirm them.",
-                false,
-            ),
-            Self::TokenAlreadyCreated { token_id } => UiError::new(
-                C::TokenAlreadyCreated,
-                format!(
+            } => UiError::plain(C::TenantNotConfirmed, false).with_message(format!(
+                "Nothing was changed in Microsoft Entra: the tenant {signed_in} and the account signed in to it were not confirmed yet."
+            )),
+            Self::TokenAlreadyCreated { token_id } => UiError::plain(C::TokenAlreadyCreated, false)
+                .with_message(format!(
                     "This setup already created a SCIM token ({token_id}). Using another one now would leave that one in Scaleway, where undoing the setup could no longer remove it."
-                ),
-                "Go on with the token this setup created, or undo the setup first (it deletes that token), then give yours.",
-                false,
-            ),
-            Self::TokenLost { token_ids } => UiError::new(
-                C::ScimTokenLost,
-                "A SCIM token was created, but the app stopped before it could save it, and Scaleway never shows a token twice.",
-                format!(
+                )),
+            Self::TokenLost { token_ids } => {
+                UiError::plain(C::ScimTokenLost, false).with_hint(format!(
                     "Delete the unusable token ({}) from the list, then create a new one.",
                     token_ids.join(", ")
-                ),
-                false,
-            ),
-            Self::Internal(detail) => UiError::new(
-                C::Internal,
-                format!("Something went wrong inside the app: {detail}."),
-                "Please report this problem; your accounts were not changed by this error.",
-                false,
-            ),
+                ))
+            }
+            Self::Internal(detail) => UiError::plain(C::Internal, false)
+                .with_message(format!("Something went wrong inside the app: {detail}.")),
             Self::Auth(error) => auth_to_ui(error),
             Self::Graph(error) => graph_to_ui(error),
             Self::Schema(error) => UiError::new(
@@ -268,15 +221,11 @@ impl SetupError {
                 "Nothing was changed in the mappings. Check the app's Provisioning page in the Entra admin center, and report this if it keeps happening.",
                 false,
             ),
-            Self::MappingsNotApplied { mismatches } => UiError::new(
-                C::MappingsNotApplied,
-                format!(
+            Self::MappingsNotApplied { mismatches } => UiError::plain(C::MappingsNotApplied, true)
+                .with_message(format!(
                     "Entra did not keep the attribute mappings as the app wrote them ({}).",
                     mismatches.join("; ")
-                ),
-                "Try again; if it keeps happening, edit the mappings by hand in the Entra admin center as Scaleway's guide shows.",
-                true,
-            ),
+                )),
             Self::PreflightFailed {
                 missing_roles,
                 missing_scopes,
@@ -288,57 +237,33 @@ impl SetupError {
                 admin_consent_url.as_deref(),
                 fixes,
             ),
-            Self::BaseUrlNeeded => UiError::new(
-                C::ScimBaseUrlNotFound,
-                "The app could not work out your Scaleway SCIM Base URL by itself.",
+            Self::BaseUrlNeeded => UiError::plain(C::ScimBaseUrlNotFound, false).with_hint(
                 "Your token is saved. Open the Scaleway console (Organization security → Automatic user provisioning), copy the Base URL shown there and paste it in the Scaleway step; then continue.",
-                false,
             ),
-            Self::ScalewayKeyNeeded { action } => UiError::new(
-                C::ScalewayKeyNeeded,
-                format!(
+            Self::ScalewayKeyNeeded { action } => UiError::plain(C::ScalewayKeyNeeded, false)
+                .with_message(format!(
                     "{} needs a Scaleway API key, and the app was given only a SCIM token.",
                     action.describe()
-                ),
-                "Do it in the Scaleway console (Organization security → Automatic user provisioning), or connect with a Scaleway API key of the Organization Owner or with the IAMManager permission set.",
-                false,
-            ),
-            Self::Cancelled => UiError::new(
-                C::Cancelled,
-                "Stopped, as you asked. What was done so far is kept.",
-                "Run the setup again to continue where it stopped; nothing will be created twice.",
-                true,
-            ),
-            Self::ConfirmationRequired => UiError::new(
-                C::ConfirmationRequired,
-                "Undoing the setup deletes what it created, so it needs your confirmation.",
-                "Review the list of what will be removed, then confirm.",
-                false,
-            ),
-            Self::PrincipalNotFound { kind, query } => UiError::new(
-                C::PrincipalNotFound,
-                format!("No {kind} called \"{query}\" was found in your Entra directory."),
-                "Check the spelling (users by sign-in name such as jane@contoso.com, groups by their exact name), or pick them from the list.",
-                false,
-            ),
+                )),
+            Self::Cancelled => UiError::plain(C::Cancelled, true),
+            Self::ConfirmationRequired => UiError::plain(C::ConfirmationRequired, false),
+            Self::PrincipalNotFound { kind, query } => UiError::plain(C::PrincipalNotFound, false)
+                .with_message(format!(
+                    "No {kind} called \"{query}\" was found in your Entra directory."
+                )),
             Self::Quarantined { reason, message } => {
                 quarantine_to_ui(reason.as_deref(), message.as_deref())
             }
-            Self::ProvisioningFailed { message } => UiError::new(
-                C::ProvisioningFailed,
-                format!("Entra could not create the test user in Scaleway: {message}"),
-                "Check the message above; the connection and mappings are saved, so you can fix the cause and press Check again.",
-                true,
-            ),
+            Self::ProvisioningFailed { message } => UiError::plain(C::ProvisioningFailed, true)
+                .with_message(format!(
+                    "Entra could not create the test user in Scaleway: {message}"
+                )),
             Self::ProofUserNotFound {
                 username,
                 waited_secs,
-            } => UiError::new(
-                C::ProofUserNotFound,
-                format!("After {waited_secs} seconds, Scaleway still has no user \"{username}\"."),
-                "Provisioning can take a while on the first run. Check again in a few minutes; if the user is still missing, look at the provisioning logs in the Entra admin center.",
-                true,
-            ),
+            } => UiError::plain(C::ProofUserNotFound, true).with_message(format!(
+                "After {waited_secs} seconds, Scaleway still has no user \"{username}\"."
+            )),
         }
     }
 }
@@ -353,25 +278,17 @@ fn with_request_id(message: String, request_id: Option<&str>) -> String {
 fn scaleway_to_ui(error: &ScalewayError) -> UiError {
     use ErrorCode as C;
     let request_id = error.request_id();
+    // The code's own sentence, with Scaleway's request id when there is one.
+    let plain = |code: ErrorCode, retryable| {
+        UiError::plain(code, retryable)
+            .with_message(with_request_id(code.default_message().into(), request_id))
+    };
     match error {
         ScalewayError::AuthDenied {
             reason: AuthDeniedReason::Expired,
             ..
-        } => UiError::new(
-            C::ScalewayKeyExpired,
-            with_request_id("This Scaleway API key has expired.".into(), request_id),
-            "Create a new API key in the Scaleway console (IAM → API keys) and use its secret key.",
-            false,
-        ),
-        ScalewayError::AuthDenied { .. } => UiError::new(
-            C::ScalewayKeyRefused,
-            with_request_id(
-                "Scaleway does not recognise this secret key.".into(),
-                request_id,
-            ),
-            "Check that you pasted the secret key (not the access key) in full. If the key was deleted, create a new one in the Scaleway console (IAM → API keys).",
-            false,
-        ),
+        } => plain(C::ScalewayKeyExpired, false),
+        ScalewayError::AuthDenied { .. } => plain(C::ScalewayKeyRefused, false),
         ScalewayError::PermissionDenied { denied, .. } => {
             let what = if denied.is_empty() {
                 String::new()
@@ -389,71 +306,23 @@ fn scaleway_to_ui(error: &ScalewayError) -> UiError {
                         .join(", ")
                 )
             };
-            UiError::new(
-                C::ScalewayPermissionDenied,
-                with_request_id(format!("This key cannot manage SCIM{what}."), request_id),
-                "Use a key of the Organization Owner, or give the key's user or application the IAMManager permission set (Scaleway console → IAM → Policies), then try again.",
-                false,
-            )
+            UiError::plain(C::ScalewayPermissionDenied, false).with_message(with_request_id(
+                format!("This key cannot manage SCIM{what}."),
+                request_id,
+            ))
         }
-        ScalewayError::NotFound { .. } => UiError::new(
-            C::ScalewayOrganizationNotFound,
-            with_request_id(
-                "Scaleway found no Organization with this ID for this key.".into(),
-                request_id,
-            ),
-            "Copy the Organization ID from the Scaleway console (Organization settings), and check the key belongs to that Organization.",
-            false,
-        ),
-        ScalewayError::QuotaExceeded { .. } => UiError::new(
-            C::ScalewayTokenLimit,
-            with_request_id(
-                "Scaleway allows only two SCIM tokens, and both are in use.".into(),
-                request_id,
-            ),
-            "Delete the older token (only if nothing uses it any more), then try again.",
-            false,
-        ),
-        ScalewayError::RateLimited { .. } => UiError::new(
-            C::ScalewayRateLimited,
-            with_request_id("Scaleway asked the app to slow down.".into(), request_id),
-            "Wait a minute, then try again.",
-            true,
-        ),
+        ScalewayError::NotFound { .. } => plain(C::ScalewayOrganizationNotFound, false),
+        ScalewayError::QuotaExceeded { .. } => plain(C::ScalewayTokenLimit, false),
+        ScalewayError::RateLimited { .. } => plain(C::ScalewayRateLimited, true),
         ScalewayError::ServerError { .. }
         | ScalewayError::TransientState { .. }
-        | ScalewayError::Network { .. } => UiError::new(
-            C::ScalewayUnavailable,
-            with_request_id(
-                "Scaleway could not be reached or had a problem.".into(),
-                request_id,
-            ),
-            "Check your internet connection and try again in a moment. Nothing was lost.",
-            true,
-        ),
-        ScalewayError::OutcomeUnknown { .. } => UiError::new(
-            C::ScalewayOutcomeUnknown,
-            "The connection to Scaleway broke while a change was being made, so the app does not know whether it happened.",
-            "Try again: the app checks what exists first and will not create anything twice.",
-            true,
-        ),
+        | ScalewayError::Network { .. } => plain(C::ScalewayUnavailable, true),
+        ScalewayError::OutcomeUnknown { .. } => UiError::plain(C::ScalewayOutcomeUnknown, true),
         ScalewayError::InvalidInput { .. } | ScalewayError::InvalidArguments { .. } => {
-            UiError::new(
-                C::InvalidInput,
-                with_request_id(error.to_string(), request_id),
-                "Correct the value and try again.",
-                false,
-            )
+            UiError::plain(C::InvalidInput, false)
+                .with_message(with_request_id(error.to_string(), request_id))
         }
-        _ => UiError::new(
-            C::ScalewayUnexpected,
-            with_request_id(
-                "Scaleway answered in a way the app did not expect.".into(),
-                request_id,
-            ),
-            "Try again. If it keeps happening, report it with the request id.",
-            true,
-        ),
+        _ => plain(C::ScalewayUnexpected, true),
     }
 }
 
@@ -472,23 +341,17 @@ fn base_url_to_ui(error: &ScimBaseError) -> UiError {
             "Copy the token again from the Scaleway console.",
             false,
         ),
-        ScimBaseError::TokenRefused { .. } | ScimBaseError::Forbidden { .. } => UiError::new(
-            C::ScimTokenRefused,
-            "Scaleway's SCIM service refused this token.",
-            "The token may have been deleted or may have expired: create a new one, or paste a current one.",
-            false,
-        ),
+        ScimBaseError::TokenRefused { .. } | ScimBaseError::Forbidden { .. } => {
+            UiError::plain(C::ScimTokenRefused, false)
+        }
         ScimBaseError::FilterRejected { .. } => UiError::new(
             C::ScalewayUnexpected,
             "Scaleway's SCIM service did not accept a search for a user by username.",
             "Check in the Scaleway console (IAM → Users) that the user arrived. If this keeps happening, report it.",
             true,
         ),
-        ScimBaseError::EmptyUserName => UiError::new(
-            C::Internal,
+        ScimBaseError::EmptyUserName => UiError::plain(C::Internal, false).with_message(
             "Something went wrong inside the app: there was no username to look for in Scaleway.",
-            "Please report this problem; your accounts were not changed by this error.",
-            false,
         ),
         ScimBaseError::Network { .. } | ScimBaseError::ClientSetup => UiError::new(
             C::ScalewayUnavailable,
@@ -544,86 +407,64 @@ fn with_graph_reference(message: String, error: &GraphError) -> String {
 
 fn graph_to_ui(error: &GraphError) -> UiError {
     use ErrorCode as C;
-    let plain = |code, message: String, hint: &str, retryable| {
-        UiError::new(code, with_graph_reference(message, error), hint, retryable)
+    // A sentence with Microsoft's reference when there is one, and the code's own hint; `plain`
+    // says the code's own sentence.
+    let said = |code: ErrorCode, message: String, retryable| {
+        UiError::plain(code, retryable).with_message(with_graph_reference(message, error))
     };
+    let plain = |code: ErrorCode, retryable| said(code, code.default_message().into(), retryable);
     match error {
         GraphError::AuthExpired { .. }
         | GraphError::SignInRequired { .. }
-        | GraphError::ClaimsChallenge { .. } => plain(
-            C::EntraSignInRequired,
-            "Your Microsoft sign-in has expired or must be renewed.".into(),
-            "Sign in to Microsoft again, then continue: what was done so far is kept.",
-            true,
-        ),
-        GraphError::Forbidden { missing_role, .. } => plain(
+        | GraphError::ClaimsChallenge { .. } => plain(C::EntraSignInRequired, true),
+        GraphError::Forbidden { missing_role, .. } => said(
             C::GraphForbidden,
             format!("Microsoft Entra refused this change: your account needs the {missing_role} role, and the wizard's permissions must be granted."),
-            "Ask a Global Administrator to give you one of these roles (or to grant consent), sign in again, then continue.",
             false,
-        ),
-        GraphError::NotFound { .. } => plain(
-            C::GraphNotFound,
-            "Something the setup relies on is gone from Entra (it may have been deleted in the admin center).".into(),
-            "Run the setup again: it checks what exists and creates only what is missing.",
-            true,
-        ),
-        GraphError::Conflict { detail } | GraphError::BadRequest { detail } => plain(
+        )
+        .with_hint("Ask a Global Administrator to give you one of these roles (or to grant consent), sign in again, then continue."),
+        GraphError::NotFound { .. } => plain(C::GraphNotFound, true),
+        GraphError::Conflict { detail } | GraphError::BadRequest { detail } => said(
             C::GraphRejected,
             format!("Microsoft Entra refused the request: {}", detail.readable_message()),
-            "Check the message; if it does not help, try again in a minute or report it with the reference.",
             matches!(error, GraphError::Conflict { .. }),
         ),
-        GraphError::Throttled { retry_after, .. } => plain(
-            C::GraphThrottled,
-            "Microsoft Graph asked the app to slow down, and kept doing so.".into(),
+        GraphError::Throttled { retry_after, .. } => {
+            let throttled = plain(C::GraphThrottled, true);
             match retry_after {
-                Some(delay) if delay.as_secs() > 60 => "Wait a few minutes, then try again: nothing is lost.",
-                _ => "Wait a minute, then try again: nothing is lost.",
-            },
-            true,
-        ),
-        GraphError::Unavailable { .. } | GraphError::Network { .. } => plain(
-            C::GraphUnavailable,
-            "Microsoft Entra could not be reached or had a problem.".into(),
-            "Check your internet connection and try again in a moment. Nothing was lost.",
-            true,
-        ),
+                Some(delay) if delay.as_secs() > 60 => {
+                    throttled.with_hint("Wait a few minutes, then try again: nothing is lost.")
+                }
+                _ => throttled,
+            }
+        }
+        GraphError::Unavailable { .. } | GraphError::Network { .. } => {
+            plain(C::GraphUnavailable, true)
+        }
+        // Scaleway's words, not Microsoft's: no Graph reference.
         GraphError::CredentialsRejected {
             scaleway_message, ..
-        } => UiError::new(
-            C::GraphCredentialsRejected,
+        } => {
+            let rejected = UiError::plain(C::GraphCredentialsRejected, false);
             match scaleway_message.as_deref().filter(|m| !m.is_empty()) {
-                Some(said) => format!("Scaleway refused the token: Scaleway said \"{said}\"."),
-                None => "Scaleway refused the token.".to_owned(),
-            },
-            "Nothing was saved in Entra. Check that the token is current (create a new one if it was deleted or expired) and that the Base URL is the one shown in the Scaleway console.",
-            false,
-        ),
-        GraphError::OutcomeUnknown { .. } => plain(
-            C::GraphOutcomeUnknown,
-            "The connection to Microsoft broke while something was being created, and the app could not find it afterwards.".into(),
-            "Try again in a minute: the app looks for it first and will not create a second one.",
-            true,
-        ),
-        GraphError::ReplicationTimeout { waited } => plain(
+                Some(said) => rejected
+                    .with_message(format!("Scaleway refused the token: Scaleway said \"{said}\".")),
+                None => rejected,
+            }
+        }
+        GraphError::OutcomeUnknown { .. } => plain(C::GraphOutcomeUnknown, true),
+        GraphError::ReplicationTimeout { waited } => said(
             C::GraphReplicationTimeout,
             format!("The new application did not appear in Microsoft Entra within {} seconds (Entra can be slow to spread new objects).", waited.as_secs()),
-            "Try again in a few minutes: the app reuses what was already created.",
             true,
         ),
-        GraphError::NoUserRole => plain(
+        GraphError::NoUserRole => said(
             C::GraphUnexpected,
             "The enterprise application has no \"User\" role to assign people to.".into(),
-            "Was the application changed by hand? Roll back and run the setup again, or assign users in the Entra admin center.",
             false,
-        ),
-        _ => plain(
-            C::GraphUnexpected,
-            "Microsoft Graph answered in a way the app did not expect.".into(),
-            "Try again. If it keeps happening, report it with the reference.",
-            true,
-        ),
+        )
+        .with_hint("Was the application changed by hand? Roll back and run the setup again, or assign users in the Entra admin center."),
+        _ => plain(C::GraphUnexpected, true),
     }
 }
 
@@ -657,7 +498,7 @@ fn preflight_to_ui(
         )
     } else {
         if hint.is_empty() {
-            hint = "Ask an administrator to grant consent, then sign in again.".into();
+            hint = C::EntraConsentRequired.default_hint().into();
         }
         UiError::new(
             C::EntraConsentRequired,
@@ -671,39 +512,15 @@ fn preflight_to_ui(
     }
 }
 
-/// Quarantine reasons (reference §B7) in plain words, with the service's own message.
+/// Quarantine reasons (docs/services.md) in plain words, with the service's own message: the
+/// same words as the job's health ([`crate::messages::QuarantineCause`]), kept in one place.
 pub(crate) fn quarantine_message(reason: Option<&str>, message: Option<&str>) -> String {
-    let why = match reason.unwrap_or_default() {
-        "EncounteredQuarantineException" => {
-            "Entra stopped provisioning because Scaleway kept refusing its requests (usually a wrong Tenant URL or a deleted or expired token)"
-        }
-        "TooManyDeletes" => {
-            "Entra stopped provisioning because it was about to delete too many users at once"
-        }
-        "EncounteredBaseEscrowThreshold"
-        | "EncounteredTotalEscrowThreshold"
-        | "EncounteredEscrowProportionThreshold" => {
-            "Entra stopped provisioning because too many users failed to provision"
-        }
-        "QuarantinedOnDemand" => "Provisioning was put in quarantine on request",
-        "IngestionInterrupted" => {
-            "Entra stopped provisioning because reading your directory was interrupted"
-        }
-        _ => "Entra stopped provisioning (quarantine)",
-    };
-    match message.filter(|m| !m.trim().is_empty()) {
-        Some(said) => format!("{why}. The last error: \"{said}\"."),
-        None => format!("{why}."),
-    }
+    crate::messages::QuarantineCause::from_reason(reason).english(message)
 }
 
 fn quarantine_to_ui(reason: Option<&str>, message: Option<&str>) -> UiError {
-    UiError::new(
-        ErrorCode::ProvisioningQuarantined,
-        quarantine_message(reason, message),
-        "Fix the cause (rotate the token, or check the Base URL), then start provisioning again: starting clears the quarantine.",
-        true,
-    )
+    UiError::plain(ErrorCode::ProvisioningQuarantined, true)
+        .with_message(quarantine_message(reason, message))
 }
 
 #[cfg(test)]

@@ -76,6 +76,10 @@ pub struct EntraRecord {
     pub schema_backup: Option<serde_json::Value>,
     #[serde(default)]
     pub schema_applied_at: Option<DateTime<Utc>>,
+    /// Whether the mappings as applied send groups to Scaleway (read back from the schema), so
+    /// a resumed setup proves what was written, whatever the options of the new session say.
+    #[serde(default)]
+    pub groups_provisioned: Option<bool>,
     #[serde(default)]
     pub assignments: Vec<AssignmentRecord>,
     #[serde(default)]
@@ -141,6 +145,9 @@ pub struct ProofRecord {
     /// The job's `status.code` when checked.
     pub job_status: Option<String>,
     pub checked_at: DateTime<Utc>,
+    /// The proof for an assigned group, when one was made.
+    #[serde(default)]
+    pub group: Option<crate::messages::GroupProof>,
 }
 
 /// A token rotation under way: the new token is in the keychain under a staging account.

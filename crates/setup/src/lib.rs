@@ -9,26 +9,32 @@
 //!   rollback, token rotation, progress events and cancellation.
 
 pub mod engine;
-mod entra_ops;
 pub mod entra_step;
 pub mod error;
 pub mod failure;
 mod files;
 pub mod journal;
 mod maintenance;
+pub mod messages;
+mod options;
 pub mod preferences;
 pub mod progress;
 pub mod report;
 pub mod retention;
 pub mod scaleway_step;
 pub mod secret;
+pub mod session;
+mod steps;
+pub use steps::scope;
+mod summary;
 pub mod vault;
 
-pub use engine::{SetupEngine, SetupOptions, app_display_name};
+pub use engine::{GroupsChoice, SetupEngine, SetupOptions, app_display_name};
 pub use entra_step::{EntraSession, EntraSettings, KeychainRefreshTokenStore};
 pub use error::{ErrorCode, UiError};
 pub use failure::SetupError;
 pub use maintenance::{TOKEN_EXPIRY_WARNING_DAYS, staging_token_account};
+pub use messages::ProgressMessage;
 pub use preferences::{ConnectionPreferences, PreferencesError, PreferencesStore};
 pub use progress::{
     CancellationToken, ChannelProgress, NoProgress, Phase, ProgressEvent, ProgressSink,

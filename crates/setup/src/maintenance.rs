@@ -5,15 +5,16 @@ use scim_wizard_entra::graph::{GraphError, Secrets};
 use scim_wizard_scaleway::{ScalewayError, ScimToken};
 
 use crate::engine::SetupEngine;
-use crate::entra_ops::forget_app;
 use crate::failure::SetupError;
 use crate::journal::{Journal, RotationRecord, TokenRecord, check_organization, check_tenant};
+use crate::messages::{ProgressMessage, RollbackKept, RollbackWhat};
 use crate::progress::{CancellationToken, Step};
 use crate::report::{
     EntraStatus, JobHealth, KeyAction, NeedsScalewayKey, RollbackItem, RollbackPlan,
     RollbackReport, RollbackRequest, RotationReport, ScalewayStatus, SetupStatus, TokenStatus,
 };
 use crate::scaleway_step::{MAX_SCIM_TOKENS, ScalewaySide, TokenSummary, scim_token_account};
+use crate::steps::forget_app;
 
 /// Where the admin revokes tokens or disables SCIM by hand.
 const CONSOLE_SCIM_PAGE: &str =
@@ -181,7 +182,7 @@ impl SetupEngine {
         if let Some(job) = &job
             && let Some(quarantine) = &job.quarantine
         {
-            warnings.push(quarantine.explanation.clone());
+            warnings.push(quarantine.english());
         }
         Ok(SetupStatus {
             scaleway: ScalewayStatus {
@@ -229,10 +230,15 @@ impl SetupEngine {
         }
         let r = self.reporter(cancel);
         r.checkpoint()?;
-        r.started(Step::RotateToken, "Replacing the SCIM token");
+        r.started(Step::RotateToken, ProgressMessage::RotatingToken);
         let result = self.rotate_token_with(&r).await;
         match &result {
-            Ok(report) => r.finished(Step::RotateToken, report.message.clone()),
+            Ok(report) => r.finished(
+                Step::RotateToken,
+                ProgressMessage::TokenRotated {
+                    old_deleted: report.old_token_deleted.clone(),
+                },
+            ),
             Err(error) => r.failed(Step::RotateToken, error),
         }
         result
@@ -316,10 +322,7 @@ impl SetupEngine {
                         entra.rotation = Some(recorded);
                     }
                 })?;
-                r.progress(
-                    Step::RotateToken,
-                    "Created the new token: giving it to Entra.",
-                );
+                r.progress(Step::RotateToken, ProgressMessage::NewTokenGivenToEntra);
                 (rotation, created.bearer_token)
             }
         };
@@ -382,12 +385,6 @@ impl SetupEngine {
                 expires_at: rotation.new_token_expires_at,
                 ours: true,
             },
-            message: match &old_token_deleted {
-                Some(old) => format!(
-                    "Entra now uses the new token, and the old one ({old}) is deleted."
-                ),
-                None => "Entra now uses the new token. The old one was not created by the wizard: delete it in the Scaleway console when nothing else uses it.".to_owned(),
-            },
             old_token_deleted,
         })
     }
@@ -398,12 +395,11 @@ impl SetupEngine {
             .journal
             .load()?
             .unwrap_or_else(|| Journal::new(Utc::now()));
+        let retention = journal.retention();
         let scaleway = journal.scaleway.unwrap_or_default();
         let entra = journal.entra.unwrap_or_default();
         let mut remove = Vec::new();
-        let mut kept = vec![
-            "Users already provisioned into Scaleway stay (as when an Entra app is deleted): remove them in the Scaleway console if needed.".to_owned(),
-        ];
+        let mut kept = vec![RollbackKept::ProvisionedUsers];
         let app_ours = entra.app.as_ref().is_some_and(|a| a.created_by_us);
         for assignment in &entra.assignments {
             let name = assignment
@@ -411,16 +407,16 @@ impl SetupEngine {
                 .clone()
                 .unwrap_or_else(|| assignment.principal_id.clone());
             if assignment.created_by_us {
-                remove.push(RollbackItem {
-                    step: Step::Assignments,
-                    description: format!(
-                        "Unassign {} {name}.",
-                        assignment.principal_type.to_ascii_lowercase()
-                    ),
-                    id: Some(assignment.assignment_id.clone()),
-                });
+                remove.push(RollbackItem::new(
+                    Step::Assignments,
+                    RollbackWhat::Unassign {
+                        principal_type: assignment.principal_type.clone(),
+                        name,
+                    },
+                    Some(assignment.assignment_id.clone()),
+                ));
             } else {
-                kept.push(format!("{name} was assigned before the wizard: kept."));
+                kept.push(RollbackKept::AssignedBefore { name });
             }
         }
         let job_ours = entra.job.as_ref().is_some_and(|j| j.created_by_us);
@@ -429,40 +425,38 @@ impl SetupEngine {
             && entra.schema_applied_at.is_some()
             && entra.schema_backup.is_some()
         {
-            remove.push(RollbackItem {
-                step: Step::Mappings,
-                description: "Put the attribute mappings back as they were.".to_owned(),
-                id: entra.job.as_ref().map(|j| j.id.clone()),
-            });
+            remove.push(RollbackItem::new(
+                Step::Mappings,
+                RollbackWhat::RestoreMappings,
+                entra.job.as_ref().map(|j| j.id.clone()),
+            ));
         }
         if let Some(job) = &entra.job {
             if job.created_by_us {
-                remove.push(RollbackItem {
-                    step: Step::ProvisioningJob,
-                    description: "Delete the provisioning job (provisioning stops).".to_owned(),
-                    id: Some(job.id.clone()),
-                });
+                remove.push(RollbackItem::new(
+                    Step::ProvisioningJob,
+                    RollbackWhat::DeleteJob,
+                    Some(job.id.clone()),
+                ));
             } else {
-                kept.push("The provisioning job existed before the wizard: kept.".to_owned());
+                kept.push(RollbackKept::JobExistedBefore);
             }
         }
         if let Some(app) = &entra.app {
             if app.created_by_us {
-                remove.push(RollbackItem {
-                    step: Step::EntraApp,
-                    description: format!(
-                        "Delete the enterprise application \"{}\" (restorable for 30 days from Entra's deleted applications).",
-                        entra.app_display_name
-                    ),
-                    id: Some(app.application_object_id.clone()),
-                });
-            } else {
-                kept.push(format!(
-                    "The application \"{}\" existed before the wizard: kept.",
-                    entra.app_display_name
+                remove.push(RollbackItem::new(
+                    Step::EntraApp,
+                    RollbackWhat::DeleteApp {
+                        name: entra.app_display_name.clone(),
+                    },
+                    Some(app.application_object_id.clone()),
                 ));
+            } else {
+                kept.push(RollbackKept::AppExistedBefore {
+                    name: entra.app_display_name.clone(),
+                });
                 if entra.secrets_saved.is_some() {
-                    kept.push("The Tenant URL and token saved in it stay (Entra cannot give back the previous ones).".to_owned());
+                    kept.push(RollbackKept::SavedCredentialsStay);
                 }
             }
         }
@@ -479,11 +473,11 @@ impl SetupEngine {
                         "The SCIM token the wizard created ({id}) stays valid in Scaleway: the app has no Scaleway API key to delete it. Delete it in {CONSOLE_SCIM_PAGE} if nothing else uses it."
                     ),
                 }),
-                (Some(id), true) => remove.push(RollbackItem {
-                    step: Step::ScimToken,
-                    description: "Delete the SCIM token the wizard created.".to_owned(),
-                    id: Some(id.clone()),
-                }),
+                (Some(id), true) => remove.push(RollbackItem::new(
+                    Step::ScimToken,
+                    RollbackWhat::DeleteToken,
+                    Some(id.clone()),
+                )),
                 _ if keyless => needs_scaleway_key.push(NeedsScalewayKey {
                     action: KeyAction::DeleteToken,
                     id: token.id.clone(),
@@ -491,7 +485,7 @@ impl SetupEngine {
                         "The SCIM token you gave stays valid in Scaleway: the app has no Scaleway API key to revoke it. Revoke it in {CONSOLE_SCIM_PAGE} if nothing else uses it."
                     ),
                 }),
-                _ => kept.push("The SCIM token you pasted: kept in Scaleway.".to_owned()),
+                _ => kept.push(RollbackKept::PastedToken),
             }
         }
         if let Some(rotation) = &entra.rotation {
@@ -505,11 +499,11 @@ impl SetupEngine {
                     ),
                 });
             } else {
-                remove.push(RollbackItem {
-                    step: Step::RotateToken,
-                    description: "Delete the token of the unfinished rotation.".to_owned(),
-                    id: Some(rotation.new_token_id.clone()),
-                });
+                remove.push(RollbackItem::new(
+                    Step::RotateToken,
+                    RollbackWhat::DeleteRotationToken,
+                    Some(rotation.new_token_id.clone()),
+                ));
             }
         }
         if scaleway.scim_enabled_by_us && keyless {
@@ -521,16 +515,19 @@ impl SetupEngine {
                 ),
             });
         } else if scaleway.scim_enabled_by_us {
-            remove.push(RollbackItem {
-                step: Step::ScimEnabled,
-                description: "Disable SCIM on the Scaleway Organization (the wizard enabled it)."
-                    .to_owned(),
-                id: scaleway.scim_id.clone(),
-            });
+            remove.push(RollbackItem::new(
+                Step::ScimEnabled,
+                RollbackWhat::DisableScim,
+                scaleway.scim_id.clone(),
+            ));
         } else if scaleway.scim_id.is_some() {
-            kept.push("SCIM was enabled before the wizard: it stays enabled.".to_owned());
+            kept.push(RollbackKept::ScimEnabledBefore);
         }
-        kept.push("Your Microsoft sign-in stays saved unless you ask to forget it.".to_owned());
+        kept.push(if retention.forgets_when_done() {
+            RollbackKept::CredentialsForgotten
+        } else {
+            RollbackKept::CredentialsKept
+        });
         Ok(RollbackPlan {
             remove,
             kept,
@@ -552,12 +549,14 @@ impl SetupEngine {
         }
         let r = self.reporter(cancel);
         r.checkpoint()?;
-        r.started(Step::Rollback, "Undoing the setup");
+        r.started(Step::Rollback, ProgressMessage::RollingBack);
         let result = self.rollback_with(&r, request).await;
         match &result {
             Ok(report) => r.finished(
                 Step::Rollback,
-                format!("Undone: {} item(s) removed.", report.undone.len()),
+                ProgressMessage::RolledBack {
+                    removed: u32::try_from(report.undone.len()).unwrap_or(u32::MAX),
+                },
             ),
             Err(error) => r.failed(Step::Rollback, error),
         }
@@ -581,7 +580,12 @@ impl SetupEngine {
         let mut undone = Vec::new();
         for item in plan.remove {
             r.checkpoint()?;
-            r.progress(Step::Rollback, item.description.clone());
+            r.progress(
+                Step::Rollback,
+                ProgressMessage::Undoing {
+                    item: item.what.clone(),
+                },
+            );
             match item.step {
                 Step::Assignments => {
                     let (Some(app), Some(id)) = (&entra.app, &item.id) else {
@@ -609,6 +613,7 @@ impl SetupEngine {
                     self.update_journal(|journal| {
                         if let Some(entra) = journal.entra.as_mut() {
                             entra.schema_applied_at = None;
+                            entra.groups_provisioned = None;
                         }
                     })?;
                 }
@@ -619,7 +624,7 @@ impl SetupEngine {
                     graph.delete_job(&app.service_principal_id, id).await?;
                     self.update_journal(|journal| {
                         if let Some(entra) = journal.entra.as_mut() {
-                            crate::entra_ops::forget_job(entra);
+                            crate::steps::forget_job(entra);
                         }
                     })?;
                 }

@@ -1,8 +1,9 @@
 //! Progress events and cancellation.
 //!
 //! Every step reports `started`, then `finished`, `skipped` or `failed` (and `progress` for a
-//! long wait), with a plain sentence and the time since the operation began. The desktop shell
-//! forwards them as Tauri events; the CLI prints them. No event ever carries a secret.
+//! long wait), with a typed message ([`ProgressMessage`]) and the time since the operation
+//! began. The desktop shell forwards them as Tauri events and the page words them in the
+//! admin's language; the CLI prints their English. No event ever carries a secret.
 //!
 //! Cancellation is a [`CancellationToken`] checked between calls, never in the middle of one: a
 //! request that may have changed something is always allowed to finish and be journaled, so a
@@ -15,6 +16,7 @@ use serde::Serialize;
 pub use tokio_util::sync::CancellationToken;
 
 use crate::failure::SetupError;
+pub use crate::messages::ProgressMessage;
 
 /// The steps of a setup, in order, plus the maintenance operations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -87,8 +89,8 @@ pub enum Phase {
 pub struct ProgressEvent {
     pub step: Step,
     pub phase: Phase,
-    /// Plain words, e.g. "Created the enterprise application \"Scaleway SCIM (1a2b3c4d)\"".
-    pub message: String,
+    /// What happened, with its parameters (e.g. `AppCreated { name }`).
+    pub message: ProgressMessage,
     /// Milliseconds since the operation (apply, rollback, …) began.
     // Far below 2^53: a plain number in TypeScript is exact.
     #[cfg_attr(feature = "specta", specta(type = f64))]
@@ -172,33 +174,39 @@ impl Reporter {
         }
     }
 
-    pub(crate) fn emit(&self, step: Step, phase: Phase, message: impl Into<String>) {
+    pub(crate) fn emit(&self, step: Step, phase: Phase, message: ProgressMessage) {
         self.sink.event(ProgressEvent {
             step,
             phase,
-            message: message.into(),
+            message,
             elapsed_ms: u64::try_from(self.began.elapsed().as_millis()).unwrap_or(u64::MAX),
         });
     }
 
-    pub(crate) fn started(&self, step: Step, message: impl Into<String>) {
+    pub(crate) fn started(&self, step: Step, message: ProgressMessage) {
         self.emit(step, Phase::Started, message);
     }
 
-    pub(crate) fn progress(&self, step: Step, message: impl Into<String>) {
+    pub(crate) fn progress(&self, step: Step, message: ProgressMessage) {
         self.emit(step, Phase::Progress, message);
     }
 
-    pub(crate) fn finished(&self, step: Step, message: impl Into<String>) {
+    pub(crate) fn finished(&self, step: Step, message: ProgressMessage) {
         self.emit(step, Phase::Finished, message);
     }
 
-    pub(crate) fn skipped(&self, step: Step, message: impl Into<String>) {
+    pub(crate) fn skipped(&self, step: Step, message: ProgressMessage) {
         self.emit(step, Phase::Skipped, message);
     }
 
     pub(crate) fn failed(&self, step: Step, error: &SetupError) {
-        self.emit(step, Phase::Failed, error.to_ui().message);
+        self.emit(
+            step,
+            Phase::Failed,
+            ProgressMessage::Failed {
+                error: error.to_ui(),
+            },
+        );
     }
 
     /// Between two calls: stop here if the operation was cancelled.
@@ -226,7 +234,7 @@ impl Reporter {
     pub(crate) async fn step<T>(
         &self,
         step: Step,
-        message: impl Into<String>,
+        message: ProgressMessage,
         work: impl std::future::Future<Output = Result<T, SetupError>>,
     ) -> Result<T, SetupError> {
         self.checkpoint()?;

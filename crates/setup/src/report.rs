@@ -6,6 +6,10 @@ use scim_wizard_entra::graph::{SyncJob, extract_embedded_message};
 use scim_wizard_entra::schema::Change;
 use serde::{Deserialize, Serialize};
 
+use crate::messages::{
+    GroupProof, JobCondition, PlanMessage, ProofFinding, QuarantineCause, RollbackKept,
+    RollbackWhat,
+};
 use crate::progress::Step;
 use crate::scaleway_step::{MintOutcome, ScalewayAccess, TokenSummary};
 
@@ -42,7 +46,9 @@ pub enum PlanAction {
 pub struct PlanItem {
     pub step: Step,
     pub action: PlanAction,
-    /// Plain words: "Create the enterprise application \"Scaleway SCIM (1a2b3c4d)\"".
+    /// What would be done, typed.
+    pub what: PlanMessage,
+    /// Its English (the CLI's plan): "Create the enterprise application \"Scaleway SCIM (…)\"".
     pub description: String,
 }
 
@@ -61,7 +67,7 @@ pub struct SetupPlan {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MappingChange {
-    /// `group_provisioning`, `name_formatted` or `user_name`.
+    /// `group_provisioning`, `group_attributes`, `name_formatted` or `user_name`.
     pub what: String,
     pub before: String,
     pub after: String,
@@ -140,8 +146,8 @@ pub struct GroupChoice {
 pub struct PeopleSearch {
     pub users: Vec<PersonChoice>,
     pub groups: Vec<GroupChoice>,
-    /// Set when groups could not be listed (no `Group.Read.All`): users still work.
-    pub groups_unavailable: Option<String>,
+    /// True when groups could not be listed (no `Group.Read.All`): users still work.
+    pub groups_unavailable: bool,
 }
 
 /// One assignment after `assign()`.
@@ -174,10 +180,19 @@ pub struct CycleSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct QuarantineExplained {
+    /// Entra's reason code.
     pub reason: Option<String>,
-    /// Plain words, with Scaleway's own message when there is one.
-    pub explanation: String,
+    pub cause: QuarantineCause,
+    /// The last error as the service said it (often Scaleway's own words), when there is one.
+    pub service_message: Option<String>,
     pub next_attempt: Option<String>,
+}
+
+impl QuarantineExplained {
+    /// The English explanation (the CLI).
+    pub fn english(&self) -> String {
+        self.cause.english(self.service_message.as_deref())
+    }
 }
 
 /// The provisioning job's health.
@@ -194,8 +209,18 @@ pub struct JobHealth {
     pub steady_state_reached: bool,
     pub last_cycle: Option<CycleSummary>,
     pub quarantine: Option<QuarantineExplained>,
-    /// One sentence for the admin.
-    pub summary: String,
+    /// Where the job stands (the fronts word it).
+    pub condition: JobCondition,
+}
+
+impl JobHealth {
+    /// One English sentence (the CLI): the quarantine's explanation, or the condition.
+    pub fn english_summary(&self) -> String {
+        match &self.quarantine {
+            Some(quarantine) => quarantine.english(),
+            None => self.condition.english().to_owned(),
+        }
+    }
 }
 
 impl JobHealth {
@@ -238,27 +263,25 @@ impl JobHealth {
                 .map(plain_service_message);
             QuarantineExplained {
                 reason: q.reason.clone(),
-                explanation: crate::failure::quarantine_message(
-                    q.reason.as_deref(),
-                    message.as_deref(),
-                ),
+                cause: QuarantineCause::from_reason(q.reason.as_deref()),
+                service_message: message,
                 next_attempt: q.next_attempt.clone(),
             }
         });
         let healthy = job.is_healthy();
         let steady = status.is_some_and(|s| s.steady_state_achieved());
-        let summary = if let Some(q) = &quarantine {
-            q.explanation.clone()
+        let condition = if quarantine.is_some() {
+            JobCondition::Quarantined
         } else if healthy && steady {
-            "Provisioning is running and has reached its steady state.".to_owned()
+            JobCondition::SteadyState
         } else if healthy {
-            "Provisioning is running.".to_owned()
+            JobCondition::Running
         } else if schedule_state.as_deref() == Some("Paused") {
-            "Provisioning is paused.".to_owned()
+            JobCondition::Paused
         } else if schedule_state.as_deref() == Some("Active") {
-            "Provisioning is started; its first cycle has not finished yet.".to_owned()
+            JobCondition::FirstCycleRunning
         } else {
-            "Provisioning is not started.".to_owned()
+            JobCondition::NotStarted
         };
         Self {
             job_id: job.id.clone(),
@@ -268,7 +291,7 @@ impl JobHealth {
             steady_state_reached: steady,
             last_cycle,
             quarantine,
-            summary,
+            condition,
         }
     }
 }
@@ -311,11 +334,16 @@ pub struct ProofReport {
     /// `Success`, `Skipped`, `Failure`, or `None` when not used (compat flag on, or no user).
     pub on_demand_result: Option<String>,
     pub job: Option<JobHealth>,
-    /// One sentence for the admin.
+    /// What was found, typed (the desktop words it).
+    pub finding: ProofFinding,
+    /// Its English with the job's state (the CLI, and scripts reading `--json`).
     pub message: String,
     /// How the user was looked up in Scaleway; `None` when no user was checked.
     #[cfg_attr(feature = "specta", specta(optional))]
     pub checked_through: Option<ProofChannel>,
+    /// The proof for an assigned group, when groups are provisioned and one is assigned.
+    #[cfg_attr(feature = "specta", specta(optional))]
+    pub group: Option<GroupProof>,
 }
 
 /// Something on Scaleway's side that needs a Scaleway API key, which the app does not have
@@ -439,8 +467,21 @@ pub struct SetupStatus {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RollbackItem {
     pub step: Step,
+    pub what: RollbackWhat,
+    /// Its English (the CLI).
     pub description: String,
     pub id: Option<String>,
+}
+
+impl RollbackItem {
+    pub(crate) fn new(step: Step, what: RollbackWhat, id: Option<String>) -> Self {
+        Self {
+            step,
+            description: what.english(),
+            what,
+            id,
+        }
+    }
 }
 
 /// `plan_rollback()`.
@@ -450,7 +491,7 @@ pub struct RollbackPlan {
     /// In the order they will be undone.
     pub remove: Vec<RollbackItem>,
     /// What stays, and why (not created by the wizard, or left by design).
-    pub kept: Vec<String>,
+    pub kept: Vec<RollbackKept>,
     /// What stays on Scaleway's side because the app has no Scaleway API key (a token-only
     /// setup), and how to do it in the console instead. Empty with a key.
     pub needs_scaleway_key: Vec<NeedsScalewayKey>,
@@ -471,7 +512,7 @@ pub struct RollbackRequest {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RollbackReport {
     pub undone: Vec<RollbackItem>,
-    pub kept: Vec<String>,
+    pub kept: Vec<RollbackKept>,
     /// As in the plan: left on Scaleway's side for lack of an API key.
     pub needs_scaleway_key: Vec<NeedsScalewayKey>,
 }
@@ -483,7 +524,6 @@ pub struct RotationReport {
     pub new_token: TokenSummary,
     /// The token deleted from Scaleway, when its id was known.
     pub old_token_deleted: Option<String>,
-    pub message: String,
 }
 
 /// Links to both consoles.
@@ -536,6 +576,9 @@ pub struct SetupSummary {
     pub started_at: Option<DateTime<Utc>>,
     pub proof_username: Option<String>,
     pub proof_found_in_scaleway: Option<bool>,
+    /// The group proof, when one was made.
+    #[cfg_attr(feature = "specta", specta(optional))]
+    pub proof_group: Option<GroupProof>,
     /// Where the SCIM token stays on this computer, when it is kept in the keychain.
     pub scim_token_keychain: Option<KeychainEntry>,
     /// How long the Scaleway key and the Microsoft sign-in are kept.

@@ -19,6 +19,7 @@ use scim_wizard_scaleway::credentials::Environment;
 use scim_wizard_scaleway::{ClientOptions, RetryPolicy, ScalewayClient, SecretString};
 use scim_wizard_setup::engine::{SetupEngine, SetupOptions};
 use scim_wizard_setup::journal::{EntraRecord, Journal, JournalStore, ScalewayRecord};
+use scim_wizard_setup::messages::GroupFinding;
 use scim_wizard_setup::report::{
     KeyAction, PlanAction, PrincipalRef, ProofChannel, RollbackReport, RollbackRequest,
 };
@@ -26,9 +27,10 @@ use scim_wizard_setup::scaleway_step::{
     CredentialInput, KeychainChoice, PASTED_SCIM_TOKEN_ACCOUNT, ScalewayAccess, ScalewaySession,
     ScalewaySettings, TokenOnlySession, scaleway_key_account, scim_token_account,
 };
+use scim_wizard_setup::scope::{GroupClash, NameClash, NestedGroup};
 use scim_wizard_setup::{
     CancellationToken, CredentialRetention, EntraSession, EntraSettings, ErrorCode, ExposeSecret,
-    KeptCredential, KeychainRefreshTokenStore, Phase, ProgressEvent, ProgressSink,
+    GroupsChoice, KeptCredential, KeychainRefreshTokenStore, Phase, ProgressEvent, ProgressSink,
     RecordedProgress, Secret, Step, Vault, forget_saved_credentials,
 };
 use serde_json::{Value, json};
@@ -683,7 +685,7 @@ async fn replication_lag_throttling_and_a_lying_instantiate_still_give_one_of_ea
         true,
     )
     .await;
-    // Graph creates the app but answers 404 (reference §B2): found again by its unique name.
+    // Graph creates the app but answers 404 (docs/services.md): found again by its unique name.
     fx.post("graph/quirks", json!({"instantiate_lies": 1}))
         .await;
     let mut engine = fx.engine(fx.options(&["adele.vance"])).await;
@@ -874,18 +876,7 @@ async fn rollback_leaves_both_worlds_as_they_were() {
     assert_eq!(report.undone.len(), 5);
     let mut after = fx.snapshot().await;
     // Users Entra provisioned stay in Scaleway by design (as when an Entra app is deleted).
-    let provisioned: Vec<Value> = after["iam_users"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|u| u["provisioned_by_scim"] == true)
-        .cloned()
-        .collect();
-    assert_eq!(provisioned.len(), 1);
-    after["iam_users"]
-        .as_array_mut()
-        .unwrap()
-        .retain(|u| u["provisioned_by_scim"] != true);
+    assert_eq!(scim_wizard_sandbox::without_provisioned(&mut after), 1);
     assert_eq!(after, before);
     assert!(!engine.journal().path().exists());
     let vault = fx.vault.as_ref().unwrap();
@@ -1197,9 +1188,10 @@ async fn mapping_options_keep_the_full_upn_and_push_groups_when_asked() {
     let mut options = fx.options(&["alex.wilber"]);
     options.mapping = MappingOptions {
         keep_full_upn: true,
-        provision_groups: true,
+        provision_groups: false,
         scim_compat_flag: false,
     };
+    options.groups = GroupsChoice::On;
     let mut engine = fx.engine(options).await;
     let report = engine.apply_all(&CancellationToken::new()).await.unwrap();
     let proof = report.proof.unwrap();
@@ -1722,4 +1714,213 @@ async fn each_wizard_step_can_be_cancelled_and_run_again_without_duplicates() {
         .await
         .unwrap();
     assert!(proof.verified, "{proof:?}");
+}
+
+/// The IAM groups of the test Organization, by name, with their members' usernames.
+async fn scaleway_groups(fx: &Fixture) -> Vec<(String, Vec<String>)> {
+    let state = fx.get("state").await;
+    let username = |id: &Value| {
+        state["iam_users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| &u["id"] == id)
+            .and_then(|u| u["username"].as_str())
+            .unwrap_or("?")
+            .to_owned()
+    };
+    let mut groups: Vec<(String, Vec<String>)> = state["iam_groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["organization_id"] == fx.org() && g["managed"] != true)
+        .map(|g| {
+            let mut members: Vec<String> = g["user_ids"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(username)
+                .collect();
+            members.sort();
+            (g["name"].as_str().unwrap().to_owned(), members)
+        })
+        .collect();
+    groups.sort();
+    groups
+}
+
+async fn provisioning_exchanges(fx: &Fixture) -> String {
+    serde_json::to_string(&fx.get("graph/provisioning").await["exchanges"]).unwrap()
+}
+
+#[tokio::test]
+async fn groups_go_to_scaleway_as_its_guide_says_and_an_assigned_group_is_proven() {
+    let fx = Fixture::start(SandboxConfig::default(), false).await;
+    let mut options = fx.options(&["adele.vance"]);
+    options.principals.push(PrincipalRef::Group("Sales".into()));
+    let mut engine = fx.engine(options).await;
+    let report = engine.apply_all(&CancellationToken::new()).await.unwrap();
+    // The Organization's SCIM service takes groups, so the default choice turned them on.
+    assert!(engine.groups_supported().await.unwrap());
+    let mut what: Vec<&str> = report
+        .mapping_changes
+        .iter()
+        .map(|c| c.what.as_str())
+        .collect();
+    what.sort_unstable();
+    // Groups stay on (the template has them on); only their name and members are sent.
+    assert_eq!(
+        what,
+        vec!["group_attributes", "name_formatted", "user_name"]
+    );
+    let proof = report.proof.unwrap();
+    assert!(proof.verified, "{}", proof.message);
+    let group = proof.group.expect("the assigned group is proven");
+    assert_eq!(group.group, "Sales");
+    assert_eq!(group.finding, GroupFinding::Arrived, "{group:?}");
+    let member = group.member_username.clone().unwrap();
+    assert!(
+        ["alex.wilber", "lee.gu"].contains(&member.as_str()),
+        "{member}"
+    );
+    assert_eq!(engine.summary().unwrap().proof_group.as_ref(), Some(&group));
+
+    // In Scaleway: the group, with the members sent with it; nothing but its name and members.
+    let groups = scaleway_groups(&fx).await;
+    let sales = groups.iter().find(|(name, _)| name == "Sales").unwrap();
+    assert!(sales.1.contains(&member), "{groups:?}");
+    let exchanges = provisioning_exchanges(&fx).await;
+    assert!(exchanges.contains("/Groups"), "{exchanges}");
+    assert!(
+        !exchanges.contains("externalId\\\":\\\"Sales"),
+        "{exchanges}"
+    );
+    // The choice is journaled with the mappings it wrote.
+    let journal = fx.journal().load().unwrap().unwrap();
+    assert_eq!(journal.entra.unwrap().groups_provisioned, Some(true));
+
+    // Rollback: the group stays in Scaleway like the users (as when an Entra app is deleted).
+    confirmed_rollback(&mut engine).await;
+    assert!(
+        scaleway_groups(&fx)
+            .await
+            .iter()
+            .any(|(name, _)| name == "Sales")
+    );
+}
+
+#[tokio::test]
+async fn with_groups_off_the_members_of_an_assigned_group_arrive_and_no_group_does() {
+    let fx = Fixture::start(SandboxConfig::default(), false).await;
+    let mut options = fx.options(&["adele.vance"]);
+    options.principals.push(PrincipalRef::Group("Sales".into()));
+    options.groups = GroupsChoice::Off;
+    let mut engine = fx.engine(options).await;
+    let report = engine.apply_all(&CancellationToken::new()).await.unwrap();
+    let group_change = report
+        .mapping_changes
+        .iter()
+        .find(|c| c.what == "group_provisioning")
+        .expect("groups turned off");
+    assert_eq!(
+        (group_change.before.as_str(), group_change.after.as_str()),
+        ("on", "off")
+    );
+    let proof = report.proof.unwrap();
+    assert!(proof.verified, "{}", proof.message);
+    assert!(proof.group.is_none(), "{:?}", proof.group);
+    let entra = fx.journal().load().unwrap().unwrap().entra.unwrap();
+    assert_eq!(entra.groups_provisioned, Some(false));
+
+    // The scope says groups do not go; a regular cycle brings the group's members, no group.
+    let scope = engine
+        .group_scope(&[PrincipalRef::Group("Sales".into())])
+        .await
+        .unwrap();
+    assert!(!scope.groups_provisioned && scope.is_clear(), "{scope:?}");
+    let job = fx
+        .journal()
+        .load()
+        .unwrap()
+        .unwrap()
+        .entra
+        .unwrap()
+        .job
+        .unwrap()
+        .id;
+    fx.post(&format!("graph/jobs/{job}/run-cycle"), json!({}))
+        .await;
+    let exchanges = provisioning_exchanges(&fx).await;
+    assert!(!exchanges.contains("/Groups"), "{exchanges}");
+    assert!(
+        scaleway_groups(&fx)
+            .await
+            .iter()
+            .all(|(name, _)| name != "Sales")
+    );
+}
+
+#[tokio::test]
+async fn the_scope_names_nested_groups_and_names_scaleway_already_has_before_anything_is_assigned()
+{
+    let fx = Fixture::start(SandboxConfig::default(), false).await;
+    // Up to the Users screen: the token, the app, the job and the mappings, no one assigned.
+    let mut options = fx.options(&[]);
+    options.prove = false;
+    let mut engine = fx.engine(options).await;
+    engine.apply_all(&CancellationToken::new()).await.unwrap();
+    let before = fx.snapshot().await;
+    let scope = engine
+        .group_scope(&[
+            PrincipalRef::Group("Engineering".into()),
+            // The seed's Acme already has a group of this name.
+            PrincipalRef::Group("Marketing".into()),
+            PrincipalRef::Group("Sales".into()),
+            PrincipalRef::User(fx.upn("adele.vance")),
+        ])
+        .await
+        .unwrap();
+    assert!(scope.groups_provisioned);
+    assert_eq!(
+        scope.nested,
+        vec![NestedGroup {
+            group: "Engineering".into(),
+            subgroups: vec!["Platform".into()],
+        }]
+    );
+    assert_eq!(
+        scope.clashes,
+        vec![GroupClash {
+            group: "Marketing".into(),
+            clash: NameClash::ExistingGroup,
+        }]
+    );
+    assert_eq!(scope.over_quota, None);
+    // Reading only: nothing changed in either world.
+    assert_eq!(fx.snapshot().await, before);
+}
+
+#[tokio::test]
+async fn a_resumed_verify_proves_groups_as_the_mappings_were_written_not_as_chosen_since() {
+    let fx = Fixture::start(SandboxConfig::default(), false).await;
+    let mut options = fx.options(&["adele.vance"]);
+    options.principals.push(PrincipalRef::Group("Sales".into()));
+    options.prove = false;
+    let mut engine = fx.engine(options.clone()).await;
+    engine.apply_all(&CancellationToken::new()).await.unwrap();
+    drop(engine);
+
+    // Another run whose choice says off: the mappings in Entra still send groups, so the group
+    // is proven.
+    options.groups = GroupsChoice::Off;
+    let mut engine = fx.engine(options).await;
+    let proof = engine
+        .start_and_verify(&CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(proof.verified, "{}", proof.message);
+    assert_eq!(
+        proof.group.map(|g| (g.group, g.finding)),
+        Some(("Sales".to_owned(), GroupFinding::Arrived))
+    );
 }

@@ -78,16 +78,26 @@ export const commands = {
 	 *  between calls: before the save nothing changed; after it, calling again is harmless.
 	 */
 	setupConnect: () => typedError<ConnectionTest, UiError>(__TAURI_INVOKE("setup_connect")),
+	/**
+	 *  Whether this Organization's SCIM service takes groups: the mappings screen turns group
+	 *  provisioning on when it does, as Scaleway's guide says.
+	 */
+	setupGroupsSupported: () => typedError<boolean, UiError>(__TAURI_INVOKE("setup_groups_supported")),
 	/**  Step 4, preview: the plain before/after list, nothing written. */
-	setupPreviewMappings: (choices: MappingChoices) => typedError<MappingPreview, UiError>(__TAURI_INVOKE("setup_preview_mappings", { choices })),
+	setupPreviewMappings: (choices: MappingChoices_Deserialize) => typedError<MappingPreview, UiError>(__TAURI_INVOKE("setup_preview_mappings", { choices })),
 	/**
 	 *  Step 4: saves the mappings (the original is kept for a rollback) and checks them.
 	 *  `cancel_operation` stops it between calls; calling again finishes the job without
 	 *  writing twice.
 	 */
-	setupApplyMappings: (choices: MappingChoices) => typedError<MappingPreview, UiError>(__TAURI_INVOKE("setup_apply_mappings", { choices })),
+	setupApplyMappings: (choices: MappingChoices_Deserialize) => typedError<MappingPreview, UiError>(__TAURI_INVOKE("setup_apply_mappings", { choices })),
 	/**  The picker: users and groups matching what the admin typed. */
 	setupSearchPeople: (query: string) => typedError<PeopleSearch_Serialize, UiError>(__TAURI_INVOKE("setup_search_people", { query })),
+	/**
+	 *  What the chosen groups will do in Scaleway (nested groups, names it already has, its group
+	 *  quota), said on the Users screen before anything is assigned.
+	 */
+	setupGroupScope: (principals: PrincipalRef[]) => typedError<GroupScope_Serialize, UiError>(__TAURI_INVOKE("setup_group_scope", { principals })),
 	/**
 	 *  Assigns the chosen users and groups to the app (once each). `cancel_operation` stops it
 	 *  between calls; assignments already made are journaled and reused when called again.
@@ -112,10 +122,10 @@ export const commands = {
 	 */
 	resumeInfo: () => typedError<ResumeInfo_Serialize | null, UiError>(__TAURI_INVOKE("resume_info")),
 	/**
-	 *  Continues an unfinished setup: reconnects Scaleway with the key remembered in the keychain
-	 *  (or, when there is none, with the SCIM token and Base URL the setup already has: a token-only
-	 *  setup) and, when the journal has a tenant, Entra with the saved sign-in (no browser). Returns
-	 *  the screen to continue on and how Scaleway was reconnected.
+	 *  Continues an unfinished setup, as `scim_wizard_setup::session` opens one: Scaleway with the
+	 *  key remembered in the keychain, else with the SCIM token the setup keeps; Entra with the
+	 *  saved sign-in (no browser) when the journal has a tenant. Returns the screen to continue on
+	 *  and how Scaleway was reconnected.
 	 */
 	resumeSetup: () => typedError<ResumeInfo_Serialize, UiError>(__TAURI_INVOKE("resume_setup")),
 	/**
@@ -135,7 +145,7 @@ export const commands = {
 /** Events */
 export const events = {
 	quitBlocked: makeEvent<QuitBlocked, QuitBlocked>("quit-blocked"),
-	setupProgress: makeEvent<SetupProgress, SetupProgress>("setup-progress"),
+	setupProgress: makeEvent<SetupProgress_Serialize, SetupProgress_Deserialize>("setup-progress"),
 	signInPrompt: makeEvent<SignInPrompt_Serialize, SignInPrompt_Deserialize>("sign-in-prompt"),
 };
 
@@ -475,8 +485,8 @@ export type EntraAccount_Deserialize = {
 	ready: boolean,
 	missing_roles: string[],
 	missing_permissions: string[],
-	/**  Who can fix what is missing, in plain sentences. */
-	fixes: string[],
+	/**  Who can fix what is missing. */
+	fixes: PreflightFix[],
 	admin_consent_url?: string | null,
 	/**
 	 *  The name the enterprise app gets unless the admin types another: the one this setup
@@ -496,8 +506,8 @@ export type EntraAccount_Serialize = {
 	ready: boolean,
 	missing_roles: string[],
 	missing_permissions: string[],
-	/**  Who can fix what is missing, in plain sentences. */
-	fixes: string[],
+	/**  Who can fix what is missing. */
+	fixes: PreflightFix[],
 	admin_consent_url: string | null,
 	/**
 	 *  The name the enterprise app gets unless the admin types another: the one this setup
@@ -668,6 +678,85 @@ export type GroupChoice_Serialize = {
 	description: string | null,
 };
 
+export type GroupClash = {
+	group: string,
+	clash: NameClash,
+};
+
+/**  What the proof found for an assigned group. */
+export type GroupFinding = 
+/**  The group is in Scaleway and `member_username` is in it. */
+{ kind: "arrived" } | 
+/**  Entra answered, but no group of that name is in Scaleway. */
+{ kind: "group_missing" } | 
+/**  The group is in Scaleway without the member. */
+{ kind: "member_missing" } | 
+/**  The group has no user directly in it: nothing to provision with it. */
+{ kind: "no_user_members" } | 
+/**  Entra refused to provision it (its words). */
+{ kind: "on_demand_failed"; message: string };
+
+/**
+ *  The proof for a group: one assigned group provisioned on demand with its members, then
+ *  looked for in Scaleway with one of them.
+ */
+export type GroupProof = GroupProof_Serialize | GroupProof_Deserialize;
+
+/**
+ *  The proof for a group: one assigned group provisioned on demand with its members, then
+ *  looked for in Scaleway with one of them.
+ */
+export type GroupProof_Deserialize = {
+	group: string,
+	member_upn?: string | null,
+	member_username?: string | null,
+	finding: GroupFinding,
+};
+
+/**
+ *  The proof for a group: one assigned group provisioned on demand with its members, then
+ *  looked for in Scaleway with one of them.
+ */
+export type GroupProof_Serialize = {
+	group: string,
+	member_upn: string | null,
+	member_username: string | null,
+	finding: GroupFinding,
+};
+
+/**  The Organization would hold more groups than it may. */
+export type GroupQuota = {
+	existing: number,
+	adding: number,
+	limit: number,
+};
+
+/**  What the chosen groups will do in Scaleway, said before the start. */
+export type GroupScope = GroupScope_Serialize | GroupScope_Deserialize;
+
+/**  What the chosen groups will do in Scaleway, said before the start. */
+export type GroupScope_Deserialize = {
+	/**  Groups go to Scaleway (else only their direct members, as users). */
+	groups_provisioned: boolean,
+	nested: NestedGroup[],
+	clashes: GroupClash[],
+	over_quota?: GroupQuota | null,
+};
+
+/**  What the chosen groups will do in Scaleway, said before the start. */
+export type GroupScope_Serialize = {
+	/**  Groups go to Scaleway (else only their direct members, as users). */
+	groups_provisioned: boolean,
+	nested: NestedGroup[],
+	clashes: GroupClash[],
+	over_quota: GroupQuota | null,
+};
+
+/**  Where the provisioning job stands, in one word the fronts put in a sentence. */
+export type JobCondition = "quarantined" | "steady_state" | "running" | "paused" | 
+/**  Started; its first cycle has not finished yet. */
+"first_cycle_running" | "not_started";
+
 /**  The provisioning job's health. */
 export type JobHealth = JobHealth_Serialize | JobHealth_Deserialize;
 
@@ -683,8 +772,8 @@ export type JobHealth_Deserialize = {
 	steady_state_reached: boolean,
 	last_cycle?: CycleSummary_Deserialize | null,
 	quarantine?: QuarantineExplained_Deserialize | null,
-	/**  One sentence for the admin. */
-	summary: string,
+	/**  Where the job stands (the fronts word it). */
+	condition: JobCondition,
 };
 
 /**  The provisioning job's health. */
@@ -699,8 +788,8 @@ export type JobHealth_Serialize = {
 	steady_state_reached: boolean,
 	last_cycle: CycleSummary_Serialize | null,
 	quarantine: QuarantineExplained_Serialize | null,
-	/**  One sentence for the admin. */
-	summary: string,
+	/**  Where the job stands (the fronts word it). */
+	condition: JobCondition,
 };
 
 /**  One secret this app kept in the keychain besides SCIM tokens. */
@@ -734,7 +823,7 @@ export type KeychainEntry = {
 
 /**  One mapping edit in plain words. */
 export type MappingChange = {
-	/**  `group_provisioning`, `name_formatted` or `user_name`. */
+	/**  `group_provisioning`, `group_attributes`, `name_formatted` or `user_name`. */
 	what: string,
 	before: string,
 	after: string,
@@ -743,8 +832,26 @@ export type MappingChange = {
 };
 
 /**  The admin's mapping choices. */
-export type MappingChoices = {
-	provision_groups: boolean,
+export type MappingChoices = MappingChoices_Serialize | MappingChoices_Deserialize;
+
+/**  The admin's mapping choices. */
+export type MappingChoices_Deserialize = {
+	/**
+	 *  `null` until the admin chose: groups go to Scaleway when its SCIM service takes them,
+	 *  as Scaleway's guide says.
+	 */
+	provision_groups?: boolean | null,
+	keep_full_upn: boolean,
+	scim_compat_flag: boolean,
+};
+
+/**  The admin's mapping choices. */
+export type MappingChoices_Serialize = {
+	/**
+	 *  `null` until the admin chose: groups go to Scaleway when its SCIM service takes them,
+	 *  as Scaleway's guide says.
+	 */
+	provision_groups: boolean | null,
 	keep_full_upn: boolean,
 	scim_compat_flag: boolean,
 };
@@ -791,6 +898,13 @@ export type MintOutcome_Serialize = {
 	keychain_problem: UiError | null,
 };
 
+/**  What a chosen group's name meets in Scaleway. */
+export type NameClash = 
+/**  A group Scaleway manages ("All Users", "All Applications"). */
+"managed_by_scaleway" | 
+/**  A group the Organization already has: Entra's group would take it over. */
+"existing_group";
+
 /**
  *  One thing the app left as it is because it has no Scaleway API key, with what the admin can
  *  do instead.
@@ -821,6 +935,16 @@ export type NeedsScalewayKey_Serialize = {
 	message: string,
 };
 
+/**  A chosen group with groups inside it. */
+export type NestedGroup = {
+	group: string,
+	/**  The groups in it, which will not appear in Scaleway (nor their members, unless assigned). */
+	subgroups: string[],
+};
+
+/**  The wizard screen an unfinished setup continues on. */
+export type NextScreen = "scaleway" | "entra" | "connection" | "mappings" | "users" | "verify" | "done";
+
 /**
  *  A secret as the page sends it (a typed key, a pasted token): read straight into the secret
  *  wrapper, so it has a redacted `Debug`, no `Serialize`, and is wiped when dropped.
@@ -834,16 +958,16 @@ export type PeopleSearch = PeopleSearch_Serialize | PeopleSearch_Deserialize;
 export type PeopleSearch_Deserialize = {
 	users: PersonChoice_Deserialize[],
 	groups: GroupChoice_Deserialize[],
-	/**  Set when groups could not be listed (no `Group.Read.All`): users still work. */
-	groups_unavailable?: string | null,
+	/**  True when groups could not be listed (no `Group.Read.All`): users still work. */
+	groups_unavailable: boolean,
 };
 
 /**  `search_people(query)`. */
 export type PeopleSearch_Serialize = {
 	users: PersonChoice_Serialize[],
 	groups: GroupChoice_Serialize[],
-	/**  Set when groups could not be listed (no `Group.Read.All`): users still work. */
-	groups_unavailable: string | null,
+	/**  True when groups could not be listed (no `Group.Read.All`): users still work. */
+	groups_unavailable: boolean,
 };
 
 /**  A user for the picker. */
@@ -865,11 +989,25 @@ export type PersonChoice_Serialize = {
 	mail: string | null,
 };
 
+export type Phase = "started" | "progress" | "finished" | "skipped" | "failed";
+
 /**  What the practice sandbox simulates (no secrets: its demo key stays in Rust). */
 export type PracticeInfo = {
 	organization_name: string,
 	organization_id: string,
 };
+
+/**  Who can fix what the preflight found missing (the Entra screen says it in words). */
+export type PreflightFix = 
+/**
+ *  A Global Administrator or Privileged Role Administrator can give the admin the Cloud
+ *  Application Administrator role (Application Administrator also works).
+ */
+{ kind: "ask_for_role" } | 
+/**  The admin can grant the missing permissions themselves, with the admin consent link. */
+{ kind: "grant_consent_yourself"; missing: string[] } | 
+/**  Someone with an application administrator role must grant them. */
+{ kind: "ask_for_consent"; missing: string[] };
 
 /**  A user or group to assign, as the admin named it. */
 export type PrincipalRef = 
@@ -877,6 +1015,75 @@ export type PrincipalRef =
 { kind: "user"; value: string } | 
 /**  A group's exact display name or its object id. */
 { kind: "group"; value: string };
+
+/**  What a progress event says. The step and the phase are beside it in the event. */
+export type ProgressMessage = ProgressMessage_Serialize | ProgressMessage_Deserialize;
+
+/**  What a progress event says. The step and the phase are beside it in the event. */
+export type ProgressMessage_Deserialize = { kind: "checking_permissions" } | 
+/**  The preflight passed: `account` (UPN or name) can set this up, with `role` when known. */
+{ kind: "permissions_ok"; account?: string | null; role?: string | null } | { kind: "checking_scim" } | { kind: "checking_given_token" } | { kind: "scim_enabled_now" } | { kind: "scim_already_enabled" } | { kind: "given_token_works" } | { kind: "creating_token" } | { kind: "token_created"; kept: TokenKept } | { kind: "token_reused"; kept: TokenKept } | { kind: "using_given_token"; kept: TokenKept } | { kind: "creating_app"; name: string } | { kind: "app_created"; name: string } | { kind: "app_reused"; name: string } | 
+/**  The app the journal names was deleted in Entra meanwhile. */
+{ kind: "app_gone_creating_again" } | { kind: "app_found_by_name"; name: string } | 
+/**  Entra's answer to the creation was lost: looking for the app by its unique name. */
+{ kind: "app_creation_unconfirmed" } | { kind: "creating_job" } | { kind: "job_created" } | { kind: "job_exists" } | { kind: "job_gone_creating_again" } | { kind: "testing_connection" } | 
+/**  Test connection passed: saving the Tenant URL and the token in Entra. */
+{ kind: "connection_tested_saving" } | { kind: "connection_saved" } | { kind: "connection_saved_earlier" } | 
+/**  Scaleway refused the token during Test connection (its words, when it gave some). */
+{ kind: "connection_refused"; error: UiError } | { kind: "reading_mappings" } | { kind: "editing_mappings" } | { kind: "mappings_edited"; changes: MappingChange[] } | { kind: "mappings_already_right" } | { kind: "no_one_to_assign" } | { kind: "assigning" } | { kind: "assigned"; created: number; reused: number } | { kind: "starting" } | { kind: "started" } | { kind: "already_running" } | { kind: "checking_user_arrives" } | { kind: "proof_turned_off" } | { kind: "provisioning_on_demand"; upn: string } | 
+/**
+ *  Provision on demand does not support the SCIM compatibility option: the first cycle is
+ *  waited for instead.
+ */
+{ kind: "waiting_for_first_cycle" } | 
+/**  The user is in Scaleway; the provisioning cycle has not finished yet. */
+{ kind: "user_seen_cycle_running" } | { kind: "waiting_for_user" } | 
+/**  The proof's outcome (also in the `ProofReport`). */
+{ kind: "proof"; finding: ProofFinding } | 
+/**  A group provisioned on demand with its members (`members`: how many were sent). */
+{ kind: "provisioning_group_on_demand"; name: string; members: number } | 
+/**  The group's proof (also in the `ProofReport`). */
+{ kind: "group_proof"; proof: GroupProof_Deserialize } | { kind: "rolling_back" } | { kind: "undoing"; item: RollbackWhat } | { kind: "rolled_back"; removed: number } | { kind: "rotating_token" } | { kind: "new_token_given_to_entra" } | 
+/**
+ *  Entra uses the new token; the old one was deleted (its id), or was not the wizard's to
+ *  delete (`None`: the admin deletes it in the console).
+ */
+{ kind: "token_rotated"; old_deleted?: string | null } | 
+/**  The step failed: the error, with its stable code, says why. */
+{ kind: "failed"; error: UiError };
+
+/**  What a progress event says. The step and the phase are beside it in the event. */
+export type ProgressMessage_Serialize = { kind: "checking_permissions" } | 
+/**  The preflight passed: `account` (UPN or name) can set this up, with `role` when known. */
+{ kind: "permissions_ok"; account: string | null; role: string | null } | { kind: "checking_scim" } | { kind: "checking_given_token" } | { kind: "scim_enabled_now" } | { kind: "scim_already_enabled" } | { kind: "given_token_works" } | { kind: "creating_token" } | { kind: "token_created"; kept: TokenKept } | { kind: "token_reused"; kept: TokenKept } | { kind: "using_given_token"; kept: TokenKept } | { kind: "creating_app"; name: string } | { kind: "app_created"; name: string } | { kind: "app_reused"; name: string } | 
+/**  The app the journal names was deleted in Entra meanwhile. */
+{ kind: "app_gone_creating_again" } | { kind: "app_found_by_name"; name: string } | 
+/**  Entra's answer to the creation was lost: looking for the app by its unique name. */
+{ kind: "app_creation_unconfirmed" } | { kind: "creating_job" } | { kind: "job_created" } | { kind: "job_exists" } | { kind: "job_gone_creating_again" } | { kind: "testing_connection" } | 
+/**  Test connection passed: saving the Tenant URL and the token in Entra. */
+{ kind: "connection_tested_saving" } | { kind: "connection_saved" } | { kind: "connection_saved_earlier" } | 
+/**  Scaleway refused the token during Test connection (its words, when it gave some). */
+{ kind: "connection_refused"; error: UiError } | { kind: "reading_mappings" } | { kind: "editing_mappings" } | { kind: "mappings_edited"; changes: MappingChange[] } | { kind: "mappings_already_right" } | { kind: "no_one_to_assign" } | { kind: "assigning" } | { kind: "assigned"; created: number; reused: number } | { kind: "starting" } | { kind: "started" } | { kind: "already_running" } | { kind: "checking_user_arrives" } | { kind: "proof_turned_off" } | { kind: "provisioning_on_demand"; upn: string } | 
+/**
+ *  Provision on demand does not support the SCIM compatibility option: the first cycle is
+ *  waited for instead.
+ */
+{ kind: "waiting_for_first_cycle" } | 
+/**  The user is in Scaleway; the provisioning cycle has not finished yet. */
+{ kind: "user_seen_cycle_running" } | { kind: "waiting_for_user" } | 
+/**  The proof's outcome (also in the `ProofReport`). */
+{ kind: "proof"; finding: ProofFinding } | 
+/**  A group provisioned on demand with its members (`members`: how many were sent). */
+{ kind: "provisioning_group_on_demand"; name: string; members: number } | 
+/**  The group's proof (also in the `ProofReport`). */
+{ kind: "group_proof"; proof: GroupProof_Serialize } | { kind: "rolling_back" } | { kind: "undoing"; item: RollbackWhat } | { kind: "rolled_back"; removed: number } | { kind: "rotating_token" } | { kind: "new_token_given_to_entra" } | 
+/**
+ *  Entra uses the new token; the old one was deleted (its id), or was not the wizard's to
+ *  delete (`None`: the admin deletes it in the console).
+ */
+{ kind: "token_rotated"; old_deleted: string | null } | 
+/**  The step failed: the error, with its stable code, says why. */
+{ kind: "failed"; error: UiError };
 
 /**  How the proof looked the user up in Scaleway. */
 export type ProofChannel = 
@@ -887,6 +1094,15 @@ export type ProofChannel =
  *  the only way when the admin gave a token and no API key.
  */
 "scim";
+
+/**  What the proof found. */
+export type ProofFinding = 
+/**  `upn` is in Scaleway as `username`; `cycle_finished` false: the first cycle still runs. */
+{ kind: "seen"; upn: string; username: string; channel: ProofChannel; cycle_finished: boolean } | 
+/**  A later run: the user proven earlier is still there (nothing provisioned again). */
+{ kind: "still_there"; upn: string; username: string; channel: ProofChannel } | 
+/**  No user is assigned directly: provisioning runs, but no one could be checked. */
+{ kind: "no_user_to_check" };
 
 /**  `start_and_verify()`: the proof that provisioning works. */
 export type ProofReport = ProofReport_Serialize | ProofReport_Deserialize;
@@ -901,10 +1117,14 @@ export type ProofReport_Deserialize = {
 	/**  `Success`, `Skipped`, `Failure`, or `None` when not used (compat flag on, or no user). */
 	on_demand_result?: string | null,
 	job?: JobHealth_Deserialize | null,
-	/**  One sentence for the admin. */
+	/**  What was found, typed (the desktop words it). */
+	finding: ProofFinding,
+	/**  Its English with the job's state (the CLI, and scripts reading `--json`). */
 	message: string,
 	/**  How the user was looked up in Scaleway; `None` when no user was checked. */
 	checked_through?: ProofChannel | null,
+	/**  The proof for an assigned group, when groups are provisioned and one is assigned. */
+	group?: GroupProof_Deserialize | null,
 };
 
 /**  `start_and_verify()`: the proof that provisioning works. */
@@ -917,28 +1137,44 @@ export type ProofReport_Serialize = {
 	/**  `Success`, `Skipped`, `Failure`, or `None` when not used (compat flag on, or no user). */
 	on_demand_result: string | null,
 	job: JobHealth_Serialize | null,
-	/**  One sentence for the admin. */
+	/**  What was found, typed (the desktop words it). */
+	finding: ProofFinding,
+	/**  Its English with the job's state (the CLI, and scripts reading `--json`). */
 	message: string,
 	/**  How the user was looked up in Scaleway; `None` when no user was checked. */
 	checked_through?: ProofChannel | null,
+	/**  The proof for an assigned group, when groups are provisioned and one is assigned. */
+	group?: GroupProof_Serialize | null,
 };
+
+/**  Why Entra put the provisioning job in quarantine, from its reason code. */
+export type QuarantineCause = 
+/**
+ *  Scaleway kept refusing Entra's requests (usually a wrong Tenant URL or a deleted or
+ *  expired token).
+ */
+"scaleway_refuses" | "too_many_deletes" | "too_many_failures" | "on_request" | "directory_read_interrupted" | "other";
 
 /**  A quarantine, explained. */
 export type QuarantineExplained = QuarantineExplained_Serialize | QuarantineExplained_Deserialize;
 
 /**  A quarantine, explained. */
 export type QuarantineExplained_Deserialize = {
+	/**  Entra's reason code. */
 	reason?: string | null,
-	/**  Plain words, with Scaleway's own message when there is one. */
-	explanation: string,
+	cause: QuarantineCause,
+	/**  The last error as the service said it (often Scaleway's own words), when there is one. */
+	service_message?: string | null,
 	next_attempt?: string | null,
 };
 
 /**  A quarantine, explained. */
 export type QuarantineExplained_Serialize = {
+	/**  Entra's reason code. */
 	reason: string | null,
-	/**  Plain words, with Scaleway's own message when there is one. */
-	explanation: string,
+	cause: QuarantineCause,
+	/**  The last error as the service said it (often Scaleway's own words), when there is one. */
+	service_message: string | null,
 	next_attempt: string | null,
 };
 
@@ -958,11 +1194,8 @@ export type ResumeInfo_Deserialize = {
 	organization_name?: string | null,
 	tenant_id?: string | null,
 	app_display_name?: string | null,
-	/**
-	 *  The screen to continue on: `scaleway`, `entra`, `connection`, `mappings`, `users`,
-	 *  `verify` or `done`.
-	 */
-	next_screen: string,
+	/**  The screen to continue on. */
+	next_screen: NextScreen,
 	updated_at: string,
 	/**
 	 *  How Scaleway was reconnected: set by `resume_setup` (`api_key`, or `token_only` when no
@@ -979,11 +1212,8 @@ export type ResumeInfo_Serialize = {
 	organization_name: string | null,
 	tenant_id: string | null,
 	app_display_name: string | null,
-	/**
-	 *  The screen to continue on: `scaleway`, `entra`, `connection`, `mappings`, `users`,
-	 *  `verify` or `done`.
-	 */
-	next_screen: string,
+	/**  The screen to continue on. */
+	next_screen: NextScreen,
 	updated_at: string,
 	/**
 	 *  How Scaleway was reconnected: set by `resume_setup` (`api_key`, or `token_only` when no
@@ -999,6 +1229,8 @@ export type RollbackItem = RollbackItem_Serialize | RollbackItem_Deserialize;
 /**  One thing rollback would remove or restore. */
 export type RollbackItem_Deserialize = {
 	step: Step,
+	what: RollbackWhat,
+	/**  Its English (the CLI). */
 	description: string,
 	id?: string | null,
 };
@@ -1006,9 +1238,18 @@ export type RollbackItem_Deserialize = {
 /**  One thing rollback would remove or restore. */
 export type RollbackItem_Serialize = {
 	step: Step,
+	what: RollbackWhat,
+	/**  Its English (the CLI). */
 	description: string,
 	id: string | null,
 };
+
+/**  What a rollback leaves, and why. */
+export type RollbackKept = { kind: "provisioned_users" } | { kind: "assigned_before"; name: string } | { kind: "job_existed_before" } | { kind: "app_existed_before"; name: string } | { kind: "saved_credentials_stay" } | { kind: "pasted_token" } | { kind: "scim_enabled_before" } | 
+/**  The Scaleway key and the Microsoft sign-in stay (the admin chose to keep them). */
+{ kind: "credentials_kept" } | 
+/**  They are forgotten with the setup. */
+{ kind: "credentials_forgotten" };
 
 /**  `plan_rollback()`. */
 export type RollbackPlan = RollbackPlan_Serialize | RollbackPlan_Deserialize;
@@ -1018,7 +1259,7 @@ export type RollbackPlan_Deserialize = {
 	/**  In the order they will be undone. */
 	remove: RollbackItem_Deserialize[],
 	/**  What stays, and why (not created by the wizard, or left by design). */
-	kept: string[],
+	kept: RollbackKept[],
 	/**
 	 *  What stays on Scaleway's side because the app has no Scaleway API key (a token-only
 	 *  setup), and how to do it in the console instead. Empty with a key.
@@ -1031,7 +1272,7 @@ export type RollbackPlan_Serialize = {
 	/**  In the order they will be undone. */
 	remove: RollbackItem_Serialize[],
 	/**  What stays, and why (not created by the wizard, or left by design). */
-	kept: string[],
+	kept: RollbackKept[],
 	/**
 	 *  What stays on Scaleway's side because the app has no Scaleway API key (a token-only
 	 *  setup), and how to do it in the console instead. Empty with a key.
@@ -1045,7 +1286,7 @@ export type RollbackReport = RollbackReport_Serialize | RollbackReport_Deseriali
 /**  What `rollback()` did. */
 export type RollbackReport_Deserialize = {
 	undone: RollbackItem_Deserialize[],
-	kept: string[],
+	kept: RollbackKept[],
 	/**  As in the plan: left on Scaleway's side for lack of an API key. */
 	needs_scaleway_key: NeedsScalewayKey_Deserialize[],
 };
@@ -1053,10 +1294,13 @@ export type RollbackReport_Deserialize = {
 /**  What `rollback()` did. */
 export type RollbackReport_Serialize = {
 	undone: RollbackItem_Serialize[],
-	kept: string[],
+	kept: RollbackKept[],
 	/**  As in the plan: left on Scaleway's side for lack of an API key. */
 	needs_scaleway_key: NeedsScalewayKey_Serialize[],
 };
+
+/**  What a rollback removes, one item. */
+export type RollbackWhat = { kind: "unassign"; principal_type: string; name: string } | { kind: "restore_mappings" } | { kind: "delete_job" } | { kind: "delete_app"; name: string } | { kind: "delete_token" } | { kind: "delete_rotation_token" } | { kind: "disable_scim" };
 
 /**  How the engine reaches Scaleway. */
 export type ScalewayAccess = 
@@ -1139,11 +1383,31 @@ export type SettingsSaveOutcome_Serialize =
 /**  Nothing was written: each problem names its field. */
 { status: "invalid"; problems: FieldProblem[] };
 
-/**  A step of a long operation, in plain words. */
-export type SetupProgress = {
-	step: string,
-	phase: string,
-	message: string,
+/**
+ *  A step of a long operation: which step, where it is, and what it says as a typed value the
+ *  page words in the admin's language.
+ */
+export type SetupProgress = SetupProgress_Serialize | SetupProgress_Deserialize;
+
+/**
+ *  A step of a long operation: which step, where it is, and what it says as a typed value the
+ *  page words in the admin's language.
+ */
+export type SetupProgress_Deserialize = {
+	step: Step,
+	phase: Phase,
+	message: ProgressMessage_Deserialize,
+	elapsed_ms: number,
+};
+
+/**
+ *  A step of a long operation: which step, where it is, and what it says as a typed value the
+ *  page words in the admin's language.
+ */
+export type SetupProgress_Serialize = {
+	step: Step,
+	phase: Phase,
+	message: ProgressMessage_Serialize,
 	elapsed_ms: number,
 };
 
@@ -1178,6 +1442,8 @@ export type SetupSummary_Deserialize = {
 	started_at?: string | null,
 	proof_username?: string | null,
 	proof_found_in_scaleway?: boolean | null,
+	/**  The group proof, when one was made. */
+	proof_group?: GroupProof_Deserialize | null,
 	/**  Where the SCIM token stays on this computer, when it is kept in the keychain. */
 	scim_token_keychain?: KeychainEntry | null,
 	/**  How long the Scaleway key and the Microsoft sign-in are kept. */
@@ -1210,6 +1476,8 @@ export type SetupSummary_Serialize = {
 	started_at: string | null,
 	proof_username: string | null,
 	proof_found_in_scaleway: boolean | null,
+	/**  The group proof, when one was made. */
+	proof_group?: GroupProof_Serialize | null,
 	/**  Where the SCIM token stays on this computer, when it is kept in the keychain. */
 	scim_token_keychain: KeychainEntry | null,
 	/**  How long the Scaleway key and the Microsoft sign-in are kept. */
@@ -1217,13 +1485,19 @@ export type SetupSummary_Serialize = {
 	links: ConsoleLinks_Serialize,
 };
 
+/**  How the admin signs in. */
+export type SignInKind = 
+/**  In the browser: the link opens there (and can be copied). */
+"browser" | 
+/**  With a code typed on any device. */
+"device_code";
+
 /**  Shown while the admin signs in: the link to open (and copy), or the device code to type. */
 export type SignInPrompt = SignInPrompt_Serialize | SignInPrompt_Deserialize;
 
 /**  Shown while the admin signs in: the link to open (and copy), or the device code to type. */
 export type SignInPrompt_Deserialize = {
-	/**  `browser` or `device_code`. */
-	kind: string,
+	kind: SignInKind,
 	url: string,
 	user_code?: string | null,
 	/**  True when the practice sandbox answers for the admin (no browser needed). */
@@ -1232,8 +1506,7 @@ export type SignInPrompt_Deserialize = {
 
 /**  Shown while the admin signs in: the link to open (and copy), or the device code to type. */
 export type SignInPrompt_Serialize = {
-	/**  `browser` or `device_code`. */
-	kind: string,
+	kind: SignInKind,
 	url: string,
 	user_code: string | null,
 	/**  True when the practice sandbox answers for the admin (no browser needed). */
@@ -1244,6 +1517,15 @@ export type SignInPrompt_Serialize = {
 export type Step = 
 /**  Checking the Entra role and permissions (nothing is changed before it passes). */
 "preflight" | "scim_enabled" | "scim_token" | "entra_app" | "provisioning_job" | "connection" | "mappings" | "assignments" | "start" | "proof" | "rollback" | "rotate_token";
+
+/**  Where a SCIM token is kept. */
+export type TokenKept = 
+/**  In the OS keychain. */
+"keychain" | 
+/**  Only in this app's memory: the keychain refused it. */
+"memory_keychain_refused" | 
+/**  Only in this app's memory, as the admin chose. */
+"memory_as_chosen";
 
 /**  A token as the admin sees it in the list. */
 export type TokenSummary = TokenSummary_Serialize | TokenSummary_Deserialize;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ErrorCode, UiError } from "./bindings";
-import { ERROR_SENTENCES, fallbackKey, isUiError, presentError, sentenceFor, toUiError } from "./errors";
+import { ERROR_CODES, fallbackKey, isErrorCode, isUiError, presentError, sentenceFor, toUiError } from "./errors";
+import errorCodesFromRust from "./errorCodes.json";
 import { translate } from "./i18n";
 import { en } from "./i18n/en";
 import { fr } from "./i18n/fr";
@@ -18,16 +19,20 @@ function codesInBindings(): string[] {
 }
 
 describe("error sentences", () => {
-  const codes = codesInBindings();
+  // Written from Rust's `ErrorCode::ALL` by a Rust test that fails while it is stale.
+  const codes: string[] = errorCodesFromRust;
 
-  it("reads the codes from bindings.ts", () => {
+  it("reads the codes Rust lists, the same as the ErrorCode union in bindings.ts", () => {
     expect(codes.length).toBeGreaterThanOrEqual(24);
     expect(codes).toContain("scaleway_token_limit");
+    expect(new Set(codes).size).toBe(codes.length);
+    expect([...codes].sort()).toEqual(codesInBindings().sort());
+    expect(ERROR_CODES).toEqual(codes);
   });
 
-  it("has a sentence and a hint for every ErrorCode in bindings.ts, and nothing else", () => {
-    expect(Object.keys(ERROR_SENTENCES).sort()).toEqual([...codes].sort());
+  it("names each code's sentence and hint after the code", () => {
     for (const code of codes) {
+      expect(isErrorCode(code), code).toBe(true);
       const sentence = sentenceFor(code);
       expect(sentence.message, code).toBe(`error.message.${code}`);
       expect(sentence.hint, code).toBe(`error.hint.${code}`);
@@ -144,6 +149,9 @@ describe("toUiError", () => {
   });
 });
 
-// Compile-time: the map is keyed by every ErrorCode (a missing one fails `npm run check`).
-const _complete: Record<ErrorCode, unknown> = ERROR_SENTENCES;
+// Compile-time: every code of the ErrorCode union has its sentence and hint keys in the catalogue
+// (a missing one fails `npm run check`, naming the key). errors.ts checks it too, where it builds
+// the keys; this keeps the check if that code changes.
+type MissingKeys = Exclude<`error.message.${ErrorCode}` | `error.hint.${ErrorCode}`, keyof typeof en>;
+const _complete: [MissingKeys] extends [never] ? true : { missingKeys: MissingKeys } = true;
 void _complete;

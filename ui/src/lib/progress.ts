@@ -1,6 +1,13 @@
 // The live progress of a long operation, from the `setup-progress` events Rust sends.
 
-import { events, type SetupProgress, type SignInPrompt_Serialize as SignInPrompt } from "./bindings";
+import {
+  events,
+  type Phase,
+  type ProgressMessage_Serialize as ProgressMessage,
+  type SetupProgress_Serialize as SetupProgress,
+  type SignInPrompt_Serialize as SignInPrompt,
+  type Step,
+} from "./bindings";
 
 type Unlisten = () => unknown;
 
@@ -34,28 +41,32 @@ export async function listenSignInPrompt(onPrompt: (prompt: SignInPrompt) => voi
   }
 }
 
-export type ProgressLine = { readonly key: string; readonly step: string; readonly message: string; readonly elapsedMs: number; readonly phase: string };
+export type ProgressLine = {
+  readonly step: Step;
+  readonly message: ProgressMessage;
+  readonly elapsedMs: number;
+  readonly phase: Phase;
+};
 
 /**
  * The list the admin sees: one line per step, updated in place as its phase changes
- * ("started" → "done"), in the order the steps began.
+ * ("started" → "finished"), in the order the steps began.
  */
 export function addProgress(lines: readonly ProgressLine[], event: SetupProgress): ProgressLine[] {
-  const key = event.step || event.message;
-  const line: ProgressLine = { key, step: event.step, message: event.message, elapsedMs: event.elapsed_ms, phase: event.phase };
-  const i = lines.findIndex((l) => l.key === key);
+  const line: ProgressLine = { step: event.step, message: event.message, elapsedMs: event.elapsed_ms, phase: event.phase };
+  const i = lines.findIndex((l) => l.step === event.step);
   if (i === -1) return [...lines, line];
   return lines.map((l, j) => (j === i ? line : l));
 }
 
-/** Whether a line's phase says it finished (the last one still running shows a spinner). */
-export function isFinished(phase: string): boolean {
-  return /^(done|finished|completed|succeeded|ok|skipped)$/i.test(phase);
+/** Whether a line's phase says it is over (the last one still running shows a spinner). */
+export function isFinished(phase: Phase): boolean {
+  return phase === "finished" || phase === "skipped";
 }
 
 /** Whether a line's phase says it failed. */
-export function isFailed(phase: string): boolean {
-  return /^(failed|error|cancelled)$/i.test(phase);
+export function isFailed(phase: Phase): boolean {
+  return phase === "failed";
 }
 
 /** Listens for "closing now would lose the SCIM token held in memory" for the app's life. */

@@ -24,9 +24,12 @@ export type SetupData = {
   readonly proof: ProofReport | null;
 };
 
-/** Scaleway's guide: groups off, userName from the part of the UPN before the @, no compat flag. */
+/**
+ * Scaleway's guide: groups on when the Organization's SCIM service takes them (`null`: Rust
+ * decides from what the service says), userName from the part of the UPN before the @, no compat flag.
+ */
 export const GUIDE_CHOICES: MappingChoices = {
-  provision_groups: false,
+  provision_groups: null,
   keep_full_upn: false,
   scim_compat_flag: false,
 };

@@ -77,12 +77,17 @@ describe("steps helpers", () => {
 
 describe("progress lines", () => {
   it("keeps one line per step, updated in place, in the order steps began", () => {
-    let lines = addProgress([], { step: "start", phase: "started", message: "Starting…", elapsed_ms: 1 });
-    lines = addProgress(lines, { step: "proof", phase: "started", message: "Sending…", elapsed_ms: 2 });
-    lines = addProgress(lines, { step: "start", phase: "finished", message: "Started.", elapsed_ms: 3 });
-    expect(lines.map((l) => [l.step, l.message, l.phase])).toEqual([
-      ["start", "Started.", "finished"],
-      ["proof", "Sending…", "started"],
+    let lines = addProgress([], { step: "start", phase: "started", message: { kind: "starting" }, elapsed_ms: 1 });
+    lines = addProgress(lines, {
+      step: "proof",
+      phase: "started",
+      message: { kind: "checking_user_arrives" },
+      elapsed_ms: 2,
+    });
+    lines = addProgress(lines, { step: "start", phase: "finished", message: { kind: "started" }, elapsed_ms: 3 });
+    expect(lines.map((l) => [l.step, l.message.kind, l.phase])).toEqual([
+      ["start", "started", "finished"],
+      ["proof", "checking_user_arrives", "started"],
     ]);
   });
 

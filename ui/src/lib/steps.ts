@@ -88,6 +88,8 @@ export function mappingLabel(what: string): MessageKey {
       return "mappings.what.name_formatted";
     case "user_name":
       return "mappings.what.user_name";
+    case "group_attributes":
+      return "mappings.what.group_attributes";
     default:
       return "mappings.what.other";
   }

@@ -31,7 +31,7 @@ function untilCancelled() {
 }
 
 const CONNECTED = { ok: true, message: "Entra reached Scaleway.", tenant_url: "https://scim.example.test/scim/v2" };
-const NO_CHOICES = { provision_groups: false, keep_full_upn: false, scim_compat_flag: false };
+const NO_CHOICES = { provision_groups: null, keep_full_upn: false, scim_compat_flag: false };
 
 describe("Cancel on long steps", () => {
   it("Test connection can be stopped, then run again", async () => {
@@ -103,7 +103,12 @@ describe("Cancel on long steps", () => {
 
   it("A rollback can be stopped: the dialog stays open and shows what is left now", async () => {
     const call = untilCancelled();
-    const item = { step: "entra_app", description: "Delete the enterprise app", id: "app-obj-1" };
+    const item = {
+      step: "entra_app",
+      what: { kind: "delete_app", name: "Scaleway SCIM (11111111)" },
+      description: "Delete the enterprise app",
+      id: "app-obj-1",
+    };
     const plan = { remove: [item], kept: [], needs_scaleway_key: [] };
     const backend = scriptedBackend({
       setup_plan_rollback: [plan, plan],
@@ -130,7 +135,7 @@ describe("Cancel on long steps", () => {
         "setup_plan_rollback",
       ]),
     );
-    expect(screen.getByTestId("rollback-items").textContent).toContain("Delete the enterprise app");
+    expect(screen.getByTestId("rollback-items").textContent).toContain("Delete the enterprise application");
   });
 
   it("keyboard focus moves from Cancel to the sentence that replaces it", async () => {

@@ -134,7 +134,7 @@ describe("Entra screen: preflight and the app", () => {
         role: null,
         missing_roles: ["Application Administrator"],
         missing_permissions: ["Synchronization.ReadWrite.All"],
-        fixes: ["Ask a Privileged Role Administrator to give you the Application Administrator role."],
+        fixes: [{ kind: "ask_for_role" }],
         admin_consent_url: "https://login.microsoftonline.com/tenant-1/adminconsent?client_id=x",
       }),
     });

@@ -1,5 +1,6 @@
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
+import type { ProgressMessage_Serialize as ProgressMessage } from "$lib/bindings";
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import Verify from "./Verify.svelte";
@@ -32,7 +33,7 @@ function gate() {
   return { opened, open };
 }
 
-function progress(step: string, phase: string, message: string, elapsed_ms: number) {
+function progress(step: string, phase: string, message: ProgressMessage, elapsed_ms: number) {
   return emit("setup-progress", { step, phase, message, elapsed_ms });
 }
 
@@ -41,11 +42,11 @@ describe("Start & verify", () => {
     const release = gate();
     scriptedBackend({
       setup_start_and_verify: async () => {
-        await progress("start", "started", "Starting provisioning…", 10);
-        await progress("start", "finished", "Started provisioning.", 400);
-        await progress("proof", "started", "Sending Adele Vance to Scaleway on demand…", 500);
+        await progress("start", "started", { kind: "starting" }, 10);
+        await progress("start", "finished", { kind: "started" }, 400);
+        await progress("proof", "started", { kind: "provisioning_on_demand", upn: "adele.vance@contoso.com" }, 500);
         await release.opened;
-        await progress("proof", "finished", "adele.vance is in Scaleway.", 5100);
+        await progress("proof", "finished", { kind: "proof", finding: { kind: "seen", upn: "adele.vance@contoso.com", username: "adele.vance", channel: "iam_users_api", cycle_finished: true } }, 5100);
         return proof();
       },
     });
@@ -56,7 +57,7 @@ describe("Start & verify", () => {
     const lines = [...list.querySelectorAll("li")];
     expect(lines[0]?.textContent).toContain("Started provisioning.");
     expect(lines[0]?.className).toContain("done");
-    expect(lines[1]?.textContent).toContain("Sending Adele Vance to Scaleway on demand…");
+    expect(lines[1]?.textContent).toContain("Provisioning adele.vance@contoso.com on demand.");
     expect(lines[1]?.className).toContain("running");
     expect(screen.getByTestId("verify-running")).toBeTruthy();
     expect(screen.getByTestId("cancel-verify")).toBeTruthy();
@@ -66,7 +67,7 @@ describe("Start & verify", () => {
     await waitFor(() => expect(onProof).toHaveBeenCalledWith(proof()));
     await rerender({ proof: proof() });
     expect(screen.getByTestId("proof-headline").textContent).toBe("adele.vance now exists in Scaleway");
-    expect(screen.getByTestId("progress-list").textContent).toContain("adele.vance is in Scaleway.");
+    expect(screen.getByTestId("progress-list").textContent).toContain("is in Scaleway as “adele.vance”");
     expect((screen.getByTestId("verify-next") as HTMLButtonElement).disabled).toBe(false);
     // Checked with the API key: nothing more to say.
     expect(screen.queryByTestId("proof-channel")).toBeNull();
@@ -84,7 +85,7 @@ describe("Start & verify", () => {
     const backend = scriptedBackend({
       setup_start_and_verify: [
         async () => {
-          await progress("start", "started", "Starting provisioning…", 10);
+          await progress("start", "started", { kind: "starting" }, 10);
           await release.opened;
           return new Fail(uiError("cancelled"));
         },
@@ -149,6 +150,7 @@ describe("Start & verify", () => {
       proof: proof({
         verified: false,
         expected_username: null,
+        finding: { kind: "no_user_to_check" },
         message: "Provisioning is paused.",
         job: {
           job_id: "scim.1",
@@ -157,8 +159,13 @@ describe("Start & verify", () => {
           healthy: false,
           steady_state_reached: false,
           last_cycle: { state: "Failed", began: null, ended: null, exported: 0, error: "Scaleway said: invalid token" },
-          quarantine: { reason: "EncounteredQuarantineException", explanation: "Scaleway refused the token.", next_attempt: null },
-          summary: "The job is in quarantine.",
+          quarantine: {
+            reason: "EncounteredQuarantineException",
+            cause: "scaleway_refuses",
+            service_message: "Scaleway refused the token.",
+            next_attempt: null,
+          },
+          condition: "quarantined",
         },
       }),
     });

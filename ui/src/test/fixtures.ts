@@ -93,7 +93,7 @@ export const APP: AppOutcome = {
 export const PREVIEW: MappingPreview = {
   already_applied: false,
   changes: [
-    { what: "group_provisioning", before: "on", after: "off", description: "Groups: on → off" },
+    { what: "group_provisioning", before: "off", after: "on", description: "Groups: off → on" },
     { what: "name_formatted", before: "sent", after: "not sent", description: "name.formatted removed" },
     {
       what: "user_name",
@@ -110,7 +110,7 @@ export const PEOPLE: PeopleSearch = {
     { id: "u-alex", display_name: "Alex Wilber", user_principal_name: "alex.wilber@contoso.com", mail: null },
   ],
   groups: [{ id: "g-sales", display_name: "Sales", description: "Sales team" }],
-  groups_unavailable: null,
+  groups_unavailable: false,
 };
 
 export function proof(partial: Partial<ProofReport> = {}): ProofReport {
@@ -121,6 +121,13 @@ export function proof(partial: Partial<ProofReport> = {}): ProofReport {
     scaleway_user_id: "scw-user-1",
     on_demand_result: "Success",
     job: null,
+    finding: {
+      kind: "seen",
+      upn: "adele.vance@contoso.com",
+      username: "adele.vance",
+      channel: "iam_users_api",
+      cycle_finished: true,
+    },
     message: "It works.",
     ...partial,
   };

@@ -12,9 +12,9 @@ use crate::cloud::{Cloud, Endpoints};
 /// Microsoft's public "Microsoft Graph Command Line Tools" client (a.k.a. Microsoft Graph
 /// PowerShell), the wizard's default client id.
 ///
-/// Why this one (DESIGN.md, "Two decisions"; reference/entra-graph.md §A6): it is a multi-tenant
-/// *public* client that exists in every tenant without registering anything, it accepts dynamic
-/// scopes (so we can ask for exactly the Graph permissions of §A7), its registered redirect is
+/// Why this one (docs/services.md, "Microsoft sign-in"): it is a multi-tenant *public* client
+/// that exists in every tenant without registering anything, it accepts dynamic scopes (so we
+/// can ask for exactly the Graph permissions of [`SIGN_IN_SCOPES`]), its registered redirect is
 /// `http://localhost` (any port, RFC 8252 loopback), and it allows the device code flow. The
 /// catch: the consent screen names Microsoft's tool, not us, and some tenants restrict it with
 /// Conditional Access or "assignment required". Such tenants set their own multi-tenant public
@@ -26,10 +26,11 @@ pub const GRAPH_CLI_TOOLS_CLIENT_ID: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67
 pub const DEFAULT_CLIENT_ID: &str = GRAPH_CLI_TOOLS_CLIENT_ID;
 
 /// The authority used for the first sign-in when no tenant is set: work and school accounts only
-/// (the synchronization APIs do not support personal accounts). reference/entra-graph.md §A1.
+/// (the synchronization APIs do not support personal accounts: docs/services.md).
 pub const ORGANIZATIONS_AUTHORITY: &str = "organizations";
 
-/// The scopes requested at sign-in (reference/entra-graph.md §A7).
+/// The scopes requested at sign-in: the least-privileged ones for the calls made
+/// (docs/services.md, "Microsoft sign-in").
 pub const SIGN_IN_SCOPES: &[&str] = &[
     "openid",
     "profile",
@@ -49,7 +50,7 @@ pub const GROUP_PICKER_SCOPE: &str = "Group.Read.All";
 pub const OIDC_SCOPES: &[&str] = &["openid", "profile", "offline_access", "email"];
 
 /// The redirect URI registered for a public client; the loopback port is added at run time
-/// (Entra ignores the port of loopback redirects, reference/entra-graph.md §A3).
+/// (Entra ignores the port of loopback redirects, docs/services.md).
 pub const REGISTERED_REDIRECT_URI: &str = "http://localhost";
 
 /// A tenant to sign in to, instead of `organizations`: a tenant id or a verified domain.
@@ -207,7 +208,7 @@ pub struct SignInConfig {
 }
 
 impl SignInConfig {
-    /// The default client id, `organizations`, the §A7 scopes and default timeouts.
+    /// The default client id, `organizations`, [`SIGN_IN_SCOPES`] and default timeouts.
     pub fn new(endpoints: Endpoints) -> Self {
         SignInConfig {
             endpoints,

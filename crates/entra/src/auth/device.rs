@@ -1,5 +1,5 @@
 //! Device code sign-in, the fallback for machines where the browser cannot come back to a
-//! loopback port (reference/entra-graph.md §A4): show a code, the admin enters it at
+//! loopback port (docs/services.md, "Microsoft sign-in"): show a code, the admin enters it at
 //! `https://microsoft.com/devicelogin` on any device, and we poll the token endpoint.
 
 use std::fmt;

@@ -1,5 +1,5 @@
 //! Interactive sign-in: authorization code + PKCE (S256) in the system browser, answered on a
-//! loopback port (reference/entra-graph.md §A2, §A3).
+//! loopback port (docs/services.md, "Microsoft sign-in").
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), scim_wizard_entra::auth::AuthError> {

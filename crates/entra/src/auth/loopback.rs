@@ -1,5 +1,5 @@
-//! The loopback listener that receives the browser's redirect (RFC 8252 §7.3; checklist in
-//! reference/anchors.md §2).
+//! The loopback listener that receives the browser's redirect (RFC 8252 §7.3; Entra's loopback
+//! rules: docs/services.md, "Microsoft sign-in").
 //!
 //! - Binds `127.0.0.1:0` and, where it can, `[::1]` on the same port (some browsers resolve
 //!   `localhost` to `::1` first). Never any other address: checked after binding.

@@ -1,4 +1,4 @@
-//! Signing the admin in to Microsoft Entra ID (reference/entra-graph.md §A).
+//! Signing the admin in to Microsoft Entra ID (docs/services.md, "Microsoft sign-in").
 //!
 //! - [`InteractiveSignIn`]: authorization code + PKCE (S256) in the system browser, answered on a
 //!   loopback port (`http://localhost:<port>/`). The caller opens the browser.

@@ -1,6 +1,6 @@
 //! Preflight: right after sign-in, check that the admin holds a role that can create and
 //! provision the app and that the token carries every Graph permission the wizard needs; say
-//! exactly what is missing and who can fix it (reference/entra-graph.md §A7, §A8).
+//! exactly what is missing and who can fix it (docs/services.md, "Microsoft sign-in").
 
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};

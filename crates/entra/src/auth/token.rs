@@ -230,7 +230,7 @@ impl ExtraTokenFields for EntraTokenFields {}
 pub(crate) type EntraTokenResponse = StandardTokenResponse<EntraTokenFields, BasicTokenType>;
 
 /// Entra's token endpoint error body: the standard fields plus `error_codes`, `trace_id`,
-/// `correlation_id` and `timestamp` (reference/entra-graph.md §A2), which `oauth2`'s standard
+/// `correlation_id` and `timestamp` (docs/services.md), which `oauth2`'s standard
 /// error type would drop.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct EntraOAuthError {

@@ -1,5 +1,5 @@
 //! The enterprise application: instantiate, wait out replication, find, delete
-//! (reference §B1, §B2, §B9).
+//! (docs/services.md).
 
 use std::time::Duration;
 
@@ -22,7 +22,7 @@ impl GraphClient {
     /// `POST /applicationTemplates/{template_id}/instantiate {"displayName"}` → 201.
     ///
     /// Never retried once it may have reached Graph: a lost answer, a 404 (Graph is known to
-    /// answer 404 and still create the app, reference §B2) or a 5xx gives
+    /// answer 404 and still create the app, docs/services.md) or a 5xx gives
     /// [`GraphError::OutcomeUnknown`]; look the app up by `display_name` before trying again.
     pub async fn instantiate_non_gallery(
         &self,

@@ -1,19 +1,22 @@
-//! App roles, assignments (reference §B8) and the user/group picker (§A7).
+//! App roles, assignments and the user/group picker (docs/services.md).
 
 use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::odata::odata_string;
-use super::types::{AppRole, Assignment, DirectoryGroup, DirectoryUser, ServicePrincipalSummary};
+use super::types::{
+    AppRole, Assignment, DirectoryGroup, DirectoryUser, GroupMember, ServicePrincipalSummary,
+};
 use super::{GraphClient, GraphError, Request};
 
 const USER_SELECT: &str = "id,displayName,userPrincipalName,mail";
 const GROUP_SELECT: &str = "id,displayName,description,mail";
+const MEMBER_SELECT: &str = "id,displayName,userPrincipalName";
 /// Graph's largest `$top` for users and groups.
 const MAX_TOP: u32 = 999;
 
 /// The id of the app role named "User" (case-insensitive, enabled), never hard-coded: the
-/// non-gallery template declares `User` and `msiam_access` (reference §B1, §B8).
+/// non-gallery template declares `User` and `msiam_access` (docs/services.md).
 pub fn user_role_id(app_roles: &[AppRole]) -> Option<String> {
     app_roles
         .iter()
@@ -78,7 +81,8 @@ impl GraphClient {
         }
         match self.assign(sp, principal_id, app_role_id).await {
             Ok(assignment) => Ok((assignment, true)),
-            // A duplicate answers 400 [U]; a lost answer may have created it.
+            // A duplicate answers 400 (unverified: docs/services.md); a lost answer may have
+            // created it.
             Err(
                 error @ (GraphError::OutcomeUnknown { .. }
                 | GraphError::BadRequest { .. }
@@ -165,6 +169,35 @@ impl GraphClient {
             );
         }
         self.first_page(self.url(&["groups"], &params), top).await
+    }
+
+    /// A group's direct members, users and groups told apart (`@odata.type`), every page:
+    /// `GET /groups/{id}/members?$select=id,displayName,userPrincipalName&$top=999`.
+    pub async fn group_members(&self, group_id: &str) -> Result<Vec<GroupMember>, GraphError> {
+        self.members(group_id, "members").await
+    }
+
+    /// Everyone in a group, through nested groups too: `GET /groups/{id}/transitiveMembers`.
+    pub async fn group_transitive_members(
+        &self,
+        group_id: &str,
+    ) -> Result<Vec<GroupMember>, GraphError> {
+        self.members(group_id, "transitiveMembers").await
+    }
+
+    async fn members(
+        &self,
+        group_id: &str,
+        relation: &str,
+    ) -> Result<Vec<GroupMember>, GraphError> {
+        let url = self.url(
+            &["groups", group_id, relation],
+            &[
+                ("$select", MEMBER_SELECT.to_owned()),
+                ("$top", MAX_TOP.to_string()),
+            ],
+        );
+        self.get_all(url).await
     }
 
     /// `GET /users/{id or UPN}`.

@@ -1,9 +1,9 @@
 //! Graph errors: the envelope parser and the typed error with stable codes.
 //!
 //! Graph answers errors as `{"error":{"code","message","innerError":{"date","request-id",
-//! "client-request-id", "innerError": {...}}}}` (reference/entra-graph.md §B10). Errors proxied
+//! "client-request-id", "innerError": {...}}}}` (docs/services.md). Errors proxied
 //! from the synchronization service may carry a `message` that is itself JSON, and a failed
-//! `validateCredentials` embeds the SCIM server's own answer in it (§B4): we dig that out so the
+//! `validateCredentials` embeds the SCIM server's own answer in it: we dig that out so the
 //! admin sees what Scaleway said.
 
 use std::fmt;
@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-/// The Entra roles that can configure provisioning (reference §A8). Either one is enough.
+/// The Entra roles that can configure provisioning (docs/services.md). Either one is enough.
 pub const REQUIRED_ROLES: &str = "Cloud Application Administrator or Application Administrator";
 
 /// What Graph said about a failed call, kept for support (ids) and for plain-language messages.

@@ -1,5 +1,5 @@
 //! A sliding-window rate limiter: at most `max` acquisitions in any `window`.
-//! `provisionOnDemand` is limited by Graph to 5 calls per 10 s (reference §B7, §B10); we wait on
+//! `provisionOnDemand` is limited by Graph to 5 calls per 10 s (docs/services.md); we wait on
 //! our side instead of collecting 429s.
 
 use std::collections::VecDeque;

@@ -1,6 +1,6 @@
 //! The Microsoft Graph client of the wizard: the non-gallery enterprise app, its SCIM
 //! provisioning job (credentials, schema, start, status, provision on demand), assignments and
-//! the user/group picker. Every fact behind a path or a body: `reference/entra-graph.md` §B.
+//! the user/group picker. Every fact behind a path or a body: `docs/services.md`.
 //!
 //! # How the engine should sequence the calls
 //!
@@ -66,8 +66,8 @@ pub use retry::{RetryPolicy, RetryWindow, parse_retry_after};
 pub use sync::{RESTART_RESET_SCOPE, SCIM_TEMPLATE_ID};
 pub use types::{
     AppRole, ApplicationSummary, Assignment, DirectoryGroup, DirectoryUser, ExecutionError,
-    InstantiatedApp, JobExecution, JobSchedule, JobStatus, JobStatusCode, OnDemandResult,
-    ParsedExpression, Quarantine, Secrets, ServicePrincipalSummary, SyncJob,
+    GroupMember, InstantiatedApp, JobExecution, JobSchedule, JobStatus, JobStatusCode,
+    OnDemandResult, ParsedExpression, Quarantine, Secrets, ServicePrincipalSummary, SyncJob,
 };
 
 pub use crate::schema::user_rule_id;

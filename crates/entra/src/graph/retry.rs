@@ -1,4 +1,5 @@
-//! The one retry policy every Graph call goes through (DESIGN.md "The engine"; reference §B2, §B10).
+//! The one retry policy every Graph call goes through (docs/services.md, "Graph: errors,
+//! throttling and retries" and "Graph: replication lag").
 //!
 //! - 429 and 503 honour `Retry-After` (seconds), capped; without it they back off.
 //! - Other 5xx back off, for idempotent calls only.

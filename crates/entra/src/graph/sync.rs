@@ -1,5 +1,5 @@
 //! Synchronization: jobs, credentials, secrets, schema, provision on demand
-//! (reference §B3–§B7).
+//! (docs/services.md).
 
 use reqwest::Method;
 use secrecy::ExposeSecret;
@@ -8,10 +8,10 @@ use serde_json::{Value, json};
 use super::types::{OnDemandResult, ParsedExpression, Secrets, SyncJob};
 use super::{GraphClient, GraphError, Request, unexpected};
 
-/// The sync template of a custom (non-gallery) SCIM app (reference §B3).
+/// The sync template of a custom (non-gallery) SCIM app (docs/services.md).
 pub const SCIM_TEMPLATE_ID: &str = "scim";
 
-/// What MS-SCIM and the portal's "Restart provisioning" reset (reference §B7).
+/// What MS-SCIM and the portal's "Restart provisioning" reset (docs/services.md).
 pub const RESTART_RESET_SCOPE: &str = "Watermark, Escrows, QuarantineState";
 
 fn parse_job(value: Value) -> Result<SyncJob, GraphError> {
@@ -63,7 +63,8 @@ impl GraphClient {
         }
     }
 
-    async fn find_scim_job(&self, sp: &str) -> Result<Option<SyncJob>, GraphError> {
+    /// The service principal's `scim` job, if it has one.
+    pub async fn find_scim_job(&self, sp: &str) -> Result<Option<SyncJob>, GraphError> {
         Ok(self.list_jobs(sp).await?.into_iter().find(|job| {
             job.template_id
                 .as_deref()
@@ -165,7 +166,7 @@ impl GraphClient {
 
     /// `PUT /servicePrincipals/{sp}/synchronization/secrets {"value":[…]}` → 204, always the
     /// complete set: `BaseAddress`, `SecretToken`, `SyncNotificationSettings` (JSON in a string),
-    /// `SyncAll` (`"true"`/`"false"`). Reference §B5.
+    /// `SyncAll` (`"true"`/`"false"`). See docs/services.md, "Graph: the job's secrets".
     pub async fn put_secrets(&self, sp: &str, secrets: &Secrets) -> Result<(), GraphError> {
         let token = secrets.secret_token.expose_secret();
         let body = json!({ "value": secrets_body(secrets) });
@@ -190,7 +191,7 @@ impl GraphClient {
     }
 
     /// `PUT …/jobs/{job}/schema` with the WHOLE document → 204. (There is no PATCH: the SDKs that
-    /// send one get a 404, reference §B6.) Changing mappings restarts provisioning.
+    /// send one get a 404, docs/services.md.) Changing mappings restarts provisioning.
     pub async fn put_schema(&self, sp: &str, job: &str, schema: &Value) -> Result<(), GraphError> {
         if !schema.is_object() {
             return Err(GraphError::UnexpectedResponse {
@@ -319,12 +320,46 @@ impl GraphClient {
         let raw: Value = self.call_json(request).await?;
         Ok(parse_on_demand(&raw))
     }
+
+    /// Provision on demand for a group, with the members to provision with it (Graph refuses a
+    /// group without them: docs/services.md). Members are user object ids.
+    pub async fn provision_group_on_demand(
+        &self,
+        sp: &str,
+        job: &str,
+        rule_id: &str,
+        group_object_id: &str,
+        member_ids: &[String],
+    ) -> Result<OnDemandResult, GraphError> {
+        self.shared.on_demand_limiter.acquire().await;
+        let members: Vec<Value> = member_ids
+            .iter()
+            .map(|id| json!({ "objectId": id, "objectTypeName": "User" }))
+            .collect();
+        let body = json!({
+            "parameters": [{
+                "ruleId": rule_id,
+                "subjects": [{
+                    "objectId": group_object_id,
+                    "objectTypeName": "Group",
+                    "links": { "members": members },
+                }],
+            }],
+        });
+        let request = Request::post(
+            self.sync_url(sp, &["jobs", job, "provisionOnDemand"]),
+            Some(body),
+        )
+        .safe();
+        let raw: Value = self.call_json(request).await?;
+        Ok(parse_on_demand(&raw))
+    }
 }
 
 /// The body of the secrets PUT (without the `value` wrapper).
 pub(crate) fn secrets_body(secrets: &Secrets) -> Value {
-    // Written by hand to keep the documented key order (`Enabled` first, reference §B5);
-    // `Recipients` is the portal's notification email field [U: not in a primary source].
+    // Written by hand to keep the documented key order (`Enabled` first, docs/services.md);
+    // `Recipients` is the portal's notification email field (unverified: in no primary source).
     let notifications = match &secrets.notification_email {
         Some(email) if !email.trim().is_empty() => format!(
             "{{\"Enabled\":true,\"Recipients\":{},\"DeleteThresholdEnabled\":false}}",

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// `appRoles[]` of a service principal (reference §B1, §B8).
+/// `appRoles[]` of a service principal (docs/services.md).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AppRole {
@@ -22,7 +22,7 @@ fn default_true() -> bool {
     true
 }
 
-/// What `POST /applicationTemplates/{id}/instantiate` created (reference §B1).
+/// What `POST /applicationTemplates/{id}/instantiate` created (docs/services.md).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InstantiatedApp {
     /// `application.id`: the app object id (`DELETE /applications/{id}`).
@@ -61,7 +61,7 @@ pub struct ServicePrincipalSummary {
     pub app_roles: Vec<AppRole>,
 }
 
-/// A synchronization job (reference §B3, §B7). `raw` keeps the whole answer.
+/// A synchronization job (docs/services.md). `raw` keeps the whole answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncJob {
@@ -118,7 +118,7 @@ pub struct JobStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Quarantine {
-    /// `EncounteredQuarantineException`, `TooManyDeletes`, … (reference §B7).
+    /// `EncounteredQuarantineException`, `TooManyDeletes`, … (docs/services.md).
     pub reason: Option<String>,
     pub current_began: Option<String>,
     pub next_attempt: Option<String>,
@@ -165,7 +165,7 @@ impl JobStatus {
 }
 
 impl SyncJob {
-    /// MS-SCIM's health gate (reference §B7): status Active, no quarantine, no error on the
+    /// MS-SCIM's health gate (docs/services.md): status Active, no quarantine, no error on the
     /// last execution (none yet is fine), schedule Active.
     pub fn is_healthy(&self) -> bool {
         let Some(status) = &self.status else {
@@ -191,7 +191,7 @@ impl SyncJob {
     }
 }
 
-/// An `appRoleAssignment` (reference §B8).
+/// An `appRoleAssignment` (docs/services.md).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Assignment {
@@ -224,7 +224,32 @@ pub struct DirectoryGroup {
     pub mail: Option<String>,
 }
 
-/// The four values of the synchronization secrets PUT (reference §B5). Sent complete every time.
+/// A member of a group: a user, a group (nested), or another kind of directory object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupMember {
+    pub id: String,
+    /// `#microsoft.graph.user`, `#microsoft.graph.group`, `#microsoft.graph.device`, …
+    #[serde(rename = "@odata.type", default)]
+    pub odata_type: String,
+    pub display_name: Option<String>,
+    pub user_principal_name: Option<String>,
+}
+
+impl GroupMember {
+    pub fn is_user(&self) -> bool {
+        self.odata_type
+            .eq_ignore_ascii_case("#microsoft.graph.user")
+    }
+
+    pub fn is_group(&self) -> bool {
+        self.odata_type
+            .eq_ignore_ascii_case("#microsoft.graph.group")
+    }
+}
+
+/// The four values of the synchronization secrets PUT (docs/services.md). Sent complete every
+/// time.
 #[derive(Clone)]
 pub struct Secrets {
     /// The Tenant URL (`BaseAddress`): Scaleway's SCIM base URL.
@@ -248,7 +273,7 @@ impl std::fmt::Debug for Secrets {
     }
 }
 
-/// What `provisionOnDemand` answered, both JSON-in-a-string halves parsed (reference §B7).
+/// What `provisionOnDemand` answered, both JSON-in-a-string halves parsed (docs/services.md).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OnDemandResult {
     /// `Success`, `Skipped` or `Failure` (from the `key` JSON).
@@ -267,7 +292,7 @@ impl OnDemandResult {
     }
 }
 
-/// What `parseExpression` answered (reference §B6).
+/// What `parseExpression` answered (docs/services.md).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParsedExpression {
     /// The `attributeMappingSource` to put in the schema.

@@ -1,5 +1,5 @@
-//! Enterprise apps: `applicationTemplates/{id}/instantiate` (reference §B1), replication lag
-//! (§B2), applications, service principals, and `appRoleAssignedTo` (§B8).
+//! Enterprise apps: `applicationTemplates/{id}/instantiate`, replication lag, applications,
+//! service principals, and `appRoleAssignedTo`.
 
 use std::sync::Arc;
 
@@ -15,16 +15,16 @@ use super::respond::{
 };
 use super::{GraphState, auth};
 use crate::App;
-use crate::clock::timestamp;
+use crate::core::clock::timestamp;
 
-/// The non-gallery ("Custom") template per cloud: global, US Government, China (§B1).
+/// The non-gallery ("Custom") template per cloud: global, US Government, China.
 pub(crate) const NON_GALLERY_TEMPLATE_IDS: &[&str] = &[
     "8adf8e6e-67b2-4cf2-a259-e3dc5476c621",
     "4602d0b4-76bb-404b-bca9-2652e1a39c6d",
     "5a532e38-1581-4918-9658-008dc27c1d68",
 ];
 
-/// The two app roles the non-gallery template declares (§B1).
+/// The two app roles the non-gallery template declares.
 pub(crate) const APP_ROLE_USER: &str = "18d14569-c3bd-439b-9a66-3a2aee01d14f";
 pub(crate) const APP_ROLE_MSIAM_ACCESS: &str = "b9632174-c057-4f7e-951b-be3adc52bfe6";
 
@@ -90,8 +90,8 @@ pub(crate) struct Assignment {
     pub(crate) created: DateTime<Utc>,
 }
 
-/// What a call gets on an object that exists but is still replicating (§B2, §B3): reads 404;
-/// synchronization writes first 403 then 409, as TF's retry on both reflects.
+/// What a call gets on an object that exists but is still replicating: reads 404; synchronization
+/// writes first 403 then 409, as the Terraform provider's retry on both reflects.
 ///
 /// UNVERIFIED: which of 404/403/409 real Entra answers when is not documented; the sandbox
 /// makes every kind occur so a client must retry all three.
@@ -138,7 +138,7 @@ impl GraphState {
     }
 
     /// Deletes an application and what hangs off it: its service principal, assignments to it,
-    /// its synchronization secrets and jobs (accounts already provisioned are left alone, §B9).
+    /// its synchronization secrets and jobs (accounts already provisioned are left alone).
     fn delete_application(&mut self, id: &str) {
         self.applications.retain(|application| application.id != id);
         let sp_ids: Vec<String> = self
@@ -167,7 +167,7 @@ fn app_roles() -> Value {
     ])
 }
 
-/// The template's homepage (§B1).
+/// The template's homepage.
 const HOMEPAGE: &str = "https://account.activedirectory.windowsazure.com:444/applications/default.aspx?metadata=customappsso|ISV9.1|primary|z";
 
 pub(crate) fn application_json(app: &App, record: &Application) -> Value {
@@ -270,8 +270,8 @@ fn assignment_json(record: &Assignment) -> Value {
 }
 
 /// The answer when instantiate is told (by `/_sandbox/graph/quirks`) to create the objects but
-/// report 404 (§B2, hamilton PR #283). UNVERIFIED: the error `code` of that 404 (the reported
-/// text has `errorCode=` empty).
+/// report 404 (as reported in the hamilton Go SDK, PR #283). UNVERIFIED: the error `code` of that
+/// 404 (the reported text has `errorCode=` empty).
 fn instantiate_lie() -> GraphError {
     GraphError::new(
         StatusCode::NOT_FOUND,
@@ -577,7 +577,7 @@ pub(crate) async fn assign(
                 ),
             ));
         }
-        // §B8: a duplicate assignment returns 400 ([U] exact code and text).
+        // A duplicate assignment returns 400 (UNVERIFIED: the exact code and text).
         if graph.assignments.iter().any(|assignment| {
             assignment.resource_id == sp_id
                 && assignment.principal_id == principal_id

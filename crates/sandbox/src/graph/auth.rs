@@ -1,5 +1,4 @@
-//! Bearer access tokens, delegated scopes (reference §A7) and the caller's directory roles
-//! (§A8) for every Graph route.
+//! Bearer access tokens, delegated scopes and the caller's directory roles for every Graph route.
 
 use axum::http::{HeaderMap, StatusCode, header};
 
@@ -13,10 +12,10 @@ use crate::tenant::{
 /// Graph's own application id, also accepted as the token audience.
 const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
 
-// Scopes: a route accepts the least-privileged scope of §A7 or any higher one listed.
+// Scopes: a route accepts its least-privileged documented scope or any higher one listed.
 /// Instantiate and delete applications.
 pub(crate) const APP_WRITE: &[&str] = &["Application.ReadWrite.All", "Directory.ReadWrite.All"];
-/// Read applications and service principals ([I]: covered by the ReadWrite scopes).
+/// Read applications and service principals (inferred: covered by the ReadWrite scopes).
 pub(crate) const APP_READ: &[&str] = &[
     "Application.Read.All",
     "Application.ReadWrite.All",
@@ -43,7 +42,7 @@ pub(crate) const USERS_READ: &[&str] = &[
     "Directory.Read.All",
     "Directory.ReadWrite.All",
 ];
-/// UNVERIFIED (§A7 marks the group scopes [U]).
+/// UNVERIFIED: which scopes allow reading groups and their members.
 pub(crate) const GROUPS_READ: &[&str] = &[
     "GroupMember.Read.All",
     "Group.Read.All",
@@ -61,10 +60,10 @@ pub(crate) const SIGNED_IN_READ: &[&str] = &[
     "Directory.Read.All",
     "Directory.ReadWrite.All",
 ];
-/// UNVERIFIED (§A7: which is least-privileged is [U]).
+/// UNVERIFIED: which of the two is least-privileged for the provisioning logs.
 pub(crate) const AUDIT_READ: &[&str] = &["AuditLog.Read.All", "ProvisioningLog.Read.All"];
 
-/// Directory roles that may use the synchronization APIs and instantiate apps (§A8). UNVERIFIED
+/// Directory roles that may use the synchronization APIs and instantiate apps. UNVERIFIED
 /// that assignments (`appRoleAssignedTo`) need the same roles for a caller who does not own the
 /// app; the sandbox requires them.
 pub(crate) const APP_ADMIN_ROLES: &[&str] = &[

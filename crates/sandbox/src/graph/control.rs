@@ -10,11 +10,10 @@
 //! - `POST /_sandbox/graph/token-for` `{"upn", "scopes": [..] | "a b", "expires_in"?}`: mints an
 //!   access token for a tenant user (the login simulator is the normal issuer);
 //! - `POST /_sandbox/graph/quirks` `{"instantiate_lies": N}`: the next N instantiate calls create
-//!   the app but answer 404 (§B2).
+//!   the app but answer 404.
 
 use std::sync::Arc;
 
-use crate::state::fingerprint;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -25,11 +24,12 @@ use serde_json::{Value, json};
 use super::provisioning;
 use super::sync::job_json;
 use crate::App;
-use crate::clock::timestamp;
+use crate::core::clock::timestamp;
+use crate::core::fingerprint;
 use crate::entra_tokens::{self, AccessClaims, GRAPH_AUDIENCE};
 use crate::tenant::GRAPH_CLI_CLIENT_ID;
 
-/// Switches that make the simulated Graph misbehave the way the reference reports.
+/// Switches that make the simulated Graph misbehave the way the real one is reported to.
 #[derive(Debug, Default)]
 pub(crate) struct Quirks {
     instantiate_lies: u32,

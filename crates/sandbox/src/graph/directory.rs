@@ -1,5 +1,8 @@
-//! The directory side: `/me`, the caller's directory roles, `/organization`, `/users`, `/groups`.
+//! The directory side: `/me`, the caller's directory roles, `/organization`, `/users`,
+//! `/groups`, and a group's `members` and `transitiveMembers` (users and nested groups, told
+//! apart by `@odata.type`).
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use axum::extract::{OriginalUri, Path, RawQuery, State};
@@ -13,7 +16,7 @@ use super::respond::{GraphError, GraphResult, ok, with_context};
 use crate::App;
 use crate::tenant::{
     ROLE_APPLICATION_ADMINISTRATOR, ROLE_CLOUD_APPLICATION_ADMINISTRATOR,
-    ROLE_GLOBAL_ADMINISTRATOR, TenantGroup, TenantUser,
+    ROLE_GLOBAL_ADMINISTRATOR, TenantGroup, TenantSeed, TenantUser,
 };
 
 const USER: Resource = Resource {
@@ -41,6 +44,32 @@ const GROUP: Resource = Resource {
     odata_type: "microsoft.graph.group",
     filterable: &["displayName", "id", "mailNickname", "securityEnabled"],
     searchable: &["displayName", "description", "mailNickname"],
+};
+
+/// A group's members: `directoryObject`s, users and groups mixed; filters and searches on
+/// the properties of either type.
+const DIRECTORY_OBJECT: Resource = Resource {
+    name: "DirectoryObject",
+    odata_type: "microsoft.graph.directoryObject",
+    filterable: &[
+        "displayName",
+        "userPrincipalName",
+        "mail",
+        "givenName",
+        "surname",
+        "id",
+        "mailNickname",
+        "securityEnabled",
+    ],
+    searchable: &[
+        "displayName",
+        "userPrincipalName",
+        "mail",
+        "givenName",
+        "surname",
+        "description",
+        "mailNickname",
+    ],
 };
 
 const DIRECTORY_ROLE: Resource = Resource {
@@ -85,6 +114,103 @@ fn group_json(group: &TenantGroup) -> Value {
         "securityEnabled": true,
         "visibility": null,
     })
+}
+
+/// `object` with `@odata.type` first, as Graph types the items of a `directoryObject` list.
+fn typed(odata_type: &str, object: Value) -> Value {
+    let mut body = json!({"@odata.type": format!("#{odata_type}")});
+    if let (Some(typed), Value::Object(fields)) = (body.as_object_mut(), object) {
+        typed.extend(fields);
+    }
+    body
+}
+
+/// One member of a group, as `members` and `transitiveMembers` list it.
+enum Member<'a> {
+    User(&'a TenantUser),
+    Group(&'a TenantGroup),
+}
+
+impl Member<'_> {
+    fn id(&self) -> &str {
+        match self {
+            Member::User(user) => &user.id,
+            Member::Group(group) => &group.id,
+        }
+    }
+
+    fn json(&self) -> Value {
+        match self {
+            Member::User(user) => typed(USER.odata_type, user_json(user)),
+            Member::Group(group) => typed(GROUP.odata_type, group_json(group)),
+        }
+    }
+}
+
+/// A group's direct members: its users, then its nested groups.
+fn direct_members<'a>(tenant: &'a TenantSeed, group: &'a TenantGroup) -> Vec<Member<'a>> {
+    let users = group
+        .members
+        .iter()
+        .filter_map(|id| tenant.user_by_id(id))
+        .map(Member::User);
+    let groups = group
+        .member_groups
+        .iter()
+        .filter_map(|id| tenant.group_by_id(id))
+        .map(Member::Group);
+    users.chain(groups).collect()
+}
+
+/// Everyone below a group: its direct members, then the members of its nested groups (breadth
+/// first), each once.
+fn transitive_members<'a>(tenant: &'a TenantSeed, group: &'a TenantGroup) -> Vec<Member<'a>> {
+    let mut seen: BTreeSet<String> = BTreeSet::from([group.id.clone()]);
+    let mut members = Vec::new();
+    let mut queue = vec![group];
+    while !queue.is_empty() {
+        let mut next = Vec::new();
+        for current in queue {
+            for member in direct_members(tenant, current) {
+                if !seen.insert(member.id().to_string()) {
+                    continue;
+                }
+                if let Member::Group(nested) = member {
+                    next.push(nested);
+                }
+                members.push(member);
+            }
+        }
+        queue = next;
+    }
+    members
+}
+
+/// Every property a member (user or group) can be selected on.
+fn member_properties() -> Vec<String> {
+    let user = TenantUser {
+        id: String::new(),
+        user_principal_name: String::new(),
+        display_name: String::new(),
+        given_name: String::new(),
+        surname: String::new(),
+        mail: String::new(),
+        directory_roles: Vec::new(),
+    };
+    let group = TenantGroup {
+        id: String::new(),
+        display_name: String::new(),
+        members: Vec::new(),
+        member_groups: Vec::new(),
+    };
+    let mut names: Vec<String> = [user_json(&user), group_json(&group)]
+        .iter()
+        .filter_map(Value::as_object)
+        .flat_map(|fields| fields.keys().cloned())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 /// Display name and description of the role templates the sandbox knows.
@@ -282,32 +408,49 @@ pub(crate) async fn group_members(
     Path(id): Path<String>,
     RawQuery(raw_query): RawQuery,
 ) -> GraphResult {
-    auth::authorize(&app, &headers, auth::GROUPS_READ, false)?;
+    member_list(&app, &headers, uri.path(), &id, raw_query.as_deref(), false)
+}
+
+pub(crate) async fn group_transitive_members(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    Path(id): Path<String>,
+    RawQuery(raw_query): RawQuery,
+) -> GraphResult {
+    member_list(&app, &headers, uri.path(), &id, raw_query.as_deref(), true)
+}
+
+/// `GET /groups/{id}/members` and `…/transitiveMembers`: `directoryObject`s with their
+/// `@odata.type`, `$filter`, `$search`, `$select` (a property of either type), `$top` and
+/// `@odata.nextLink` paging.
+fn member_list(
+    app: &App,
+    headers: &HeaderMap,
+    path: &str,
+    id: &str,
+    raw_query: Option<&str>,
+    transitive: bool,
+) -> GraphResult {
+    auth::authorize(app, headers, auth::GROUPS_READ, false)?;
     let tenant = app.tenant();
     let group = tenant
-        .groups
-        .iter()
-        .find(|group| group.id == id)
-        .ok_or_else(|| GraphError::resource_not_found(&id))?;
-    let query = odata::parse(raw_query.as_deref(), &headers, &USER)?;
-    let items = group
-        .members
-        .iter()
-        .filter_map(|member| tenant.user_by_id(member))
-        .map(|user| {
-            let mut body = json!({"@odata.type": "#microsoft.graph.user"});
-            if let (Some(object), Value::Object(fields)) = (body.as_object_mut(), user_json(user)) {
-                object.extend(fields);
-            }
-            body
-        })
-        .collect();
-    ok(odata::collection(
-        &app,
-        uri.path(),
+        .group_by_id(id)
+        .ok_or_else(|| GraphError::resource_not_found(id))?;
+    let query = odata::parse(raw_query, headers, &DIRECTORY_OBJECT)?;
+    let members = if transitive {
+        transitive_members(tenant, group)
+    } else {
+        direct_members(tenant, group)
+    };
+    let items = members.iter().map(Member::json).collect();
+    let known = member_properties();
+    ok(odata::collection_with(
+        app,
+        path,
         "directoryObjects",
         &query,
-        &USER,
         items,
+        |item, select| odata::select_known(item, select, &known, DIRECTORY_OBJECT.odata_type),
     )?)
 }

@@ -1,6 +1,6 @@
-//! Entra attribute-mapping expressions (reference §B6): the text form
-//! (`Item(Split([userPrincipalName], "@"), 1)`), its `attributeMappingSource` JSON tree, and an
-//! evaluator for the functions the wizard and the default `scim` schema use.
+//! Entra attribute-mapping expressions: the text form (`Item(Split([userPrincipalName], "@"), 1)`),
+//! its `attributeMappingSource` JSON tree, and an evaluator for the functions the wizard and the
+//! default `scim` schema use.
 //!
 //! Text grammar (what the admin center accepts): `[attribute]`, `"string constant"` (with `\"`
 //! and `\\` escapes), a bare number (a constant), `Function(arg, arg, …)`; an argument may be
@@ -45,10 +45,10 @@ struct FunctionSpec {
     optional: &'static [&'static str],
 }
 
-/// UNVERIFIED (reference §B6 and §D3: "the parameter keys in particular are unverified"; the one
-/// verified sample, `Mid`, uses `source`, `start`, `length`; `Split` uses `source`, `delimiter` in
-/// the reference's expected shape). Every parameter key the simulator emits and reads is in this
-/// table and nowhere else. Clients must not hand-build these: they take `parsedExpression`.
+/// UNVERIFIED: the parameter keys of the functions (the one documented sample, `Mid`, uses
+/// `source`, `start`, `length`; `Split` is assumed to use `source`, `delimiter`). Every parameter
+/// key the simulator emits and reads is in this table and nowhere else. Clients must not hand-build
+/// these: they take `parsedExpression`.
 const FUNCTIONS: &[FunctionSpec] = &[
     FunctionSpec {
         name: "Item",
@@ -394,7 +394,7 @@ fn quoted(value: &str) -> String {
     format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-/// The `attributeMappingSource` JSON of an expression (reference §B6 encodings).
+/// The `attributeMappingSource` JSON of an expression.
 pub(crate) fn to_source(expr: &Expr) -> Value {
     match expr {
         Expr::Attribute(name) => json!({"expression": format!("[{name}]"), "name": name,
@@ -485,7 +485,7 @@ impl Val {
         }
     }
 
-    fn values(&self) -> Vec<String> {
+    pub(crate) fn values(&self) -> Vec<String> {
         match self {
             Val::Null => Vec::new(),
             Val::One(text) => vec![text.clone()],
@@ -557,7 +557,7 @@ pub(crate) fn evaluate(expr: &Expr, attribute: &dyn Fn(&str) -> Val) -> Result<V
     };
     Ok(match name.as_str() {
         "Item" => {
-            // 1-based (reference §B6): index 1 is the first element; 0 and out of range give null.
+            // 1-based: index 1 is the first element; 0 and out of range give null.
             let index = number(1)?;
             let values = arg(0).values();
             usize::try_from(index)

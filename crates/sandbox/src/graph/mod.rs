@@ -1,16 +1,17 @@
-//! Microsoft Graph v1.0 simulator under `/graph/v1.0/...`, written from
-//! `reference/entra-graph.md` §B (never from client code), plus a simulated Entra provisioning
-//! service that writes to the sandbox's Scaleway SCIM endpoint over real HTTP.
+//! Microsoft Graph v1.0 simulator under `/graph/v1.0/...`, written from Microsoft's Graph
+//! documentation (never from client code), plus a simulated Entra provisioning service that
+//! writes to the sandbox's Scaleway SCIM endpoint over real HTTP. What the documentation leaves
+//! open is marked UNVERIFIED where it is decided (`docs/sandbox.md` lists them).
 //!
 //! | module | what |
 //! |---|---|
 //! | `respond` | error envelope, OData content type, `request-id` headers |
-//! | `auth` | bearer tokens, delegated scopes (§A7), directory roles (§A8) |
+//! | `auth` | bearer tokens, delegated scopes, directory roles |
 //! | `odata` | `$filter`, `$search`, `$select`, `$top`, `$count`, paging |
-//! | `directory` | `/me`, roles, `/organization`, `/users`, `/groups` |
-//! | `apps` | instantiate (§B1), replication lag (§B2), applications, service principals, assignments (§B8) |
-//! | `sync` | synchronization templates, jobs, credentials, secrets, schema, start/restart/on demand (§B3–B7) |
-//! | `schema` + `default_scim_schema.json` | the default `scim` schema and PUT validation (§B6) |
+//! | `directory` | `/me`, roles, `/organization`, `/users`, `/groups`, group members (direct and transitive) |
+//! | `apps` | instantiate, replication lag, applications, service principals, assignments |
+//! | `sync` | synchronization templates, jobs, credentials, secrets, schema, start/restart/on demand |
+//! | `schema` + `default_scim_schema.json` | the default `scim` schema and PUT validation |
 //! | `expressions` | mapping expressions: parse, JSON tree, evaluate |
 //! | `provisioning` | the provisioning cycle and on-demand provisioning over SCIM |
 //! | `control` | test-only routes under `/_sandbox/graph/...` |
@@ -53,6 +54,7 @@ pub(crate) const ROUTE_NAMES: &[&str] = &[
     "graph.list_groups",
     "graph.get_group",
     "graph.list_group_members",
+    "graph.list_group_transitive_members",
     "graph.get_application_template",
     "graph.instantiate",
     "graph.list_applications",
@@ -170,6 +172,14 @@ pub(crate) fn routes(app: &Arc<App>) -> Router<Arc<App>> {
                 app,
                 "graph.list_group_members",
                 directory::group_members
+            )),
+        )
+        .route(
+            &v1("/groups/{id}/transitiveMembers"),
+            get(named!(
+                app,
+                "graph.list_group_transitive_members",
+                directory::group_transitive_members
             )),
         )
         .route(

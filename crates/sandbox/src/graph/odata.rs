@@ -460,6 +460,37 @@ pub(crate) fn select(
     Ok(Value::Object(kept))
 }
 
+/// For collections of `directoryObject`s that mix types (a group's members: users and groups):
+/// a selected property must exist on one of the types (`known`), and each item keeps those it
+/// has (a group has no `userPrincipalName`), with its `@odata.*` annotations.
+pub(crate) fn select_known(
+    object: Value,
+    select: Option<&[String]>,
+    known: &[String],
+    odata_type: &str,
+) -> Result<Value, GraphError> {
+    let (Some(names), Value::Object(fields)) = (select, &object) else {
+        return Ok(object);
+    };
+    if let Some(unknown) = names
+        .iter()
+        .find(|name| !known.iter().any(|known| known.eq_ignore_ascii_case(name)))
+    {
+        return Err(GraphError::bad_request(
+            "BadRequest",
+            format!("Could not find a property named '{unknown}' on type '{odata_type}'."),
+        ));
+    }
+    let kept = fields
+        .iter()
+        .filter(|(key, _)| {
+            key.starts_with("@odata") || names.iter().any(|name| name.eq_ignore_ascii_case(key))
+        })
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    Ok(Value::Object(kept))
+}
+
 /// Applies the query to `items` and builds the collection body.
 pub(crate) fn collection(
     app: &App,
@@ -468,6 +499,20 @@ pub(crate) fn collection(
     query: &Query,
     resource: &Resource,
     items: Vec<Value>,
+) -> Result<Value, GraphError> {
+    collection_with(app, path, context_fragment, query, items, |item, select| {
+        self::select(item, select, resource)
+    })
+}
+
+/// [`collection`] with the `$select` step given (see [`select_known`]).
+pub(crate) fn collection_with(
+    app: &App,
+    path: &str,
+    context_fragment: &str,
+    query: &Query,
+    items: Vec<Value>,
+    select_item: impl Fn(Value, Option<&[String]>) -> Result<Value, GraphError>,
 ) -> Result<Value, GraphError> {
     let matching: Vec<Value> = items
         .into_iter()
@@ -489,7 +534,7 @@ pub(crate) fn collection(
         .into_iter()
         .skip(query.skip)
         .take(query.top)
-        .map(|item| select(item, query.select.as_deref(), resource))
+        .map(|item| select_item(item, query.select.as_deref()))
         .collect::<Result<_, _>>()?;
     let mut body = Map::new();
     body.insert(

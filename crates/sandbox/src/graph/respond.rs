@@ -1,6 +1,6 @@
-//! Graph's response conventions: the error envelope (reference §B10), the OData JSON content
-//! type, `@odata.context`, and the `request-id` / `client-request-id` / `x-ms-ags-diagnostic`
-//! headers every Graph response carries.
+//! Graph's response conventions: the error envelope, the OData JSON content type, `@odata.context`,
+//! and the `request-id` / `client-request-id` / `x-ms-ags-diagnostic` headers every Graph response
+//! carries.
 
 use std::sync::Arc;
 

@@ -1,17 +1,17 @@
-//! The `scim` job's synchronization schema (reference §B6): the default document a new job
-//! gets, the checks a `PUT` must pass, and a typed view of the object mappings for the
-//! provisioning simulator.
+//! The `scim` job's synchronization schema: the default document a new job gets, the checks a `PUT`
+//! must pass, and a typed view of the object mappings for the provisioning simulator.
 
 use serde_json::{Map, Value};
 
 use super::expressions::{self, Expr};
 use super::respond::GraphError;
 
-/// UNVERIFIED (reference §D2: the exact `synchronizationRules[]` layout of a `scim` job was not
-/// captured). Built from §B6's default-mapping table: one rule `USERGROUP_OUTBOUND_USERGROUP`
-/// (modelled on Microsoft's SCIM gallery template) holding the Group mapping first, then the User
-/// mapping (`User` → `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User`), source
-/// directory "Azure Active Directory", target directory "customappsso".
+/// UNVERIFIED: the exact `synchronizationRules[]` layout of a `scim` job (never captured from a
+/// real tenant). Built from the documented default-mapping table: one rule
+/// `USERGROUP_OUTBOUND_USERGROUP` (modelled on Microsoft's SCIM gallery template) holding the Group
+/// mapping first, then the User mapping (`User` →
+/// `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User`), source directory "Azure Active
+/// Directory", target directory "customappsso".
 const DEFAULT_SCHEMA: &str = include_str!("default_scim_schema.json");
 
 /// The rule id provisionOnDemand must name with the default schema.

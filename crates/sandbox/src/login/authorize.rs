@@ -23,12 +23,12 @@ use super::{
     missing_seed_user, resolve_authority, secret_key, signing_in_user, unverified,
 };
 use crate::App;
-use crate::clock::timestamp;
+use crate::core::clock::timestamp;
 
-/// [V] RFC 7636 §4.2 bounds, which Entra enforces as AADSTS501491.
+/// Documented: the RFC 7636 §4.2 bounds, which Entra enforces as AADSTS501491.
 const CODE_CHALLENGE_LENGTH: std::ops::RangeInclusive<usize> = 43..=128;
 
-/// [V] The `prompt` values of the auth-code doc, plus `create` (self-service sign-up).
+/// Documented: the `prompt` values of the auth-code doc, plus `create` (self-service sign-up).
 const KNOWN_PROMPTS: &[&str] = &["login", "none", "consent", "select_account", "create"];
 
 /// A code was issued: where and how to hand it over.
@@ -221,7 +221,7 @@ fn sign_in(
     })
 }
 
-/// AADSTS50011 (reference §A3): only loopback `http` redirect URIs are registered.
+/// AADSTS50011: only loopback `http` redirect URIs are registered.
 fn redirect_uri_not_registered(redirect_uri: &str, client_id: &str) -> OAuthError {
     OAuthError::new(
         "invalid_request",
@@ -233,7 +233,7 @@ fn redirect_uri_not_registered(redirect_uri: &str, client_id: &str) -> OAuthErro
 }
 
 /// The PKCE challenge of the request. `code_challenge_method` without a challenge is refused;
-/// a challenge without a method is `plain` (ED auth-code doc).
+/// a challenge without a method is `plain` (Microsoft's auth code flow page).
 fn pkce_challenge(
     params: &Params,
     require_pkce: bool,

@@ -18,7 +18,7 @@ use super::{
     token,
 };
 use crate::App;
-use crate::clock::timestamp;
+use crate::core::clock::timestamp;
 use crate::tenant::{GRAPH_CLI_CLIENT_ID, TenantSeed};
 
 /// The keys `POST /_sandbox/login/behaviour` understands.

@@ -1,6 +1,6 @@
-//! The device code flow (reference §A4): `POST …/devicecode` starts it, the person enters the
-//! user code at microsoft.com/devicelogin (simulated by `POST /_sandbox/login/device/approve`, or
-//! by auto-approval after a few polls), and the client polls `…/token` with the device code.
+//! The device code flow: `POST …/devicecode` starts it, the person enters the user code at
+//! microsoft.com/devicelogin (simulated by `POST /_sandbox/login/device/approve`, or by
+//! auto-approval after a few polls), and the client polls `…/token` with the device code.
 
 use std::sync::Arc;
 
@@ -23,7 +23,7 @@ use super::{
     outcome_label, resolve_authority, secret_key, signing_in_user, unverified,
 };
 use crate::App;
-use crate::clock::timestamp;
+use crate::core::clock::timestamp;
 use crate::tenant::TenantUser;
 
 pub(super) async fn devicecode(

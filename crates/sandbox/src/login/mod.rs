@@ -1,11 +1,11 @@
 //! Microsoft identity platform (v2.0 endpoints) simulator, mounted at `/login`.
 //!
-//! Written from `reference/entra-graph.md` §A and the Entra docs it cites, never from client
-//! code. It refuses what Entra is documented to refuse, with Entra's error shapes: JSON
-//! `{error, error_description: "AADSTSn: …\r\nTrace ID: …\r\nCorrelation ID: …\r\nTimestamp: …",
-//! error_codes, timestamp, trace_id, correlation_id, error_uri}` from `token` and `devicecode`;
-//! error redirects (`error`, `error_description`, `state`) or an error page from `authorize`.
-//! Behaviours the references leave open are each decided once, in [`unverified`].
+//! Written from Microsoft's identity platform documentation, never from client code. It refuses
+//! what Entra is documented to refuse, with Entra's error shapes: JSON `{error, error_description:
+//! "AADSTSn: …\r\nTrace ID: …\r\nCorrelation ID: …\r\nTimestamp: …", error_codes, timestamp,
+//! trace_id, correlation_id, error_uri}` from `token` and `devicecode`; error redirects (`error`,
+//! `error_description`, `state`) or an error page from `authorize`. Behaviours the documentation
+//! leaves open are each decided once, in [`unverified`].
 //!
 //! # Endpoints: `{base}/login/{tenant}/oauth2/v2.0/…`
 //!
@@ -68,7 +68,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::App;
-use crate::control::CONTROL_PREFIX;
+use crate::core::control::CONTROL_PREFIX;
 use crate::tenant::{GRAPH_CLI_CLIENT_ID, TenantSeed, TenantUser};
 
 use self::protocol::OAuthError;
@@ -80,13 +80,14 @@ pub(crate) const LOGIN_PREFIX: &str = "/login";
 /// Route names of this simulator, for faults and the request log.
 pub(crate) const ROUTE_NAMES: &[&str] = &["login.authorize", "login.token", "login.devicecode"];
 
-/// [V] "Authorization codes are short lived. Typically, they expire after about 10 minutes."
+/// Documented: "Authorization codes are short lived. Typically, they expire after about 10
+/// minutes."
 const AUTHORIZATION_CODE_LIFETIME_SECONDS: i64 = 600;
-/// [V] Refresh tokens live 90 days (reference §A5); the sandbox counts them from last use.
+/// Documented: refresh tokens live 90 days; the sandbox counts them from last use.
 const REFRESH_TOKEN_INACTIVITY_DAYS: i64 = 90;
-/// [V] "the user has 15 minutes to sign in. This is the default value for `expires_in`."
+/// Documented: "the user has 15 minutes to sign in. This is the default value for `expires_in`."
 const DEVICE_CODE_LIFETIME_SECONDS: i64 = 900;
-/// [V] Where the person enters the user code.
+/// Documented: where the person enters the user code.
 const DEVICE_VERIFICATION_URI: &str = "https://microsoft.com/devicelogin";
 /// The `grant_type` of device code polling.
 const DEVICE_CODE_GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -167,7 +168,7 @@ struct RefreshGrant {
     issued_at: DateTime<Utc>,
     last_used_at: DateTime<Utc>,
     revoked_at: Option<DateTime<Utc>>,
-    /// How often it was redeemed. Entra does not revoke a used refresh token (reference §A5).
+    /// How often it was redeemed. Entra does not revoke a used refresh token.
     uses: u32,
 }
 

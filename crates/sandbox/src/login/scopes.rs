@@ -2,7 +2,7 @@
 //!
 //! A scope without a resource prefix means Microsoft Graph, so `Synchronization.ReadWrite.All`
 //! and `https://graph.microsoft.com/Synchronization.ReadWrite.All` are the same permission
-//! (reference §A2, "Scope names"). Graph is the only resource this tenant knows.
+//! (Microsoft's "Scope names" documentation). Graph is the only resource this tenant knows.
 
 use serde::Serialize;
 
@@ -15,8 +15,8 @@ pub(super) const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
 
 /// Graph delegated permissions the simulator knows, in Graph's own spelling. An unknown name is
 /// refused (AADSTS650053), so a typo in a client's scope list fails here instead of in production.
-/// It is the subset a provisioning wizard could plausibly ask for (reference §A7), not all of
-/// Graph: add a name here if a client legitimately needs it.
+/// It is the subset a provisioning wizard could plausibly ask for, not all of Graph: add a name
+/// here if a client legitimately needs it.
 pub(super) const GRAPH_DELEGATED_PERMISSIONS: &[&str] = &[
     "User.Read",
     "User.ReadBasic.All",

@@ -23,11 +23,11 @@ use super::{
     missing_seed_user, outcome_label, resolve_authority, secret_key, unverified,
 };
 use crate::App;
-use crate::clock::timestamp;
+use crate::core::clock::timestamp;
 use crate::entra_tokens::{self, AccessClaims, GRAPH_AUDIENCE};
 use crate::tenant::TenantUser;
 
-/// [I] id_tokens live one hour.
+/// Inferred: id_tokens live one hour.
 const ID_TOKEN_LIFETIME_SECONDS: i64 = 3600;
 
 pub(super) async fn token(
@@ -105,8 +105,8 @@ fn redeem(
     }
 }
 
-/// [V] "Public clients must not send a secret" (reference §A2): a secret, an assertion or HTTP
-/// Basic credentials from a public client are AADSTS700025, `invalid_client`, 401.
+/// Documented: "Public clients must not send a secret": a secret, an assertion or HTTP Basic
+/// credentials from a public client are AADSTS700025, `invalid_client`, 401.
 fn refuse_client_credentials(headers: &HeaderMap, params: &Params) -> Result<(), OAuthError> {
     let basic = headers
         .get(header::AUTHORIZATION)
@@ -205,7 +205,7 @@ fn redeem_code(
 }
 
 /// The redirect URI must be the authorize one, character for character, and the verifier must
-/// match the challenge (reference §A2).
+/// match the challenge.
 fn check_redemption(
     record: &super::AuthorizationCode,
     redirect_uri: &str,
@@ -281,7 +281,7 @@ fn redeem_refresh_token(
         client_id,
         client_name(client_id),
     )?;
-    // Entra does not revoke the token just used (reference §A5): it stays valid, and is tracked.
+    // Entra does not revoke the token just used: it stays valid, and is tracked.
     if let Some(stored) = login.refresh_tokens.get_mut(&key) {
         stored.uses += 1;
         stored.last_used_at = now;
@@ -311,7 +311,8 @@ pub(super) struct Issue<'a> {
     /// What this access token is for (possibly narrowed by the request's `scope`).
     pub(super) grant: &'a Grant,
     /// What a new refresh token keeps: the whole sign-in grant, since a refresh token is "valid
-    /// for all permissions that your client has already received consent for" (ED auth-code doc).
+    /// for all permissions that your client has already received consent for" (Microsoft's
+    /// auth code flow page).
     pub(super) refresh_grant: &'a Grant,
     pub(super) nonce: Option<&'a str>,
     pub(super) now: DateTime<Utc>,
@@ -319,7 +320,7 @@ pub(super) struct Issue<'a> {
 
 /// Mints a token response: `token_type`, `scope`, `expires_in`, `ext_expires_in`,
 /// `access_token`, plus `refresh_token` only with `offline_access` and `id_token` only with
-/// `openid` (reference §A2).
+/// `openid`.
 pub(super) fn issue_tokens(app: &App, login: &mut LoginState, issue: &Issue<'_>) -> Value {
     let seed = app.seed();
     let effective = effective_grant(issue.grant, login);

@@ -1,11 +1,11 @@
-//! Every login behaviour that `reference/entra-graph.md` §A and the Entra docs it cites do not
-//! settle, each decided in exactly one constant or function below, with the reason. A run
-//! against a real tenant should check these first. Choices marked "deliberately stricter" are
-//! known to differ from Entra, on purpose.
+//! Every login behaviour that Microsoft's identity platform documentation does not settle, each
+//! decided in exactly one constant or function below, with the reason. A run against a real tenant
+//! should check these first. Choices marked "deliberately stricter" are known to differ from Entra,
+//! on purpose.
 //!
-//! Sources used to decide: ED `v2-oauth2-auth-code-flow.md`, `v2-oauth2-device-code.md`,
-//! `reference-error-codes.md` (codes and their names), `reply-url.md` (via the reference §A3),
-//! and error bodies quoted in public MSAL test fixtures (exact `error_description` layout).
+//! Sources used to decide: Microsoft's pages on the auth code flow, the device code flow, the error
+//! codes (codes and their names) and redirect URI restrictions, and error bodies quoted in public
+//! MSAL test fixtures (exact `error_description` layout).
 
 use axum::http::StatusCode;
 use rand::Rng;
@@ -51,7 +51,7 @@ pub(super) fn unknown_graph_permission(
 /// UNVERIFIED: what `https://graph.microsoft.com/.default` grants when the test has not set
 /// `consented_scopes`. Real Entra grants whatever the tenant consented to for this client
 /// earlier; with nothing configured, the sandbox assumes the wizard's documented sign-in set
-/// (reference §A7) was consented.
+/// was consented.
 pub(super) const DEFAULT_SCOPE_WITHOUT_CONSENT_LIST: &[&str] = &[
     "User.Read",
     "Application.ReadWrite.All",
@@ -61,11 +61,11 @@ pub(super) const DEFAULT_SCOPE_WITHOUT_CONSENT_LIST: &[&str] = &[
 ];
 
 /// UNVERIFIED: the redirect URIs registered for the known public client. The Graph Command Line
-/// Tools' full list is not published (reference §A6); its default interactive redirect is
-/// `http://localhost`. The sandbox accepts exactly the loopback rules of reference §A3:
-/// `http` only, host `localhost` or `127.0.0.1` (different registrations, both accepted here,
-/// the second as if added through the manifest), any port (ignored for loopback), any path,
-/// no query, no fragment, no user info. `[::1]` is not supported by Entra, so it is refused.
+/// Tools' full list is not published; its default interactive redirect is `http://localhost`. The
+/// sandbox accepts exactly the documented loopback rules: `http` only, host `localhost` or
+/// `127.0.0.1` (different registrations, both accepted here, the second as if added through the
+/// manifest), any port (ignored for loopback), any path, no query, no fragment, no user info.
+/// `[::1]` is not supported by Entra, so it is refused.
 pub(super) fn redirect_uri_is_registered(uri: &Url) -> bool {
     let loopback_host = matches!(uri.host_str(), Some("localhost") | Some("127.0.0.1"));
     uri.scheme() == "http"
@@ -77,9 +77,10 @@ pub(super) fn redirect_uri_is_registered(uri: &Url) -> bool {
 }
 
 /// Deliberately stricter than Entra: PKCE is required by default. Entra makes it optional for
-/// native apps (ED auth-code doc: "recommended for all application types", required only for
-/// SPAs), but the wizard's client must always send it, and a client that forgets it must fail
-/// here. `POST /_sandbox/login/behaviour {"require_pkce": false}` restores Entra's leniency.
+/// native apps (Microsoft's auth code flow page: "recommended for all application types",
+/// required only for SPAs), but the wizard's client must always send it, and a client that
+/// forgets it must fail here. `POST /_sandbox/login/behaviour {"require_pkce": false}` restores
+/// Entra's leniency.
 pub(super) const REQUIRE_PKCE_BY_DEFAULT: bool = true;
 
 /// The error for a missing `code_challenge` while PKCE is required. AADSTS9002325 is Entra's
@@ -94,7 +95,7 @@ pub(super) fn pkce_required() -> OAuthError {
 
 /// Deliberately stricter than Entra: `openid` must be among the scopes (authorize and
 /// devicecode). Entra does not require it, but the wizard pins the tenant from the id_token's
-/// `tid` (reference §A1), which only comes with `openid`; a client that forgets it fails here.
+/// `tid`, which only comes with `openid`; a client that forgets it fails here.
 pub(super) fn openid_required() -> OAuthError {
     OAuthError::new(
         "invalid_request",
@@ -103,10 +104,9 @@ pub(super) fn openid_required() -> OAuthError {
     )
 }
 
-/// UNVERIFIED: the access-token lifetime. Entra documents "a random value between 60 and 90
-/// minutes (75 on average)" (ED access-tokens.md, reference §A5); the distribution and whether
-/// `expires_in` is one second short of it (examples show 3599) are not documented. Uniform over
-/// [3599, 5399] seconds from the sandbox's seeded RNG.
+/// UNVERIFIED: the access-token lifetime. Entra documents "a random value between 60 and 90 minutes
+/// (75 on average)"; the distribution and whether `expires_in` is one second short of it (examples
+/// show 3599) are not documented. Uniform over [3599, 5399] seconds from the sandbox's seeded RNG.
 pub(super) fn default_access_token_lifetime(rng: &mut StdRng) -> u32 {
     rng.random_range(3599..=5399)
 }
@@ -153,13 +153,13 @@ pub(super) fn scp_without_graph_permission(grant: &Grant) -> String {
 }
 
 /// The issuer of Graph access tokens: Graph accepts v1.0 tokens, whose issuer is
-/// `https://sts.windows.net/{tid}/` [I, from the claims reference; not re-read here].
+/// `https://sts.windows.net/{tid}/` (inferred from the claims documentation).
 pub(super) fn access_token_issuer(tenant_id: &str) -> String {
     format!("https://sts.windows.net/{tenant_id}/")
 }
 
-/// The role template every member user carries in `wids` besides their admin roles [I, widely
-/// observed in real tokens]. It matters: a client must look for a specific admin role in
+/// The role template every member user carries in `wids` besides their admin roles (inferred:
+/// widely observed in real tokens). It matters: a client must look for a specific admin role in
 /// `wids`, not treat "non-empty" as "admin".
 pub(super) const MEMBER_USER_ROLE_TEMPLATE: &str = "b79fbf4d-3ef9-4689-8143-76b194e85509";
 
@@ -256,7 +256,7 @@ pub(super) fn polling_too_fast(interval_seconds: u32) -> OAuthError {
 /// it off (approve through `POST /_sandbox/login/device/approve`).
 pub(super) const DEFAULT_DEVICE_AUTO_APPROVE_AFTER_POLLS: u32 = 2;
 
-/// [I] The poll interval Entra returns (5 s in every published sample response).
+/// Inferred: the poll interval Entra returns (5 s in every published sample response).
 pub(super) const DEFAULT_DEVICE_POLL_INTERVAL_SECONDS: u32 = 5;
 
 /// UNVERIFIED: the user code's shape. Published samples show 9 characters of uppercase letters

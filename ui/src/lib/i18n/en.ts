@@ -373,10 +373,14 @@ export const en = {
   "mappings.what.group_provisioning": "Groups sent to Scaleway",
   "mappings.what.name_formatted": "Full name (name.formatted)",
   "mappings.what.user_name": "Username in Scaleway (userName)",
+  "mappings.what.group_attributes": "What a group carries to Scaleway",
   "mappings.what.other": "Other change",
   "mappings.already": "The mappings are already as Scaleway’s guide wants: nothing to change.",
-  "mappings.groups.label": "Also send groups to Scaleway",
-  "mappings.groups.note": "Scaleway supports groups since August 2026; the guide keeps them off.",
+  "mappings.groups.label": "Send groups to Scaleway",
+  "mappings.groups.note":
+    "Scaleway now accepts groups: the people in an assigned group arrive in a Scaleway group of the same name. Its guide turns this on.",
+  "mappings.groups.unsupported":
+    "This Organization’s SCIM service does not take groups yet: the people in assigned groups still arrive, as users.",
   "mappings.advanced": "Advanced options",
   "mappings.fullUpn.label": "Keep the full sign-in name as the username",
   "mappings.fullUpn.note": "adele.vance@contoso.com instead of adele.vance. Scaleway’s guide keeps only the part before the @.",
@@ -404,6 +408,17 @@ export const en = {
   "users.selectedNone": "Nobody is selected yet.",
   "users.remove": "Remove {name}",
   "users.group": "Group",
+  "users.scope.title": "Before you assign these groups",
+  "users.scope.nested":
+    "“{group}” has groups inside it ({subgroups}): Scaleway has no groups inside groups, so those will not appear, nor their members unless you choose them too.",
+  "users.scope.managed":
+    "“{group}” has the name of a group Scaleway manages itself: rename the group in Entra, or leave it out.",
+  "users.scope.existing":
+    "Scaleway already has a group named “{group}”: Entra would take it over and set its members.",
+  "users.scope.quota":
+    "This Organization has {existing} groups and would get {adding} more, past Scaleway’s limit of {limit}: assign fewer groups.",
+  "users.scope.membersOnly":
+    "Groups are not sent to Scaleway in this setup: the people directly in the chosen groups arrive, as users.",
   "users.assign": "Assign and start provisioning",
   "users.assigning": "Assigning…",
   "users.assigned": "Assigned to the app: {names}",
@@ -661,6 +676,212 @@ export const en = {
     "Do it in the Scaleway console (Organization security → Automatic user provisioning), or connect with a Scaleway API key of the Organization Owner or with the IAMManager permission set.",
 
   "footer.version": "Version {version}",
+  "said.you":
+    "You",
+  "said.tokenKept.keychain":
+    "kept in your keychain",
+  "said.tokenKept.memoryKeychainRefused":
+    "held in memory: your keychain refused it",
+  "said.tokenKept.memoryAsChosen":
+    "not stored, as you chose",
+  "said.proof.seen":
+    "It works: {upn} is in Scaleway as “{username}”{how}.",
+  "said.proof.seenCycleRunning":
+    "It works: {upn} is in Scaleway as “{username}”{how}. The first provisioning cycle is still running.",
+  "said.proof.stillThere":
+    "Still working: {upn} is in Scaleway as “{username}”{how}.",
+  "said.proof.throughScim":
+    " (checked through SCIM with your token)",
+  "said.proof.noUserToCheck":
+    "No user is assigned directly, so no test user could be checked. Provisioning is started; assign a user to check it.",
+  "said.group.arrived":
+    "The group “{group}” is in Scaleway, with “{member}” in it.",
+  "said.group.groupMissing":
+    "The group “{group}” did not appear in Scaleway.",
+  "said.group.memberMissing":
+    "The group “{group}” is in Scaleway, but “{member}” is not in it yet.",
+  "said.group.noUserMembers":
+    "The group “{group}” has no user directly in it: nothing was provisioned with it.",
+  "said.group.onDemandFailed":
+    "Entra could not provision the group “{group}”: {message}",
+  "said.undo.unassignUser":
+    "Unassign the user {name}.",
+  "said.undo.unassignGroup":
+    "Unassign the group {name}.",
+  "said.undo.restoreMappings":
+    "Put the attribute mappings back as they were.",
+  "said.undo.deleteJob":
+    "Delete the provisioning job (provisioning stops).",
+  "said.undo.deleteApp":
+    "Delete the enterprise application “{name}” (it can be restored for 30 days from Entra’s deleted applications).",
+  "said.undo.deleteToken":
+    "Delete the SCIM token the wizard created.",
+  "said.undo.deleteRotationToken":
+    "Delete the token of the unfinished renewal.",
+  "said.undo.disableScim":
+    "Turn SCIM off in the Scaleway Organization (the wizard turned it on).",
+  "said.kept.provisionedUsers":
+    "Users and groups already provisioned into Scaleway stay (as when an Entra app is deleted): remove them in the Scaleway console if needed.",
+  "said.kept.assignedBefore":
+    "{name} was assigned before the wizard: kept.",
+  "said.kept.jobExistedBefore":
+    "The provisioning job existed before the wizard: kept.",
+  "said.kept.appExistedBefore":
+    "The application “{name}” existed before the wizard: kept.",
+  "said.kept.savedCredentialsStay":
+    "The Tenant URL and token saved in it stay (Entra cannot give back the previous ones).",
+  "said.kept.pastedToken":
+    "The SCIM token you pasted stays in Scaleway.",
+  "said.kept.scimEnabledBefore":
+    "SCIM was on before the wizard: it stays on.",
+  "said.kept.credentialsKept":
+    "Your Scaleway key and Microsoft sign-in stay in your keychain, as you chose. Forget them in Settings.",
+  "said.kept.credentialsForgotten":
+    "Your Scaleway key and Microsoft sign-in are forgotten with the setup.",
+  "said.fix.askForRole":
+    "A Global Administrator or Privileged Role Administrator can give you the Cloud Application Administrator role (Application Administrator also works); sign in again afterwards.",
+  "said.fix.grantConsentYourself":
+    "You can grant consent yourself: open the admin consent link, accept, then sign in again. Missing: {missing}.",
+  "said.fix.askForConsent":
+    "An Application Administrator (or Cloud Application Administrator, or Global Administrator) can grant consent: send them the admin consent link, then sign in again. Missing: {missing}.",
+  "said.progress.checkingPermissions":
+    "Checking your Entra role and permissions",
+  "said.progress.permissionsOk":
+    "{who} can set this up, and the permissions are granted.",
+  "said.progress.permissionsOkRole":
+    "{who} can set this up ({role}), and the permissions are granted.",
+  "said.progress.checkingScim":
+    "Checking SCIM in your Scaleway Organization",
+  "said.progress.checkingGivenToken":
+    "Checking the SCIM token with its Base URL",
+  "said.progress.scimEnabledNow":
+    "Turned SCIM on in your Scaleway Organization.",
+  "said.progress.scimAlreadyEnabled":
+    "SCIM was already on in your Scaleway Organization.",
+  "said.progress.givenTokenWorks":
+    "SCIM is on in your Scaleway Organization, and the SCIM token works with its Base URL.",
+  "said.progress.creatingToken":
+    "Creating the SCIM token",
+  "said.progress.tokenCreated":
+    "Created a SCIM token ({kept}).",
+  "said.progress.tokenReused":
+    "Using the SCIM token created earlier ({kept}).",
+  "said.progress.usingGivenTokenKeychain":
+    "Using the SCIM token kept in your keychain.",
+  "said.progress.usingGivenTokenMemory":
+    "Using the SCIM token (held only while the app runs, as you chose).",
+  "said.progress.creatingApp":
+    "Creating the enterprise application “{name}”",
+  "said.progress.appCreated":
+    "Created the enterprise application “{name}”.",
+  "said.progress.appReused":
+    "The enterprise application “{name}” already exists: using it.",
+  "said.progress.appGoneCreatingAgain":
+    "The application created earlier no longer exists in Entra: creating it again.",
+  "said.progress.appFoundByName":
+    "Found the application “{name}” in Entra: using it.",
+  "said.progress.appCreationUnconfirmed":
+    "Entra did not confirm the creation: looking for the application by its name.",
+  "said.progress.creatingJob":
+    "Creating the provisioning job",
+  "said.progress.jobCreated":
+    "Created the provisioning job.",
+  "said.progress.jobExists":
+    "The provisioning job already exists.",
+  "said.progress.jobGoneCreatingAgain":
+    "The provisioning job created earlier no longer exists: creating it again.",
+  "said.progress.testingConnection":
+    "Testing the connection from Entra to Scaleway",
+  "said.progress.connectionTestedSaving":
+    "Test connection passed: saving the Tenant URL and the token in Entra.",
+  "said.progress.connectionSaved":
+    "Entra reached Scaleway with the token, and the connection is saved.",
+  "said.progress.connectionSavedEarlier":
+    "The connection was saved earlier and still works.",
+  "said.progress.readingMappings":
+    "Reading the attribute mappings",
+  "said.progress.editingMappings":
+    "Editing the attribute mappings",
+  "said.progress.mappingsEdited":
+    "Edited the attribute mappings ({count} changes).",
+  "said.progress.mappingsAlreadyRight":
+    "The attribute mappings are as Scaleway’s guide wants.",
+  "said.progress.noOneToAssign":
+    "No users or groups were chosen: assign them later in the wizard or the Entra admin center.",
+  "said.progress.assigning":
+    "Assigning the chosen users and groups",
+  "said.progress.assignedAll":
+    "Assigned {created} user(s) or group(s).",
+  "said.progress.assignedNone":
+    "All {reused} were already assigned.",
+  "said.progress.assignedSome":
+    "Assigned {created}; {reused} were already assigned.",
+  "said.progress.starting":
+    "Starting provisioning",
+  "said.progress.started":
+    "Started provisioning.",
+  "said.progress.alreadyRunning":
+    "Provisioning was already running.",
+  "said.progress.checkingUserArrives":
+    "Checking that a user arrives in Scaleway",
+  "said.progress.proofTurnedOff":
+    "The final check was turned off.",
+  "said.progress.provisioningOnDemand":
+    "Provisioning {upn} on demand.",
+  "said.progress.provisioningGroupOnDemand":
+    "Provisioning the group “{name}” on demand, with {members} member(s).",
+  "said.progress.waitingForFirstCycle":
+    "Provision on demand does not work with the SCIM compatibility option: waiting for the first provisioning cycle instead.",
+  "said.progress.userSeenCycleRunning":
+    "The user is in Scaleway; waiting for the provisioning cycle to finish.",
+  "said.progress.waitingForUser":
+    "Waiting for the user to appear in Scaleway.",
+  "said.progress.rollingBack":
+    "Undoing the setup",
+  "said.progress.rolledBack":
+    "Undone: {removed} item(s) removed.",
+  "said.progress.rotatingToken":
+    "Renewing the SCIM token",
+  "said.progress.newTokenGivenToEntra":
+    "Created the new token: giving it to Entra.",
+  "said.progress.tokenRotated":
+    "Entra now uses the new token, and the old one ({old}) is deleted.",
+  "said.progress.tokenRotatedOldKept":
+    "Entra now uses the new token. The old one was not created by the wizard: delete it in the Scaleway console when nothing else uses it.",
+  "said.job.quarantined":
+    "Entra stopped provisioning (quarantine).",
+  "said.job.steadyState":
+    "Provisioning is running and has reached its steady state.",
+  "said.job.running":
+    "Provisioning is running.",
+  "said.job.paused":
+    "Provisioning is paused.",
+  "said.job.firstCycleRunning":
+    "Provisioning is started; its first cycle has not finished yet.",
+  "said.job.notStarted":
+    "Provisioning is not started.",
+  "said.quarantine.scalewayRefuses":
+    "Entra stopped provisioning because Scaleway kept refusing its requests (usually a wrong Tenant URL, or a deleted or expired token).",
+  "said.quarantine.tooManyDeletes":
+    "Entra stopped provisioning because it was about to delete too many users at once.",
+  "said.quarantine.tooManyFailures":
+    "Entra stopped provisioning because too many users failed to provision.",
+  "said.quarantine.onRequest":
+    "Provisioning was put in quarantine on request.",
+  "said.quarantine.directoryReadInterrupted":
+    "Entra stopped provisioning because reading your directory was interrupted.",
+  "said.quarantine.other":
+    "Entra stopped provisioning (quarantine).",
+  "said.needsKey.listTokens":
+    "Without a Scaleway API key the app cannot list your SCIM tokens or see when they expire (a token lasts one year): check them in the Scaleway console (Organization security → Automatic user provisioning).",
+  "said.needsKey.enableScim":
+    "Turning SCIM on needs a Scaleway API key: do it in the Scaleway console (Organization security → Automatic user provisioning).",
+  "said.needsKey.createToken":
+    "Creating a SCIM token needs a Scaleway API key: create it in the Scaleway console (Organization security → Automatic user provisioning).",
+  "said.needsKey.deleteToken":
+    "A SCIM token stays valid in Scaleway: the app has no Scaleway API key to delete it. Delete it in the Scaleway console (Organization security → Automatic user provisioning) if nothing else uses it.",
+  "said.needsKey.disableScim":
+    "SCIM stays on in the Scaleway Organization: the app has no Scaleway API key to turn it off. Turn it off in the Scaleway console (Organization security → Automatic user provisioning) if you no longer need it.",
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -395,12 +395,15 @@ export const fr: Messages = {
   "mappings.what.group_provisioning": "Groupes envoyés à Scaleway",
   "mappings.what.name_formatted": "Nom complet (name.formatted)",
   "mappings.what.user_name": "Nom d’utilisateur dans Scaleway (userName)",
+  "mappings.what.group_attributes": "Ce qu’un groupe transmet à Scaleway",
   "mappings.what.other": "Autre modification",
   "mappings.already":
     "Les correspondances sont déjà conformes au guide de Scaleway\u00a0: rien à modifier.",
-  "mappings.groups.label": "Envoyer aussi les groupes à Scaleway",
+  "mappings.groups.label": "Envoyer les groupes à Scaleway",
   "mappings.groups.note":
-    "Scaleway prend en charge les groupes depuis août 2026\u202f; le guide les laisse désactivés.",
+    "Scaleway accepte désormais les groupes\u00a0: les personnes d’un groupe attribué arrivent dans un groupe Scaleway du même nom. Son guide l’active.",
+  "mappings.groups.unsupported":
+    "Le service SCIM de cette Organisation ne prend pas encore les groupes en charge\u00a0: les personnes des groupes attribués arrivent quand même, comme utilisateurs.",
   "mappings.advanced": "Options avancées",
   "mappings.fullUpn.label": "Garder le nom de connexion complet comme nom d’utilisateur",
   "mappings.fullUpn.note":
@@ -432,6 +435,17 @@ export const fr: Messages = {
   "users.selectedNone": "Personne n’est encore sélectionné.",
   "users.remove": "Retirer {name}",
   "users.group": "Groupe",
+  "users.scope.title": "Avant d’attribuer ces groupes",
+  "users.scope.nested":
+    "«\u00a0{group}\u00a0» contient des groupes ({subgroups})\u00a0: Scaleway n’a pas de groupes imbriqués, ils n’apparaîtront donc pas, ni leurs membres sauf si vous les choisissez aussi.",
+  "users.scope.managed":
+    "«\u00a0{group}\u00a0» porte le nom d’un groupe que Scaleway gère lui-même\u00a0: renommez le groupe dans Entra, ou laissez-le de côté.",
+  "users.scope.existing":
+    "Scaleway a déjà un groupe nommé «\u00a0{group}\u00a0»\u00a0: Entra en prendrait le contrôle et fixerait ses membres.",
+  "users.scope.quota":
+    "Cette Organisation a {existing}\u00a0groupes et en recevrait {adding} de plus, au-delà de la limite de {limit} de Scaleway\u00a0: attribuez moins de groupes.",
+  "users.scope.membersOnly":
+    "Les groupes ne sont pas envoyés à Scaleway dans cette configuration\u00a0: les personnes directement dans les groupes choisis arrivent, comme utilisateurs.",
   "users.assign": "Affecter et lancer l’approvisionnement",
   "users.assigning": "Affectation…",
   "users.assigned": "Affectés à l’application\u00a0: {names}",
@@ -698,4 +712,210 @@ export const fr: Messages = {
     "Faites-le dans la console Scaleway (Organization security → Automatic user provisioning), ou connectez-vous avec une clé d’API Scaleway du propriétaire de l’Organisation ou disposant de l’ensemble de permissions IAMManager.",
 
   "footer.version": "Version {version}",
+  "said.you":
+    "Vous",
+  "said.tokenKept.keychain":
+    "conservé dans votre trousseau",
+  "said.tokenKept.memoryKeychainRefused":
+    "gardé en mémoire\u00a0: votre trousseau l’a refusé",
+  "said.tokenKept.memoryAsChosen":
+    "non enregistré, comme vous l’avez choisi",
+  "said.proof.seen":
+    "Ça marche\u00a0: {upn} est dans Scaleway sous le nom «\u00a0{username}\u00a0»{how}.",
+  "said.proof.seenCycleRunning":
+    "Ça marche\u00a0: {upn} est dans Scaleway sous le nom «\u00a0{username}\u00a0»{how}. Le premier cycle d’approvisionnement est encore en cours.",
+  "said.proof.stillThere":
+    "Toujours en place\u00a0: {upn} est dans Scaleway sous le nom «\u00a0{username}\u00a0»{how}.",
+  "said.proof.throughScim":
+    " (vérifié par SCIM avec votre jeton)",
+  "said.proof.noUserToCheck":
+    "Aucun utilisateur n’est attribué directement\u00a0: aucun utilisateur test n’a pu être vérifié. L’approvisionnement est démarré\u00a0; attribuez un utilisateur pour le vérifier.",
+  "said.group.arrived":
+    "Le groupe «\u00a0{group}\u00a0» est dans Scaleway, avec «\u00a0{member}\u00a0» dedans.",
+  "said.group.groupMissing":
+    "Le groupe «\u00a0{group}\u00a0» n’est pas apparu dans Scaleway.",
+  "said.group.memberMissing":
+    "Le groupe «\u00a0{group}\u00a0» est dans Scaleway, mais «\u00a0{member}\u00a0» n’y est pas encore.",
+  "said.group.noUserMembers":
+    "Le groupe «\u00a0{group}\u00a0» ne contient directement aucun utilisateur\u00a0: rien n’a été approvisionné avec lui.",
+  "said.group.onDemandFailed":
+    "Entra n’a pas pu approvisionner le groupe «\u00a0{group}\u00a0»\u00a0: {message}",
+  "said.undo.unassignUser":
+    "Retirer l’attribution de l’utilisateur {name}.",
+  "said.undo.unassignGroup":
+    "Retirer l’attribution du groupe {name}.",
+  "said.undo.restoreMappings":
+    "Remettre les mappages d’attributs tels qu’ils étaient.",
+  "said.undo.deleteJob":
+    "Supprimer la tâche d’approvisionnement (l’approvisionnement s’arrête).",
+  "said.undo.deleteApp":
+    "Supprimer l’application d’entreprise «\u00a0{name}\u00a0» (restaurable pendant 30\u00a0jours depuis les applications supprimées d’Entra).",
+  "said.undo.deleteToken":
+    "Supprimer le jeton SCIM créé par l’assistant.",
+  "said.undo.deleteRotationToken":
+    "Supprimer le jeton du renouvellement inachevé.",
+  "said.undo.disableScim":
+    "Désactiver SCIM dans l’Organisation Scaleway (l’assistant l’avait activé).",
+  "said.kept.provisionedUsers":
+    "Les utilisateurs et groupes déjà approvisionnés dans Scaleway restent (comme lorsqu’une application Entra est supprimée)\u00a0: supprimez-les dans la console Scaleway si besoin.",
+  "said.kept.assignedBefore":
+    "{name} était attribué avant l’assistant\u00a0: conservé.",
+  "said.kept.jobExistedBefore":
+    "La tâche d’approvisionnement existait avant l’assistant\u00a0: conservée.",
+  "said.kept.appExistedBefore":
+    "L’application «\u00a0{name}\u00a0» existait avant l’assistant\u00a0: conservée.",
+  "said.kept.savedCredentialsStay":
+    "L’URL du locataire et le jeton enregistrés dans celle-ci restent (Entra ne peut pas rendre les précédents).",
+  "said.kept.pastedToken":
+    "Le jeton SCIM que vous avez collé reste dans Scaleway.",
+  "said.kept.scimEnabledBefore":
+    "SCIM était activé avant l’assistant\u00a0: il reste activé.",
+  "said.kept.credentialsKept":
+    "Votre clé Scaleway et votre connexion Microsoft restent dans votre trousseau, comme vous l’avez choisi. Oubliez-les dans les Réglages.",
+  "said.kept.credentialsForgotten":
+    "Votre clé Scaleway et votre connexion Microsoft sont oubliées avec la configuration.",
+  "said.fix.askForRole":
+    "Un Administrateur général ou un Administrateur de rôle privilégié peut vous attribuer le rôle Administrateur d’applications cloud (Administrateur d’applications convient aussi)\u00a0; reconnectez-vous ensuite.",
+  "said.fix.grantConsentYourself":
+    "Vous pouvez donner le consentement vous-même\u00a0: ouvrez le lien de consentement administrateur, acceptez, puis reconnectez-vous. Manquant\u00a0: {missing}.",
+  "said.fix.askForConsent":
+    "Un Administrateur d’applications (ou Administrateur d’applications cloud, ou Administrateur général) peut donner le consentement\u00a0: envoyez-lui le lien de consentement administrateur, puis reconnectez-vous. Manquant\u00a0: {missing}.",
+  "said.progress.checkingPermissions":
+    "Vérification de votre rôle et de vos autorisations Entra",
+  "said.progress.permissionsOk":
+    "{who} peut faire cette configuration, et les autorisations sont accordées.",
+  "said.progress.permissionsOkRole":
+    "{who} peut faire cette configuration ({role}), et les autorisations sont accordées.",
+  "said.progress.checkingScim":
+    "Vérification de SCIM dans votre Organisation Scaleway",
+  "said.progress.checkingGivenToken":
+    "Vérification du jeton SCIM avec son URL de base",
+  "said.progress.scimEnabledNow":
+    "SCIM activé dans votre Organisation Scaleway.",
+  "said.progress.scimAlreadyEnabled":
+    "SCIM était déjà activé dans votre Organisation Scaleway.",
+  "said.progress.givenTokenWorks":
+    "SCIM est activé dans votre Organisation Scaleway, et le jeton SCIM fonctionne avec son URL de base.",
+  "said.progress.creatingToken":
+    "Création du jeton SCIM",
+  "said.progress.tokenCreated":
+    "Jeton SCIM créé ({kept}).",
+  "said.progress.tokenReused":
+    "Utilisation du jeton SCIM créé plus tôt ({kept}).",
+  "said.progress.usingGivenTokenKeychain":
+    "Utilisation du jeton SCIM conservé dans votre trousseau.",
+  "said.progress.usingGivenTokenMemory":
+    "Utilisation du jeton SCIM (gardé seulement pendant que l’application tourne, comme vous l’avez choisi).",
+  "said.progress.creatingApp":
+    "Création de l’application d’entreprise «\u00a0{name}\u00a0»",
+  "said.progress.appCreated":
+    "Application d’entreprise «\u00a0{name}\u00a0» créée.",
+  "said.progress.appReused":
+    "L’application d’entreprise «\u00a0{name}\u00a0» existe déjà\u00a0: elle est utilisée.",
+  "said.progress.appGoneCreatingAgain":
+    "L’application créée plus tôt n’existe plus dans Entra\u00a0: nouvelle création.",
+  "said.progress.appFoundByName":
+    "Application «\u00a0{name}\u00a0» trouvée dans Entra\u00a0: elle est utilisée.",
+  "said.progress.appCreationUnconfirmed":
+    "Entra n’a pas confirmé la création\u00a0: recherche de l’application par son nom.",
+  "said.progress.creatingJob":
+    "Création de la tâche d’approvisionnement",
+  "said.progress.jobCreated":
+    "Tâche d’approvisionnement créée.",
+  "said.progress.jobExists":
+    "La tâche d’approvisionnement existe déjà.",
+  "said.progress.jobGoneCreatingAgain":
+    "La tâche d’approvisionnement créée plus tôt n’existe plus\u00a0: nouvelle création.",
+  "said.progress.testingConnection":
+    "Test de la connexion d’Entra à Scaleway",
+  "said.progress.connectionTestedSaving":
+    "Le test de connexion a réussi\u00a0: enregistrement de l’URL du locataire et du jeton dans Entra.",
+  "said.progress.connectionSaved":
+    "Entra a atteint Scaleway avec le jeton, et la connexion est enregistrée.",
+  "said.progress.connectionSavedEarlier":
+    "La connexion a été enregistrée plus tôt et fonctionne toujours.",
+  "said.progress.readingMappings":
+    "Lecture des mappages d’attributs",
+  "said.progress.editingMappings":
+    "Modification des mappages d’attributs",
+  "said.progress.mappingsEdited":
+    "Mappages d’attributs modifiés ({count}\u00a0modifications).",
+  "said.progress.mappingsAlreadyRight":
+    "Les mappages d’attributs sont conformes au guide de Scaleway.",
+  "said.progress.noOneToAssign":
+    "Aucun utilisateur ni groupe n’a été choisi\u00a0: attribuez-les plus tard dans l’assistant ou le centre d’administration Entra.",
+  "said.progress.assigning":
+    "Attribution des utilisateurs et groupes choisis",
+  "said.progress.assignedAll":
+    "{created}\u00a0utilisateur(s) ou groupe(s) attribué(s).",
+  "said.progress.assignedNone":
+    "Les {reused} étaient déjà attribués.",
+  "said.progress.assignedSome":
+    "{created} attribué(s)\u00a0; {reused} l’étaient déjà.",
+  "said.progress.starting":
+    "Démarrage de l’approvisionnement",
+  "said.progress.started":
+    "Approvisionnement démarré.",
+  "said.progress.alreadyRunning":
+    "L’approvisionnement tournait déjà.",
+  "said.progress.checkingUserArrives":
+    "Vérification qu’un utilisateur arrive dans Scaleway",
+  "said.progress.proofTurnedOff":
+    "La vérification finale a été désactivée.",
+  "said.progress.provisioningOnDemand":
+    "Approvisionnement à la demande de {upn}.",
+  "said.progress.provisioningGroupOnDemand":
+    "Approvisionnement à la demande du groupe «\u00a0{name}\u00a0», avec {members}\u00a0membre(s).",
+  "said.progress.waitingForFirstCycle":
+    "L’approvisionnement à la demande ne fonctionne pas avec l’option de compatibilité SCIM\u00a0: attente du premier cycle d’approvisionnement.",
+  "said.progress.userSeenCycleRunning":
+    "L’utilisateur est dans Scaleway\u00a0; attente de la fin du cycle d’approvisionnement.",
+  "said.progress.waitingForUser":
+    "Attente de l’arrivée de l’utilisateur dans Scaleway.",
+  "said.progress.rollingBack":
+    "Annulation de la configuration",
+  "said.progress.rolledBack":
+    "Annulé\u00a0: {removed}\u00a0élément(s) supprimé(s).",
+  "said.progress.rotatingToken":
+    "Renouvellement du jeton SCIM",
+  "said.progress.newTokenGivenToEntra":
+    "Nouveau jeton créé\u00a0: transmission à Entra.",
+  "said.progress.tokenRotated":
+    "Entra utilise maintenant le nouveau jeton, et l’ancien ({old}) est supprimé.",
+  "said.progress.tokenRotatedOldKept":
+    "Entra utilise maintenant le nouveau jeton. L’ancien n’a pas été créé par l’assistant\u00a0: supprimez-le dans la console Scaleway quand plus rien ne l’utilise.",
+  "said.job.quarantined":
+    "Entra a arrêté l’approvisionnement (quarantaine).",
+  "said.job.steadyState":
+    "L’approvisionnement tourne et a atteint son régime stable.",
+  "said.job.running":
+    "L’approvisionnement tourne.",
+  "said.job.paused":
+    "L’approvisionnement est en pause.",
+  "said.job.firstCycleRunning":
+    "L’approvisionnement est démarré\u00a0; son premier cycle n’est pas encore terminé.",
+  "said.job.notStarted":
+    "L’approvisionnement n’est pas démarré.",
+  "said.quarantine.scalewayRefuses":
+    "Entra a arrêté l’approvisionnement parce que Scaleway refusait ses requêtes (souvent une URL de locataire erronée, ou un jeton supprimé ou expiré).",
+  "said.quarantine.tooManyDeletes":
+    "Entra a arrêté l’approvisionnement parce qu’il allait supprimer trop d’utilisateurs à la fois.",
+  "said.quarantine.tooManyFailures":
+    "Entra a arrêté l’approvisionnement parce que trop d’utilisateurs n’ont pas pu être approvisionnés.",
+  "said.quarantine.onRequest":
+    "L’approvisionnement a été mis en quarantaine à la demande.",
+  "said.quarantine.directoryReadInterrupted":
+    "Entra a arrêté l’approvisionnement parce que la lecture de votre annuaire a été interrompue.",
+  "said.quarantine.other":
+    "Entra a arrêté l’approvisionnement (quarantaine).",
+  "said.needsKey.listTokens":
+    "Sans clé API Scaleway, l’application ne peut pas lister vos jetons SCIM ni voir quand ils expirent (un jeton dure un an)\u00a0: vérifiez-les dans la console Scaleway (Sécurité de l’Organisation → Approvisionnement automatique des utilisateurs).",
+  "said.needsKey.enableScim":
+    "Activer SCIM nécessite une clé API Scaleway\u00a0: faites-le dans la console Scaleway (Sécurité de l’Organisation → Approvisionnement automatique des utilisateurs).",
+  "said.needsKey.createToken":
+    "Créer un jeton SCIM nécessite une clé API Scaleway\u00a0: créez-le dans la console Scaleway (Sécurité de l’Organisation → Approvisionnement automatique des utilisateurs).",
+  "said.needsKey.deleteToken":
+    "Un jeton SCIM reste valide dans Scaleway\u00a0: l’application n’a pas de clé API Scaleway pour le supprimer. Supprimez-le dans la console Scaleway (Sécurité de l’Organisation → Approvisionnement automatique des utilisateurs) si plus rien ne l’utilise.",
+  "said.needsKey.disableScim":
+    "SCIM reste activé dans l’Organisation Scaleway\u00a0: l’application n’a pas de clé API Scaleway pour le désactiver. Désactivez-le dans la console Scaleway (Sécurité de l’Organisation → Approvisionnement automatique des utilisateurs) si vous n’en avez plus besoin.",
 };

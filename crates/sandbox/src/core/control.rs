@@ -1,20 +1,37 @@
-//! Test-only control endpoints under `{base}/_sandbox`. They are never subject to faults and are
-//! not written to the request log, so they do not disturb what a test asserts about client traffic.
+//! Test-only control endpoints under `{base}/_sandbox` that concern the whole sandbox: state,
+//! request log, seed, faults, reset and time travel (the login and Graph simulators add their
+//! own under `/_sandbox/login` and `/_sandbox/graph`). They are never subject to faults and are
+//! not written to the request log, so they do not disturb what a test asserts about client
+//! traffic. Served only with the `control` feature.
 
 use std::sync::Arc;
 
-use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::{Json, Router};
 use serde_json::{Value, json};
 
+use super::clock::timestamp;
+use super::faults::FaultPlan;
 use crate::App;
-use crate::clock::timestamp;
-use crate::faults::FaultPlan;
 
 pub(crate) const CONTROL_PREFIX: &str = "/_sandbox";
+
+/// The sandbox-wide control routes (see the module docs).
+#[cfg(feature = "control")]
+pub(crate) fn routes() -> Router<Arc<App>> {
+    use axum::routing::{get, post};
+    let control = |path: &str| format!("{CONTROL_PREFIX}{path}");
+    Router::new()
+        .route(&control("/state"), get(state))
+        .route(&control("/requests"), get(requests))
+        .route(&control("/seed"), get(seed))
+        .route(&control("/faults"), get(get_faults).post(set_faults))
+        .route(&control("/reset"), post(reset))
+        .route(&control("/time-travel"), post(time_travel))
+}
 
 fn control_error(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(json!({"error": message.into()}))).into_response()
@@ -41,12 +58,39 @@ pub fn setup_footprint(scaleway_state: &Value, graph_state: &Value) -> Value {
         "scim": scaleway_state["scim"],
         "tokens": live_tokens,
         "iam_users": scaleway_state["iam_users"],
+        "iam_groups": scaleway_state["iam_groups"],
         "applications": graph_state["applications"],
         "servicePrincipals": graph_state["servicePrincipals"],
         "assignments": graph_state["assignments"],
         "secrets": graph_state["secrets"],
         "jobs": jobs,
     })
+}
+
+/// A footprint without what Entra provisioned into Scaleway (users, groups, and those users in
+/// any group): it stays there after a rollback by design, as when an Entra app is deleted, so a
+/// footprint after a rollback compares with one from before the setup. Returns how many users
+/// were provisioned.
+pub fn without_provisioned(footprint: &mut Value) -> usize {
+    let provisioned: Vec<Value> = footprint["iam_users"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|user| user["provisioned_by_scim"] == true)
+        .map(|user| user["id"].clone())
+        .collect();
+    if let Some(users) = footprint["iam_users"].as_array_mut() {
+        users.retain(|user| user["provisioned_by_scim"] != true);
+    }
+    if let Some(groups) = footprint["iam_groups"].as_array_mut() {
+        groups.retain(|group| group["provisioned_by_scim"] != true);
+        for group in groups.iter_mut() {
+            if let Some(members) = group["user_ids"].as_array_mut() {
+                members.retain(|id| !provisioned.contains(id));
+            }
+        }
+    }
+    provisioned.len()
 }
 
 /// `GET /_sandbox/state`: the whole simulated state; secrets only as fingerprints.
@@ -58,14 +102,14 @@ pub(crate) async fn state(State(app): State<Arc<App>>) -> Response {
 /// `GET /_sandbox/requests`: the request log, oldest first, credentials redacted.
 pub(crate) async fn requests(State(app): State<Arc<App>>) -> Response {
     let world = app.world();
-    Json(json!({"requests": world.request_log})).into_response()
+    Json(json!({"requests": world.log.entries()})).into_response()
 }
 
 /// `GET /_sandbox/seed`: the seed INCLUDING the fake secret keys. These are sandbox-only
 /// credentials (they open nothing but this simulator); this is how the CLI end-to-end tests and
 /// the app's practice mode obtain them.
 pub(crate) async fn seed(State(app): State<Arc<App>>) -> Response {
-    Json(&app.seed_data).into_response()
+    Json(app.seed_data()).into_response()
 }
 
 /// `GET /_sandbox/faults`: the plan in force, as a canonical SPEC.
