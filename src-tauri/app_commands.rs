@@ -33,6 +33,7 @@ const APP_COMMANDS: &[&str] = &[
     "setup_apply_mappings",
     "setup_search_people",
     "setup_group_scope",
+    "setup_impact",
     "setup_assign",
     "setup_start_and_verify",
     "setup_summary",

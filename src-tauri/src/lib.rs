@@ -47,6 +47,7 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             wizard::setup_apply_mappings,
             wizard::setup_search_people,
             wizard::setup_group_scope,
+            wizard::setup_impact,
             wizard::setup_assign,
             wizard::setup_start_and_verify,
             wizard::setup_summary,

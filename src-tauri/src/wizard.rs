@@ -12,6 +12,7 @@ use tauri_specta::Event;
 
 use scim_wizard_entra::auth::{DeviceCodeSignIn, InteractiveSignIn, Tokens};
 use scim_wizard_entra::schema::MappingOptions;
+use scim_wizard_setup::impact::Impact;
 use scim_wizard_setup::journal::Journal;
 use scim_wizard_setup::messages::PreflightFix;
 use scim_wizard_setup::report::{
@@ -324,6 +325,23 @@ pub async fn setup_group_scope(
     session
         .engine_mut()?
         .group_scope(&principals)
+        .await
+        .map_err(|e| e.to_ui())
+}
+
+/// Who the chosen users and groups will create, take over, collide or leave alone in Scaleway,
+/// with the usernames the mappings in force give them; said on the Users screen before anything
+/// is assigned (a collision keeps "Assign" closed).
+#[tauri::command]
+#[specta::specta]
+pub async fn setup_impact(
+    state: State<'_, AppState>,
+    principals: Vec<PrincipalRef>,
+) -> Result<Impact, UiError> {
+    let mut session = state.inner.lock().await;
+    session
+        .engine_mut()?
+        .impact(&principals)
         .await
         .map_err(|e| e.to_ui())
 }

@@ -42,6 +42,53 @@ pub fn app_binary() -> PathBuf {
     path
 }
 
+/// The process ids of running instances of the app binary (read from `/proc`; none where there
+/// is no `/proc`).
+fn running_instances(app: &Path) -> Vec<u32> {
+    let Ok(app) = app.canonicalize() else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let exe = std::fs::read_link(entry.path().join("exe")).ok()?;
+            (exe == app).then_some(pid)
+        })
+        .collect()
+}
+
+/// Waits until no instance of the app from an earlier test is still going away, then stops any
+/// that will not: the app is single-instance, so a new one started while an old one lingers
+/// hands over to it and exits, and the WebDriver session never starts. On a loaded machine an
+/// old instance can take seconds to close.
+fn no_earlier_instance(app: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !running_instances(app).is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let left = running_instances(app);
+    if left.is_empty() {
+        return;
+    }
+    println!(
+        "stopping {} earlier instance(s) of the app: {left:?}",
+        left.len()
+    );
+    for pid in &left {
+        let _ = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status();
+    }
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !running_instances(app).is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 impl Driver {
     /// Starts tauri-driver on free ports, with `env` added to what the app will inherit.
     ///
@@ -98,6 +145,7 @@ impl Driver {
     /// When the driver refuses the session.
     pub fn launch(&self) -> Result<Session> {
         let app = app_binary();
+        no_earlier_instance(&app);
         Session::start(&self.base, &app.to_string_lossy())
     }
 
@@ -275,6 +323,9 @@ pub struct TestUser<'a> {
     /// something to say about before assigning (the sandbox's "Engineering" has a group inside
     /// it), then proven in Scaleway with its members.
     pub group: Option<&'a str>,
+    /// A group whose people would collide on one Scaleway username: ticked, the impact view
+    /// blocks the start and says who; unticked again (leaving them out), the setup goes on.
+    pub colliding_group: Option<&'a str>,
 }
 
 /// Adele Vance, of the sandbox's directory.
@@ -282,16 +333,26 @@ pub const ADELE: TestUser<'static> = TestUser {
     name: "Adele Vance",
     username: "adele.vance",
     group: None,
+    colliding_group: None,
 };
 
 /// Adele Vance and her group "Engineering" (with "Platform" inside it).
 pub const ADELE_AND_ENGINEERING: TestUser<'static> = TestUser {
     group: Some("Engineering"),
+    colliding_group: Some("Support"),
     ..ADELE
 };
 
 /// Ticks the option of kind `kind` (`user` or `group`) whose label contains `label`.
 fn pick(session: &Session, act: &mut Actions, kind: &str, label: &str) {
+    toggle(session, act, kind, label);
+    session
+        .wait_for_text("[data-testid=selection]", SHORT, |t| t.contains(label))
+        .unwrap_or_else(|e| panic!("{label} is selected: {e}"));
+}
+
+/// Clicks the checkbox of the option of kind `kind` whose label contains `label`.
+fn toggle(session: &Session, act: &mut Actions, kind: &str, label: &str) {
     let picks = session
         .find_all(&format!("[data-testid=pick-{kind}]"))
         .expect("the options offered");
@@ -312,10 +373,7 @@ fn pick(session: &Session, act: &mut Actions, kind: &str, label: &str) {
         })
         .unwrap_or_else(|| panic!("{label} is offered: {labels}"));
     act.click_element(session, &picks[index], &format!("pick {label}"))
-        .expect("the option is picked");
-    session
-        .wait_for_text("[data-testid=selection]", SHORT, |t| t.contains(label))
-        .unwrap_or_else(|e| panic!("{label} is selected: {e}"));
+        .expect("the option is clicked");
 }
 
 /// Steps 2 to 4 from the Entra screen, as the admin clicks them (counted in `act`): sign in,
@@ -405,6 +463,29 @@ pub fn finish_setup(
         pick(session, act, "group", group);
         // What the group will do in Scaleway is said before anything is assigned.
         wait_text("[data-testid=group-scope]", LONG, &|t| t.contains(group));
+    }
+    if let Some(colliding) = user.colliding_group {
+        // Two of its people would get one username: the start is blocked, and says who.
+        pick(session, act, "group", colliding);
+        let said = wait_text("[data-testid=impact-collisions]", LONG, &|t| {
+            t.contains("jordan.lee")
+        });
+        assert!(said.contains("fabrikam.example"), "{said}");
+        let assign = session
+            .find("[data-testid=assign]")
+            .expect("the Assign button");
+        assert!(
+            !session.is_enabled(&assign).expect("its state"),
+            "Assign stays closed while a collision stands"
+        );
+        if screenshots {
+            save_screenshot_of(session, "impact", Some("[data-testid=impact]"));
+        }
+        // Leaving them out resolves it.
+        toggle(session, act, "group", colliding);
+        session
+            .wait_for_gone("[data-testid=impact-collisions]", LONG)
+            .expect("the collision is resolved");
     }
     // Show the ticked person and the selection in the picture, not the top of the page.
     if screenshots {

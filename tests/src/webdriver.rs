@@ -219,6 +219,21 @@ impl Session {
         Ok(value.as_bool().unwrap_or(false))
     }
 
+    /// Polls until no element matches `css` (a notice that goes away after an IPC answer).
+    pub fn wait_for_gone(&self, css: &str, within: Duration) -> Result<()> {
+        let deadline = Instant::now() + within;
+        loop {
+            match self.find(css) {
+                Err(WebDriverError::Protocol { .. }) => return Ok(()),
+                Err(other) => return Err(other),
+                Ok(_) if Instant::now() > deadline => {
+                    return Err(WebDriverError::Timeout(within, format!("{css} gone")));
+                }
+                Ok(_) => std::thread::sleep(Duration::from_millis(100)),
+            }
+        }
+    }
+
     /// Polls until the element exists and is enabled, for buttons that wait on an IPC answer.
     pub fn wait_enabled(&self, css: &str, within: Duration) -> Result<Element> {
         let deadline = Instant::now() + within;

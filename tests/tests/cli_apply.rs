@@ -943,3 +943,87 @@ fn groups_go_as_scaleway_says_with_their_scope_said_first_and_no_groups_keeps_th
     );
     forget_keychain(&cli);
 }
+
+#[test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+fn plan_says_the_impact_and_apply_stops_on_a_collision_until_the_domain_is_kept() {
+    let _keychain = keychain_lock();
+    let cli = Cli::new();
+    let upn = cli.sandbox.upn("adele.vance");
+    let ines = cli.sandbox.upn("ines.admin");
+    let people = [
+        "--assign",
+        upn.as_str(),
+        "--assign",
+        ines.as_str(),
+        "--assign-group",
+        "Support",
+    ];
+
+    // plan --json: the impact event, in the documented shape; nothing written.
+    let before = cli.sandbox.snapshot();
+    let logged = cli.sandbox.requests().len();
+    let mut args = vec!["plan", "--device-code", "--json"];
+    args.extend(people);
+    let plan = cli.run(&args);
+    assert_eq!(plan.code(), 0, "{}", plan.describe());
+    let events = plan.events();
+    let impact = events
+        .iter()
+        .find(|e| e["event"] == "impact")
+        .unwrap_or_else(|| panic!("no impact event: {}", plan.describe()));
+    assert_eq!(
+        impact["create"],
+        json!([{"upn": upn, "username": "adele.vance"}])
+    );
+    assert_eq!(impact["match"][0]["upn"], ines);
+    assert_eq!(impact["match"][0]["username"], "ines.admin");
+    assert!(impact["match"][0]["user_id"].is_string(), "{impact:#}");
+    assert_eq!(impact["collisions"][0]["username"], "jordan.lee");
+    assert_eq!(
+        impact["collisions"][0]["upns"].as_array().unwrap().len(),
+        2,
+        "{impact:#}"
+    );
+    let untouched = impact["untouched"].as_array().unwrap();
+    assert!(
+        untouched.iter().any(|u| u["username"] == "olivia.owner"
+            && u["owner"] == true
+            && u["user_id"].is_string()),
+        "{impact:#}"
+    );
+    assert_wrote_nothing(&cli, logged, &before);
+
+    // apply: stopped before anyone is assigned (exit 3, username_collision, the UPNs named).
+    let mut args: Vec<String> = ["apply", "--device-code", "--yes", "--json", "--remember"]
+        .map(str::to_owned)
+        .to_vec();
+    args.extend(people.map(str::to_owned));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let stopped = cli.run(&refs);
+    assert_eq!(stopped.code(), 3, "{}", stopped.describe());
+    let error = &stopped.summary()["error"];
+    assert_eq!(error["code"], "username_collision", "{error:#}");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("jordan.lee@fabrikam.example"),
+        "{}",
+        stopped.describe()
+    );
+    assert!(
+        stopped.events().iter().any(|e| e["event"] == "impact"),
+        "{}",
+        stopped.describe()
+    );
+    assert_eq!(count(&cli.sandbox.snapshot(), "assignments"), 0);
+
+    // --keep-upn-domain: everyone keeps the domain, no collision, the setup finishes.
+    args.push("--keep-upn-domain".to_owned());
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let run = cli.run(&refs);
+    assert_eq!(run.code(), 0, "{}", run.describe());
+    assert_eq!(run.summary()["report"]["proof"]["verified"], true);
+    forget_keychain(&cli);
+}

@@ -7,7 +7,7 @@ import App from "./App.svelte";
 import { i18n } from "$lib/i18n/locale.svelte";
 import { settings } from "$lib/settings.svelte";
 import type { PracticeInfo, ResumeInfo_Serialize as ResumeInfo } from "$lib/bindings";
-import { APP, ORG_ID, PEOPLE, PREVIEW, account, outcome, proof, report, scim, summary, uiError } from "./test/fixtures";
+import { APP, IMPACT, ORG_ID, PEOPLE, PREVIEW, account, outcome, proof, report, scim, summary, uiError } from "./test/fixtures";
 import { Fail, scriptedBackend } from "./test/ipc";
 
 const GROUP_PROOF = {
@@ -74,6 +74,7 @@ describe("the whole wizard", () => {
       setup_groups_supported: true,
       setup_apply_mappings: PREVIEW,
       setup_search_people: PEOPLE,
+      setup_impact: IMPACT,
       setup_group_scope: {
         groups_provisioned: true,
         nested: [{ group: "Sales", subgroups: ["Sales EMEA"] }],
@@ -154,7 +155,9 @@ describe("the whole wizard", () => {
       "setup_groups_supported",
       "setup_apply_mappings",
       "setup_search_people",
+      "setup_impact",
       "setup_group_scope",
+      "setup_impact",
       "setup_assign",
       "setup_start_and_verify",
       "setup_summary",

@@ -4,6 +4,7 @@
 use std::io::{IsTerminal, Read};
 
 use scim_wizard_entra::MappingOptions;
+use scim_wizard_setup::impact::{ChangedDetail, Impact};
 use scim_wizard_setup::journal::JournalStore;
 use scim_wizard_setup::report::{
     ApplyReport, NeedsScalewayKey, PlanAction, PrincipalRef, RollbackPlan, RollbackReport,
@@ -115,11 +116,15 @@ pub async fn plan(ctx: &Ctx, setup: &SetupArgs) -> Result<Value, Failure> {
     ctx.out
         .text(&render_plan(&plan, "Plan: what `apply` would do"));
     let scope = say_group_scope(ctx, &engine).await?;
+    let impact = say_impact(ctx, &engine).await?;
     if !plan.up_to_date {
         ctx.out
             .text("\nNothing was changed. Run `scim-wizard-cli apply` to do it.");
     }
-    Ok(summary("plan", json!({"plan": plan, "group_scope": scope})))
+    Ok(summary(
+        "plan",
+        json!({"plan": plan, "group_scope": scope, "impact": impact}),
+    ))
 }
 
 pub async fn apply(
@@ -160,8 +165,17 @@ pub async fn apply(
         });
     }
 
-    // What the chosen groups will do in Scaleway is said before anyone is assigned.
+    // What the chosen groups will do in Scaleway, and who will be created, taken over or would
+    // collide, is said before anyone is assigned; a collision stops here, before any change.
     say_group_scope(ctx, &engine).await?;
+    if let Some(impact) = say_impact(ctx, &engine).await?
+        && impact.blocked()
+    {
+        return Err(SetupError::UsernameCollision {
+            collisions: impact.collisions,
+        }
+        .into());
+    }
     // The tenant and the account were said when the sessions opened; nothing is created in
     // Entra before they are confirmed, here by the same "yes" as the changes.
     let tenant_id = engine.entra().tenant_id().to_owned();
@@ -224,6 +238,74 @@ async fn say_group_scope(ctx: &Ctx, engine: &SetupEngine) -> Result<GroupScope, 
         ctx.out.text(&render_group_scope(&scope));
     }
     Ok(scope)
+}
+
+/// Says who the chosen people are in Scaleway's terms: an `impact` event (`create`, `match`,
+/// `collisions`, `untouched`), and lines for what needs the admin's eye.
+async fn say_impact(ctx: &Ctx, engine: &SetupEngine) -> Result<Option<Impact>, Failure> {
+    let principals = &engine.options().principals;
+    if principals.is_empty() {
+        return Ok(None);
+    }
+    let impact = engine.impact(principals).await?;
+    let mut event = serde_json::to_value(&impact).unwrap_or_else(|_| json!({}));
+    if let Some(object) = event.as_object_mut() {
+        object.insert("event".to_owned(), json!("impact"));
+    }
+    ctx.out.event(&event);
+    ctx.out.text(&render_impact(&impact));
+    Ok(Some(impact))
+}
+
+fn render_impact(impact: &Impact) -> String {
+    let mut lines = vec!["People:".to_owned()];
+    for person in &impact.create {
+        lines.push(format!(
+            "  + {} will be created in Scaleway as \"{}\".",
+            person.upn, person.username
+        ));
+    }
+    for person in &impact.take_over {
+        let mut line = format!(
+            "  ~ \"{}\" is already in Scaleway: from now on Entra manages it, as {}.",
+            person.username, person.upn
+        );
+        for change in &person.changes {
+            let what = match change.field {
+                ChangedDetail::Name => "name",
+                ChangedDetail::Email => "email",
+            };
+            line.push_str(&format!(
+                " Its {what} changes from \"{}\" to \"{}\".",
+                change.before, change.after
+            ));
+        }
+        lines.push(line);
+    }
+    for collision in &impact.collisions {
+        lines.push(format!(
+            "  ! {} would all get the username \"{}\": keep the domain in usernames (--keep-upn-domain), or leave some of them out.",
+            collision.upns.join(", "),
+            collision.username
+        ));
+    }
+    for user in &impact.untouched {
+        lines.push(if user.owner {
+            format!(
+                "  = \"{}\", the Organization's Owner, is not in scope: untouched.",
+                user.username
+            )
+        } else {
+            format!("  = \"{}\" is not in scope: untouched.", user.username)
+        });
+    }
+    if let Some(quota) = impact.over_quota {
+        lines.push(format!(
+            "  ! Your Organization has {} users; adding {} would pass its limit of {}.",
+            quota.existing, quota.adding, quota.limit
+        ));
+    }
+    lines.join("\n")
 }
 
 fn render_group_scope(scope: &GroupScope) -> String {

@@ -19,7 +19,8 @@ pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0  done
   2  bad usage (a flag or a value is wrong; nothing was changed)
-  3  needs admin action (a permission, a consent, a keychain or --yes is missing)
+  3  needs admin action (a permission, a consent, a keychain or --yes is missing,
+     or two people would get one Scaleway username)
   4  remote refused (Scaleway or Microsoft said no, or could not be reached)
   5  interrupted; run the same command again to resume";
 
@@ -103,6 +104,7 @@ mod tests {
             (ErrorCode::GraphUnexpected, REMOTE_REFUSED),
             (ErrorCode::MappingsNotApplied, REMOTE_REFUSED),
             (ErrorCode::PrincipalNotFound, BAD_USAGE),
+            (ErrorCode::UsernameCollision, NEEDS_ADMIN),
             (ErrorCode::ProvisioningQuarantined, NEEDS_ADMIN),
             (ErrorCode::ProvisioningFailed, REMOTE_REFUSED),
             (ErrorCode::ProofUserNotFound, REMOTE_REFUSED),

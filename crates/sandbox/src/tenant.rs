@@ -61,6 +61,9 @@ pub struct TenantSeed {
     pub groups: Vec<TenantGroup>,
 }
 
+/// The tenant's second verified domain (its first is [`TenantSeed::domain`]).
+pub const SECOND_DOMAIN: &str = "fabrikam.example";
+
 impl TenantSeed {
     pub fn user_by_upn(&self, upn: &str) -> Option<&TenantUser> {
         self.users
@@ -142,6 +145,31 @@ impl TenantSeed {
         ];
         let platform = groups[4].id.clone();
         groups[3].member_groups.push(platform);
+        // Two people whose UPNs share a local part in the tenant's two domains: the guide's
+        // userName expression gives both "jordan.lee". Drawn after the groups, so the ids above
+        // stay as they were; both are in "Support".
+        let mut users = users;
+        for domain in [&domain, &SECOND_DOMAIN.to_string()] {
+            users.push(TenantUser {
+                id: guid(rng),
+                user_principal_name: format!("jordan.lee@{domain}"),
+                display_name: "Jordan Lee".to_string(),
+                given_name: "Jordan".to_string(),
+                surname: "Lee".to_string(),
+                mail: format!("jordan.lee@{domain}"),
+                directory_roles: Vec::new(),
+            });
+        }
+        let support = TenantGroup {
+            id: guid(rng),
+            display_name: "Support".to_string(),
+            members: users[users.len() - 2..]
+                .iter()
+                .map(|user| user.id.clone())
+                .collect(),
+            member_groups: Vec::new(),
+        };
+        groups.push(support);
         TenantSeed {
             tenant_id,
             display_name: "Contoso".to_string(),

@@ -305,10 +305,10 @@ async fn filters_and_paging() {
         assert_eq!(body["scimType"], "invalidFilter", "{filter}");
     }
 
-    // 7 seeded users + 3 created.
-    let (_, body) = status_json(scim.get("/Users?startIndex=9&count=5").await).await;
-    assert_eq!(body["totalResults"], 10);
-    assert_eq!(body["startIndex"], 9);
+    // 8 seeded users + 3 created.
+    let (_, body) = status_json(scim.get("/Users?startIndex=10&count=5").await).await;
+    assert_eq!(body["totalResults"], 11);
+    assert_eq!(body["startIndex"], 10);
     assert_eq!(body["itemsPerPage"], 2);
     assert_eq!(body["Resources"].as_array().unwrap().len(), 2);
 }

@@ -357,7 +357,7 @@ impl fmt::Display for AttemptList<'_> {
     }
 }
 
-/// A user as Scaleway's SCIM server shows it: only what the wizard's proof needs.
+/// A user as Scaleway's SCIM server shows it: what the proof and the impact view need.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScimUser {
     /// The SCIM resource id.
@@ -365,6 +365,11 @@ pub struct ScimUser {
     pub user_name: String,
     /// `active` (false: locked in Scaleway), when the server says.
     pub active: Option<bool>,
+    /// `name.givenName` and `name.familyName`, when the server says.
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    /// The primary email (else the first), when the server says.
+    pub email: Option<String>,
 }
 
 impl ScimUser {
@@ -380,9 +385,36 @@ impl ScimUser {
                 Some(Value::String(text)) if text.eq_ignore_ascii_case("false") => Some(false),
                 _ => None,
             },
+            given_name: text_at(resource, &["name", "givenName"]),
+            family_name: text_at(resource, &["name", "familyName"]),
+            email: resource
+                .get("emails")
+                .and_then(Value::as_array)
+                .and_then(|emails| {
+                    emails
+                        .iter()
+                        .find(|email| email.get("primary") == Some(&Value::Bool(true)))
+                        .or_else(|| emails.first())
+                })
+                .and_then(|email| email.get("value"))
+                .and_then(Value::as_str)
+                .map(str::to_owned),
         })
     }
 }
+
+/// The string at `path` in a SCIM resource, if it is one.
+fn text_at(resource: &Value, path: &[&str]) -> Option<String> {
+    path.iter()
+        .try_fold(resource, |value, key| value.get(key))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
+/// Users asked per page of the SCIM user list (RFC 7644 lets a server answer fewer).
+const USER_PAGE: u64 = 100;
+/// A bound on the pages read, far above an Organization's user quota.
+const MAX_USER_PAGES: usize = 100;
 
 /// A group as Scaleway's SCIM server shows it: its id, name and user members.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -508,6 +540,33 @@ impl ScimProbe {
             .iter()
             .filter_map(ScimUser::from_resource)
             .find(|user| user.user_name.eq_ignore_ascii_case(user_name)))
+    }
+
+    /// Every user of the SCIM service, page by page (`startIndex`, `count`), stopping at
+    /// `totalResults`, at an empty page, or after [`MAX_USER_PAGES`].
+    pub async fn list_all_users(
+        &self,
+        base_url: &Url,
+        bearer: &SecretString,
+    ) -> Result<Vec<ScimUser>, ScimBaseError> {
+        let mut users = Vec::new();
+        let mut start = 1_u64;
+        for _ in 0..MAX_USER_PAGES {
+            let listed = self
+                .list_users(
+                    base_url,
+                    bearer,
+                    &format!("startIndex={start}&count={USER_PAGE}"),
+                )
+                .await?;
+            let page = listed.resources.len() as u64;
+            users.extend(listed.resources.iter().filter_map(ScimUser::from_resource));
+            start += page;
+            if page == 0 || start > listed.total_results {
+                break;
+            }
+        }
+        Ok(users)
     }
 
     /// Whether this SCIM service takes groups: `GET {base_url}/Groups?count=1` with the token.

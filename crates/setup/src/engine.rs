@@ -56,7 +56,7 @@ use crate::scaleway_step::{MintOutcome, ScalewaySide};
 use crate::steps::connection::{ConnectionInputs, ConnectionOutcome};
 use crate::steps::proof::UserLookup;
 use crate::steps::{
-    AppState, EntraCtx, app, assignments, first_failure, job, mappings, proof,
+    AppState, EntraCtx, app, assignments, first_failure, impact, job, mappings, proof,
     scaleway as scaleway_steps, start,
 };
 
@@ -252,7 +252,14 @@ impl SetupEngine {
         let look_up = entra_before
             .as_ref()
             .is_none_or(|entra| entra.app.is_none() && entra.instantiate_started_at.is_none());
-        let (gate, enabled) = tokio::join!(
+        // Scaleway's users are read now, beside the rest, for the collision check made before
+        // anyone is assigned (only when someone is to be).
+        let users_reader = if options.principals.is_empty() {
+            None
+        } else {
+            Some(impact::UsersReader::of(scaleway).await?)
+        };
+        let (gate, enabled, scaleway_users) = tokio::join!(
             r.step(
                 Step::Preflight,
                 ProgressMessage::CheckingPermissions,
@@ -274,15 +281,24 @@ impl SetupEngine {
                 }
             ),
             scaleway_steps::check_scim(r, scaleway, given.as_ref()),
+            async {
+                match &users_reader {
+                    Some(reader) => reader.read().await.map(Some),
+                    None => Ok(None),
+                }
+            },
         );
-        let (report, prefetched, principals) = match (gate, enabled) {
-            (Ok(gate), Ok(enabled_now)) => {
+        let (report, prefetched, principals, scaleway_users) = match (gate, enabled, scaleway_users)
+        {
+            (Ok(gate), Ok(enabled_now), Ok(users)) => {
                 scaleway_steps::scim_checked(r, enabled_now);
-                gate
+                (gate.0, gate.1, gate.2, users.unwrap_or_default())
             }
-            (gate, enabled) => {
+            (gate, enabled, users) => {
                 return Err(first_failure(
-                    [gate.err(), enabled.err()].into_iter().flatten(),
+                    [gate.err(), enabled.err(), users.err()]
+                        .into_iter()
+                        .flatten(),
                 ));
             }
         };
@@ -319,13 +335,31 @@ impl SetupEngine {
             Ok((app, job))
         });
         let assignments_branch = async {
-            let Ok(app) = app_rx.await else {
-                return Err(SetupError::Cancelled);
-            };
             if principals.is_empty() {
+                if app_rx.await.is_err() {
+                    return Err(SetupError::Cancelled);
+                }
                 r.skipped(Step::Assignments, ProgressMessage::NoOneToAssign);
                 return Ok(Vec::new());
             }
+            // Who is in scope and Scaleway's users are read while the app is being made: a
+            // collision stops the setup before anyone is assigned.
+            let (app, checked) = tokio::join!(
+                app_rx,
+                stop_all_on_error(
+                    r,
+                    impact::refuse_collisions_among(
+                        ctx.graph(),
+                        &scaleway_users,
+                        &principals,
+                        &options.mapping
+                    )
+                )
+            );
+            checked?;
+            let Ok(app) = app else {
+                return Err(SetupError::Cancelled);
+            };
             stop_all_on_error(r, async {
                 let outcomes = r
                     .step(

@@ -426,6 +426,14 @@ error_codes! {
             hint: "Check the spelling (users by sign-in name such as jane@contoso.com, groups by \
                    their exact name), or pick them from the list.",
         },
+        /// Two or more people in scope would get the same Scaleway username (named in the message).
+        UsernameCollision {
+            kind: NeedsAdmin,
+            message: "Two or more people would get the same username in Scaleway, so one would \
+                      take over the other's account.",
+            hint: "Keep the domain in usernames for everyone (jane@contoso.com instead of jane), or \
+                   leave out the people who collide.",
+        },
         /// The provisioning job is in quarantine (the reason is in the message).
         ProvisioningQuarantined {
             kind: NeedsAdmin,

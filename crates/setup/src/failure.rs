@@ -79,6 +79,10 @@ pub enum SetupError {
     ConfirmationRequired,
     #[error("no {kind} named \"{query}\" was found in the Entra directory")]
     PrincipalNotFound { kind: &'static str, query: String },
+    #[error("two or more people would get the same Scaleway username")]
+    UsernameCollision {
+        collisions: Vec<crate::steps::impact::UsernameCollision>,
+    },
     #[error("the provisioning job is in quarantine")]
     Quarantined {
         reason: Option<String>,
@@ -251,6 +255,16 @@ impl SetupError {
                 .with_message(format!(
                     "No {kind} called \"{query}\" was found in your Entra directory."
                 )),
+            Self::UsernameCollision { collisions } => {
+                let said: Vec<String> = collisions
+                    .iter()
+                    .map(|c| format!("\"{}\" for {}", c.username, c.upns.join(" and ")))
+                    .collect();
+                UiError::plain(C::UsernameCollision, false).with_message(format!(
+                    "These people would get the same username in Scaleway: {}.",
+                    said.join("; ")
+                ))
+            }
             Self::Quarantined { reason, message } => {
                 quarantine_to_ui(reason.as_deref(), message.as_deref())
             }

@@ -25,7 +25,7 @@ pub mod scaleway_step;
 pub mod secret;
 pub mod session;
 mod steps;
-pub use steps::scope;
+pub use steps::{impact, scope};
 mod summary;
 pub mod vault;
 

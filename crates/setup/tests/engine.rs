@@ -18,6 +18,7 @@ use scim_wizard_sandbox::{FaultPlan, Sandbox, SandboxConfig, SeedKeyKind, Tenant
 use scim_wizard_scaleway::credentials::Environment;
 use scim_wizard_scaleway::{ClientOptions, RetryPolicy, ScalewayClient, SecretString};
 use scim_wizard_setup::engine::{SetupEngine, SetupOptions};
+use scim_wizard_setup::impact::{ChangedDetail, UsernameCollision};
 use scim_wizard_setup::journal::{EntraRecord, Journal, JournalStore, ScalewayRecord};
 use scim_wizard_setup::messages::GroupFinding;
 use scim_wizard_setup::report::{
@@ -1923,4 +1924,150 @@ async fn a_resumed_verify_proves_groups_as_the_mappings_were_written_not_as_chos
         proof.group.map(|g| (g.group, g.finding)),
         Some(("Sales".to_owned(), GroupFinding::Arrived))
     );
+}
+
+#[tokio::test]
+async fn the_impact_names_who_is_created_taken_over_colliding_and_untouched_and_writes_nothing() {
+    let fx = Fixture::start(SandboxConfig::default(), false).await;
+    let engine = fx.engine(fx.options(&[])).await;
+    let before = fx.snapshot().await;
+    let impact = engine
+        .impact(&[
+            PrincipalRef::User(fx.upn("adele.vance")),
+            // Has a Scaleway account made by hand under the same username.
+            PrincipalRef::User(fx.upn("ines.admin")),
+            // jordan.lee in both of the tenant's domains.
+            PrincipalRef::Group("Support".into()),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(fx.snapshot().await, before, "the impact only reads");
+
+    let created: Vec<(&str, &str)> = impact
+        .create
+        .iter()
+        .map(|p| (p.upn.as_str(), p.username.as_str()))
+        .collect();
+    assert_eq!(
+        created,
+        vec![(fx.upn("adele.vance").as_str(), "adele.vance")]
+    );
+    assert_eq!(impact.take_over.len(), 1, "{impact:?}");
+    let ines = &impact.take_over[0];
+    assert_eq!(
+        (ines.upn.clone(), ines.username.as_str()),
+        (fx.upn("ines.admin"), "ines.admin")
+    );
+    let state = fx.get("state").await;
+    let scaleway_ines = state["iam_users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "ines.admin")
+        .unwrap();
+    assert_eq!(ines.user_id, scaleway_ines["id"].as_str().unwrap());
+    let changes: Vec<(ChangedDetail, &str, &str)> = ines
+        .changes
+        .iter()
+        .map(|c| (c.field, c.before.as_str(), c.after.as_str()))
+        .collect();
+    assert_eq!(
+        changes,
+        vec![
+            (ChangedDetail::Name, "Ines Admin", "Inès Admin"),
+            (
+                ChangedDetail::Email,
+                "ines.admin@acme.example",
+                "ines.admin@contoso.example"
+            ),
+        ]
+    );
+    assert_eq!(
+        impact.collisions,
+        vec![UsernameCollision {
+            username: "jordan.lee".into(),
+            upns: vec![
+                format!("jordan.lee@{}", fx.tenant().domain),
+                format!("jordan.lee@{}", scim_wizard_sandbox::SECOND_DOMAIN),
+            ],
+        }]
+    );
+    assert!(impact.blocked());
+    let untouched: Vec<(&str, bool)> = impact
+        .untouched
+        .iter()
+        .map(|u| (u.username.as_str(), u.owner))
+        .collect();
+    assert_eq!(
+        untouched,
+        vec![
+            ("olivia.owner", true),
+            ("alice", false),
+            ("bob", false),
+            ("carol", false),
+            ("dave", false),
+            ("erin", false),
+            ("frank", false),
+        ]
+    );
+    assert_eq!(impact.over_quota, None);
+}
+
+#[tokio::test]
+async fn a_collision_stops_the_setup_before_anyone_is_assigned_and_keeping_the_domain_lets_it_finish()
+ {
+    let fx = Fixture::start(SandboxConfig::default(), false).await;
+    let mut options = fx.options(&["adele.vance"]);
+    options
+        .principals
+        .push(PrincipalRef::Group("Support".into()));
+    let mut engine = fx.engine(options.clone()).await;
+    let refused = engine
+        .apply_all(&CancellationToken::new())
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::UsernameCollision);
+    let said = refused.to_ui().message;
+    assert!(
+        said.contains(&format!(
+            "jordan.lee@{}",
+            scim_wizard_sandbox::SECOND_DOMAIN
+        )),
+        "{said}"
+    );
+    assert_eq!(count(&fx.snapshot().await, "assignments"), 0);
+
+    // Keep the domain in usernames for everyone (the same session: the token it minted is
+    // still held): no collision, and the usernames the impact said are the ones Entra's
+    // provisioning made.
+    options.mapping.keep_full_upn = true;
+    engine.set_options(options.clone());
+    let impact = engine.impact(&options.principals).await.unwrap();
+    assert!(!impact.blocked(), "{impact:?}");
+    let report = engine.apply_all(&CancellationToken::new()).await.unwrap();
+    assert!(report.proof.unwrap().verified);
+    let job = fx
+        .journal()
+        .load()
+        .unwrap()
+        .unwrap()
+        .entra
+        .unwrap()
+        .job
+        .unwrap()
+        .id;
+    fx.post(&format!("graph/jobs/{job}/run-cycle"), json!({}))
+        .await;
+    let state = fx.get("state").await;
+    let mut provisioned: Vec<String> = state["iam_users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["provisioned_by_scim"] == true)
+        .map(|u| u["username"].as_str().unwrap().to_owned())
+        .collect();
+    provisioned.sort();
+    let mut said: Vec<String> = impact.create.iter().map(|p| p.username.clone()).collect();
+    said.sort();
+    assert_eq!(provisioned, said);
 }

@@ -99,6 +99,12 @@ export const commands = {
 	 */
 	setupGroupScope: (principals: PrincipalRef[]) => typedError<GroupScope_Serialize, UiError>(__TAURI_INVOKE("setup_group_scope", { principals })),
 	/**
+	 *  Who the chosen users and groups will create, take over, collide or leave alone in Scaleway,
+	 *  with the usernames the mappings in force give them; said on the Users screen before anything
+	 *  is assigned (a collision keeps "Assign" closed).
+	 */
+	setupImpact: (principals: PrincipalRef[]) => typedError<Impact_Serialize, UiError>(__TAURI_INVOKE("setup_impact", { principals })),
+	/**
 	 *  Assigns the chosen users and groups to the app (once each). `cancel_operation` stops it
 	 *  between calls; assignments already made are journaled and reused when called again.
 	 */
@@ -210,6 +216,8 @@ export type AssignmentOutcome_Serialize = {
 	/**  False when the principal was already assigned. */
 	created: boolean,
 };
+
+export type ChangedDetail = "name" | "email";
 
 /**  A cloud's own addresses, shown as placeholders of the address fields. */
 export type CloudDefaults = {
@@ -446,6 +454,14 @@ export type CycleSummary_Serialize = {
 	error: string | null,
 };
 
+/**  A detail of an existing Scaleway user that will follow Entra from now on. */
+export type DetailChange = {
+	/**  `name` or `email`. */
+	field: ChangedDetail,
+	before: string,
+	after: string,
+};
+
 /**  The values in use, as text (for the panel, and to tell whether a change touches a side). */
 export type EffectiveConnection = EffectiveConnection_Serialize | EffectiveConnection_Deserialize;
 
@@ -611,6 +627,8 @@ export type ErrorCode =
 "mappings_not_applied" | 
 /**  A user or group named for assignment does not exist in the tenant. */
 "principal_not_found" | 
+/**  Two or more people in scope would get the same Scaleway username (named in the message). */
+"username_collision" | 
 /**  The provisioning job is in quarantine (the reason is in the message). */
 "provisioning_quarantined" | 
 /**  Provisioning the test user failed (Entra's or Scaleway's message included). */
@@ -750,6 +768,33 @@ export type GroupScope_Serialize = {
 	nested: NestedGroup[],
 	clashes: GroupClash[],
 	over_quota: GroupQuota | null,
+};
+
+/**  The four groups, with the user quota beside them. */
+export type Impact = Impact_Serialize | Impact_Deserialize;
+
+/**  The four groups, with the user quota beside them. */
+export type Impact_Deserialize = {
+	create: NewUser[],
+	match: TakenOver[],
+	collisions: UsernameCollision[],
+	untouched: Untouched[],
+	/**  Set when the start would pass the Organization's user quota. */
+	over_quota?: UserQuota | null,
+	/**  Usernames keep the domain (`jane@contoso.com`) instead of the guide's local part. */
+	keep_full_upn: boolean,
+};
+
+/**  The four groups, with the user quota beside them. */
+export type Impact_Serialize = {
+	create: NewUser[],
+	match: TakenOver[],
+	collisions: UsernameCollision[],
+	untouched: Untouched[],
+	/**  Set when the start would pass the Organization's user quota. */
+	over_quota: UserQuota | null,
+	/**  Usernames keep the domain (`jane@contoso.com`) instead of the guide's local part. */
+	keep_full_upn: boolean,
 };
 
 /**  Where the provisioning job stands, in one word the fronts put in a sentence. */
@@ -940,6 +985,12 @@ export type NestedGroup = {
 	group: string,
 	/**  The groups in it, which will not appear in Scaleway (nor their members, unless assigned). */
 	subgroups: string[],
+};
+
+/**  Someone Entra will create in Scaleway. */
+export type NewUser = {
+	upn: string,
+	username: string,
 };
 
 /**  The wizard screen an unfinished setup continues on. */
@@ -1518,6 +1569,18 @@ export type Step =
 /**  Checking the Entra role and permissions (nothing is changed before it passes). */
 "preflight" | "scim_enabled" | "scim_token" | "entra_app" | "provisioning_job" | "connection" | "mappings" | "assignments" | "start" | "proof" | "rollback" | "rotate_token";
 
+/**
+ *  An existing Scaleway user whose username equals what Entra will send: managed by Entra from
+ *  now on.
+ */
+export type TakenOver = {
+	upn: string,
+	username: string,
+	user_id: string,
+	/**  What will change on their Scaleway account (empty: nothing visible). */
+	changes: DetailChange[],
+};
+
 /**  Where a SCIM token is kept. */
 export type TokenKept = 
 /**  In the OS keychain. */
@@ -1565,6 +1628,27 @@ export type UiError = {
 export type UnfamiliarHost = {
 	field: ConnectionField,
 	host: string,
+};
+
+/**  A Scaleway user nobody in scope maps to: left as they are. */
+export type Untouched = {
+	username: string,
+	user_id: string,
+	/**  The Organization's Owner (said apart). */
+	owner: boolean,
+};
+
+/**  The Organization would hold more users than it may. */
+export type UserQuota = {
+	existing: number,
+	adding: number,
+	limit: number,
+};
+
+/**  Two or more people who would get the same Scaleway username. */
+export type UsernameCollision = {
+	username: string,
+	upns: string[],
 };
 
 /**  Where the value in use of a setting comes from. */

@@ -8,7 +8,7 @@ import RollbackDialog from "../components/RollbackDialog.svelte";
 import Mappings from "./Mappings.svelte";
 import Users from "./Users.svelte";
 import { i18n } from "$lib/i18n/locale.svelte";
-import { APP, PEOPLE, PREVIEW, uiError } from "../test/fixtures";
+import { APP, IMPACT, PEOPLE, PREVIEW, uiError } from "../test/fixtures";
 import { Fail, scriptedBackend, type Answer } from "../test/ipc";
 
 beforeEach(() => i18n.set("en"));
@@ -80,10 +80,19 @@ describe("Cancel on long steps", () => {
     const call = untilCancelled();
     scriptedBackend({
       setup_search_people: PEOPLE,
+      setup_impact: IMPACT,
       setup_assign: [call.running, new Fail(uiError("graph_throttled", { retryable: true }))],
       cancel_operation: call.cancel,
     });
-    render(Users, { mappings: null, assigned: [], onAssigned: vi.fn(), onBack: vi.fn(), onNext: vi.fn() });
+    render(Users, {
+      mappings: null,
+      choices: NO_CHOICES,
+      assigned: [],
+      onMappings: vi.fn(),
+      onAssigned: vi.fn(),
+      onBack: vi.fn(),
+      onNext: vi.fn(),
+    });
     await fireEvent.click(await screen.findByRole("checkbox", { name: /Adele Vance/ }));
     await fireEvent.click(screen.getByTestId("assign"));
     await fireEvent.click(await screen.findByTestId("cancel-assign"));

@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import Users from "./Users.svelte";
 import { i18n } from "$lib/i18n/locale.svelte";
 import { SEARCH_DELAY_MS } from "$lib/steps";
-import { PEOPLE, uiError } from "../test/fixtures";
+import { GUIDE_CHOICES } from "$lib/setupData";
+import { IMPACT, PEOPLE, PREVIEW, uiError } from "../test/fixtures";
 import { Fail, scriptedBackend } from "../test/ipc";
 
 beforeEach(() => i18n.set("en"));
@@ -15,7 +16,7 @@ afterEach(() => {
 
 function renderUsers() {
   const handlers = { onAssigned: vi.fn(), onBack: vi.fn(), onNext: vi.fn() };
-  render(Users, { mappings: null, assigned: [], ...handlers });
+  render(Users, { mappings: null, choices: GUIDE_CHOICES, assigned: [], onMappings: vi.fn(), ...handlers });
   return handlers;
 }
 
@@ -26,7 +27,7 @@ async function typeQuery(text: string) {
 describe("Users picker", () => {
   it("searches once typing pauses, not on every key", async () => {
     vi.useFakeTimers();
-    const backend = scriptedBackend({ setup_search_people: PEOPLE });
+    const backend = scriptedBackend({ setup_search_people: PEOPLE, setup_impact: IMPACT });
     renderUsers();
     await typeQuery("a");
     await typeQuery("ad");
@@ -44,7 +45,7 @@ describe("Users picker", () => {
   });
 
   it("Enter searches at once; nothing is sent for blanks", async () => {
-    const backend = scriptedBackend({ setup_search_people: PEOPLE });
+    const backend = scriptedBackend({ setup_search_people: PEOPLE, setup_impact: IMPACT });
     renderUsers();
     await typeQuery("   ");
     await fireEvent.keyDown(screen.getByTestId("people-search"), { key: "Enter" });
@@ -56,6 +57,7 @@ describe("Users picker", () => {
 
   it("offers the first people of the directory at once, so picking needs no typing", async () => {
     const backend = scriptedBackend({
+      setup_impact: IMPACT,
       setup_search_people: [PEOPLE, { users: [], groups: [], groups_unavailable: null }],
       setup_assign: [[]],
     });
@@ -142,8 +144,56 @@ describe("Users picker", () => {
     expect(await screen.findByTestId("groups-unavailable")).toBeTruthy();
   });
 
+  it("a collision keeps Assign closed until the domain is kept in usernames", async () => {
+    const colliding = {
+      ...IMPACT,
+      create: [],
+      collisions: [{ username: "adele.vance", upns: ["adele.vance@contoso.com", "adele.vance@fabrikam.com"] }],
+    };
+    const resolved = {
+      ...IMPACT,
+      create: [
+        { upn: "adele.vance@contoso.com", username: "adele.vance@contoso.com" },
+        { upn: "adele.vance@fabrikam.com", username: "adele.vance@fabrikam.com" },
+      ],
+      keep_full_upn: true,
+    };
+    const backend = scriptedBackend({
+      setup_search_people: PEOPLE,
+      setup_impact: [colliding, resolved],
+      setup_apply_mappings: PREVIEW,
+    });
+    const onMappings = vi.fn();
+    render(Users, {
+      mappings: null,
+      choices: GUIDE_CHOICES,
+      assigned: [],
+      onMappings,
+      onAssigned: vi.fn(),
+      onBack: vi.fn(),
+      onNext: vi.fn(),
+    });
+    await fireEvent.click(await screen.findByRole("checkbox", { name: /Adele Vance/ }));
+    const collisions = await screen.findByTestId("impact-collisions");
+    expect(collisions.textContent).toContain("adele.vance@contoso.com, adele.vance@fabrikam.com");
+    expect(collisions.getAttribute("role")).toBe("alert");
+    expect((screen.getByTestId("assign") as HTMLButtonElement).disabled).toBe(true);
+    // The Owner is named apart among those left alone.
+    expect(screen.getByTestId("impact-untouched").textContent).toContain("olivia.owner (the Organization’s Owner)");
+
+    await fireEvent.click(screen.getByTestId("keep-domain"));
+    await waitFor(() => expect(screen.queryByTestId("impact-collisions")).toBeNull());
+    expect((screen.getByTestId("assign") as HTMLButtonElement).disabled).toBe(false);
+    expect(screen.getByTestId("impact-create").textContent).toContain("adele.vance@fabrikam.com, as “adele.vance@fabrikam.com”");
+    expect(backend.calls.find((c) => c.cmd === "setup_apply_mappings")?.args).toEqual({
+      choices: { ...GUIDE_CHOICES, keep_full_upn: true },
+    });
+    expect(onMappings).toHaveBeenCalledWith({ ...GUIDE_CHOICES, keep_full_upn: true }, PREVIEW);
+  });
+
   it("a failed assignment is explained and can be retried", async () => {
     scriptedBackend({
+      setup_impact: IMPACT,
       setup_search_people: PEOPLE,
       setup_assign: [new Fail(uiError("graph_throttled", { retryable: true })), []],
     });

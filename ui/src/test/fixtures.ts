@@ -113,6 +113,16 @@ export const PEOPLE: PeopleSearch = {
   groups_unavailable: false,
 };
 
+/** Adele alone: created, nobody taken over, no collision. */
+export const IMPACT = {
+  create: [{ upn: "adele.vance@contoso.com", username: "adele.vance" }],
+  match: [],
+  collisions: [],
+  untouched: [{ username: "olivia.owner", user_id: "scw-owner", owner: true }],
+  over_quota: null,
+  keep_full_upn: false,
+};
+
 export function proof(partial: Partial<ProofReport> = {}): ProofReport {
   return {
     verified: true,

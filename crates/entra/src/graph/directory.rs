@@ -9,9 +9,9 @@ use super::types::{
 };
 use super::{GraphClient, GraphError, Request};
 
-const USER_SELECT: &str = "id,displayName,userPrincipalName,mail";
+const USER_SELECT: &str = "id,displayName,userPrincipalName,mail,givenName,surname";
 const GROUP_SELECT: &str = "id,displayName,description,mail";
-const MEMBER_SELECT: &str = "id,displayName,userPrincipalName";
+const MEMBER_SELECT: &str = "id,displayName,userPrincipalName,mail,givenName,surname";
 /// Graph's largest `$top` for users and groups.
 const MAX_TOP: u32 = 999;
 

@@ -212,6 +212,11 @@ pub struct DirectoryUser {
     pub display_name: Option<String>,
     pub user_principal_name: Option<String>,
     pub mail: Option<String>,
+    /// What Entra sends as `name.givenName` and `name.familyName`.
+    #[serde(default)]
+    pub given_name: Option<String>,
+    #[serde(default)]
+    pub surname: Option<String>,
 }
 
 /// A group for the picker.
@@ -234,6 +239,13 @@ pub struct GroupMember {
     pub odata_type: String,
     pub display_name: Option<String>,
     pub user_principal_name: Option<String>,
+    /// A user member's email and names (what Entra would send to Scaleway).
+    #[serde(default)]
+    pub mail: Option<String>,
+    #[serde(default)]
+    pub given_name: Option<String>,
+    #[serde(default)]
+    pub surname: Option<String>,
 }
 
 impl GroupMember {

@@ -323,6 +323,12 @@ pub(crate) async fn organization(State(app): State<Arc<App>>, headers: HeaderMap
                 "isInitial": true,
                 "name": tenant.domain,
                 "type": "Managed",
+            }, {
+                "capabilities": "Email",
+                "isDefault": false,
+                "isInitial": false,
+                "name": crate::tenant::SECOND_DOMAIN,
+                "type": "Managed",
             }],
         }]}),
     ))

@@ -316,6 +316,20 @@ pub(crate) fn seeded(seed: u64, now: DateTime<Utc>) -> (ScalewayState, SeedData)
         });
     }
 
+    // A member made by hand whose username is what Entra will send for the tenant's admin Inès
+    // Admin (the UPN's local part): a setup that assigns her takes this account over. Drawn
+    // last, so the ids above stay as they were.
+    add_user(
+        &mut rng,
+        &acme.id,
+        "ines.admin",
+        "Ines",
+        "Admin",
+        false,
+        150,
+        vec![ProjectManager],
+    );
+
     let seed_data = SeedData {
         organization_id: acme.id.clone(),
         organization_name: acme.name.clone(),

@@ -231,6 +231,16 @@ impl TokenOnlySession {
             .await?)
     }
 
+    /// What reading Scaleway's users over SCIM takes (a probe, the Base URL and the token), for
+    /// a read that must not hold this session while other steps change it.
+    pub(crate) async fn user_reader(&self) -> Result<(ScimProbe, Url, Secret), SetupError> {
+        Ok((
+            probe_for(&self.settings)?,
+            self.base_url.clone(),
+            self.require_token().await?,
+        ))
+    }
+
     /// How many groups Scaleway's SCIM server holds for this Organization.
     pub async fn count_groups(&self) -> Result<u64, SetupError> {
         let token = self.require_token().await?;

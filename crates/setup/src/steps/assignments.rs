@@ -29,6 +29,10 @@ pub(crate) struct ResolvedPrincipal {
     pub(crate) kind: &'static str,
     pub(crate) display_name: Option<String>,
     pub(crate) user_principal_name: Option<String>,
+    /// A user's email and names, as Entra would send them (the impact view compares them).
+    pub(crate) mail: Option<String>,
+    pub(crate) given_name: Option<String>,
+    pub(crate) surname: Option<String>,
 }
 
 impl ResolvedPrincipal {
@@ -264,6 +268,9 @@ async fn resolve_one(
                 kind: "User",
                 display_name: user.display_name,
                 user_principal_name: user.user_principal_name,
+                mail: user.mail,
+                given_name: user.given_name,
+                surname: user.surname,
             }),
             Err(GraphError::NotFound { .. }) => Err(SetupError::PrincipalNotFound {
                 kind: "user",
@@ -293,6 +300,9 @@ async fn resolve_one(
                     kind: "Group",
                     display_name: group.display_name,
                     user_principal_name: None,
+                    mail: None,
+                    given_name: None,
+                    surname: None,
                 })
                 .ok_or(SetupError::PrincipalNotFound {
                     kind: "group",
@@ -361,6 +371,14 @@ impl SetupEngine {
         let outcomes = r
             .step(Step::Assignments, ProgressMessage::Assigning, async {
                 let resolved = ctx.resolve_principals(principals).await?;
+                // Nobody is assigned while two people would get one Scaleway username.
+                crate::steps::impact::refuse_collisions(
+                    ctx.graph(),
+                    &self.scaleway,
+                    &resolved,
+                    &self.options.mapping,
+                )
+                .await?;
                 r.checkpoint()?;
                 ctx.ensure_assignments(&app, &resolved).await
             })

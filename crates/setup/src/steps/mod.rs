@@ -17,6 +17,7 @@
 pub(crate) mod app;
 pub(crate) mod assignments;
 pub(crate) mod connection;
+pub mod impact;
 pub(crate) mod job;
 pub(crate) mod mappings;
 mod plan;

@@ -408,6 +408,22 @@ export const en = {
   "users.selectedNone": "Nobody is selected yet.",
   "users.remove": "Remove {name}",
   "users.group": "Group",
+  "impact.title": "What happens in Scaleway",
+  "impact.create.title": "Will be created in Scaleway ({count})",
+  "impact.create.item": "{upn}, as “{username}”",
+  "impact.match.title": "Already in Scaleway: Entra will manage them from now on ({count})",
+  "impact.match.item": "“{username}” becomes {upn}.",
+  "impact.match.name": "Name: {before} → {after}",
+  "impact.match.email": "Email: {before} → {after}",
+  "impact.collisions.title": "Would get the same username ({count}): assigning is blocked",
+  "impact.collisions.item": "“{username}”: {upns}",
+  "impact.collisions.waysOut":
+    "Scaleway would give them one account. Keep the domain in every username (jane@contoso.com instead of jane), or untick some of them.",
+  "impact.collisions.keepDomain": "Keep the domain in usernames",
+  "impact.untouched.title": "In Scaleway, not chosen: left as they are ({count})",
+  "impact.untouched.owner": "{username} (the Organization’s Owner)",
+  "impact.quota":
+    "This Organization has {existing} users and would get {adding} more, past Scaleway’s limit of {limit}: choose fewer people.",
   "users.scope.title": "Before you assign these groups",
   "users.scope.nested":
     "“{group}” has groups inside it ({subgroups}): Scaleway has no groups inside groups, so those will not appear, nor their members unless you choose them too.",
@@ -650,6 +666,10 @@ export const en = {
     "A user or group you chose doesn’t exist in Microsoft Entra ID.",
   "error.hint.principal_not_found":
     "Check the name, or pick the person or group again from the list.",
+  "error.message.username_collision":
+    "Two or more people would get the same username in Scaleway, so one would take over the other’s account.",
+  "error.hint.username_collision":
+    "Keep the domain in usernames for everyone (jane@contoso.com instead of jane), or leave out the people who collide.",
   "error.message.provisioning_quarantined":
     "Entra has paused provisioning to Scaleway (quarantine) after repeated errors.",
   "error.hint.provisioning_quarantined":

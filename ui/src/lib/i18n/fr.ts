@@ -435,6 +435,22 @@ export const fr: Messages = {
   "users.selectedNone": "Personne n’est encore sélectionné.",
   "users.remove": "Retirer {name}",
   "users.group": "Groupe",
+  "impact.title": "Ce qui se passe dans Scaleway",
+  "impact.create.title": "Seront créés dans Scaleway ({count})",
+  "impact.create.item": "{upn}, sous le nom «\u00a0{username}\u00a0»",
+  "impact.match.title": "Déjà dans Scaleway\u00a0: Entra les gérera désormais ({count})",
+  "impact.match.item": "«\u00a0{username}\u00a0» devient {upn}.",
+  "impact.match.name": "Nom\u00a0: {before} → {after}",
+  "impact.match.email": "E-mail\u00a0: {before} → {after}",
+  "impact.collisions.title": "Auraient le même nom d’utilisateur ({count})\u00a0: l’attribution est bloquée",
+  "impact.collisions.item": "«\u00a0{username}\u00a0»\u00a0: {upns}",
+  "impact.collisions.waysOut":
+    "Scaleway leur donnerait un seul compte. Gardez le domaine dans chaque nom d’utilisateur (jane@contoso.com au lieu de jane), ou décochez certains d’entre eux.",
+  "impact.collisions.keepDomain": "Garder le domaine dans les noms d’utilisateur",
+  "impact.untouched.title": "Dans Scaleway, non choisis\u00a0: laissés tels quels ({count})",
+  "impact.untouched.owner": "{username} (le propriétaire de l’Organisation)",
+  "impact.quota":
+    "Cette Organisation a {existing}\u00a0utilisateurs et en recevrait {adding} de plus, au-delà de la limite de {limit} de Scaleway\u00a0: choisissez moins de personnes.",
   "users.scope.title": "Avant d’attribuer ces groupes",
   "users.scope.nested":
     "«\u00a0{group}\u00a0» contient des groupes ({subgroups})\u00a0: Scaleway n’a pas de groupes imbriqués, ils n’apparaîtront donc pas, ni leurs membres sauf si vous les choisissez aussi.",
@@ -686,6 +702,10 @@ export const fr: Messages = {
     "Un utilisateur ou un groupe que vous avez choisi n’existe pas dans Microsoft Entra ID.",
   "error.hint.principal_not_found":
     "Vérifiez le nom, ou choisissez de nouveau la personne ou le groupe dans la liste.",
+  "error.message.username_collision":
+    "Deux personnes ou plus auraient le même nom d’utilisateur dans Scaleway\u00a0: l’une prendrait le compte de l’autre.",
+  "error.hint.username_collision":
+    "Gardez le domaine dans les noms d’utilisateur pour tout le monde (jane@contoso.com au lieu de jane), ou laissez de côté les personnes concernées.",
   "error.message.provisioning_quarantined":
     "Entra a suspendu l’approvisionnement vers Scaleway (quarantaine) après des erreurs répétées.",
   "error.hint.provisioning_quarantined":
