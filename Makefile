@@ -101,6 +101,7 @@ bench: bench-deps ui
 # The engine's apply against the sandbox with 50 ms latency per call: round trips and wall time.
 bench-cli: test-deps
 	@tests/session.sh cargo bench --quiet -p scim-wizard-cli --bench apply
+	@cargo bench --quiet -p scim-wizard-cli --bench impact
 
 ## Shipping -------------------------------------------------------------------
 

@@ -56,6 +56,7 @@ pub(crate) struct AppConfig {
     pub(crate) base_url: String,
     pub(crate) scim_mount_pattern: String,
     pub(crate) microsoft: MicrosoftConfig,
+    pub(crate) staff: usize,
 }
 
 /// The Scaleway side of the simulation and what is shared with it, under one lock: a SCIM call
@@ -106,7 +107,8 @@ impl World {
 
 impl App {
     pub(crate) fn new(config: AppConfig) -> App {
-        let (world, seed_data) = World::seeded(config.seed);
+        let (world, mut seed_data) = World::seeded(config.seed);
+        seed_data.tenant.add_staff(config.staff, config.seed);
         App {
             world: Mutex::new(world),
             faults: Mutex::new(FaultRuntime::new(config.faults.clone(), config.seed)),

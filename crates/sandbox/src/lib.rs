@@ -107,6 +107,6 @@ pub use crate::core::faults::{
 pub use sandbox::{DEFAULT_SEED, Sandbox, SandboxConfig, SandboxError, SandboxUrls};
 pub use scaleway::{SeedData, SeedKey, SeedKeyKind};
 pub use scim::DEFAULT_SCIM_MOUNT_PATTERN;
-pub use tenant::{SECOND_DOMAIN, TenantGroup, TenantSeed, TenantUser};
+pub use tenant::{SECOND_DOMAIN, STAFF_GROUP, TenantGroup, TenantSeed, TenantUser};
 
 pub(crate) use app::{App, World};

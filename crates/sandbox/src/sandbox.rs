@@ -41,6 +41,9 @@ pub struct SandboxConfig {
     /// How long a freshly instantiated Entra application and service principal stay invisible
     /// (404) to Graph reads, as Entra's directory replication makes them.
     pub replication_lag: Duration,
+    /// Generated people added to the tenant, all in the group [`crate::STAFF_GROUP`] (a large
+    /// directory for benchmarks); none by default.
+    pub staff: usize,
 }
 
 impl Default for SandboxConfig {
@@ -52,6 +55,7 @@ impl Default for SandboxConfig {
             seed: DEFAULT_SEED,
             scim_mount_pattern: DEFAULT_SCIM_MOUNT_PATTERN.to_string(),
             replication_lag: Duration::ZERO,
+            staff: 0,
         }
     }
 }
@@ -69,6 +73,11 @@ impl SandboxConfig {
 
     pub fn with_faults(mut self, faults: FaultPlan) -> Self {
         self.faults = faults;
+        self
+    }
+
+    pub fn with_staff(mut self, staff: usize) -> Self {
+        self.staff = staff;
         self
     }
 
@@ -171,6 +180,7 @@ impl Sandbox {
             microsoft: MicrosoftConfig {
                 replication_lag: config.replication_lag,
             },
+            staff: config.staff,
         }));
         let router = build_router(Arc::clone(&app));
         let server = tokio::spawn(accept_loop(listener, router));

@@ -4,6 +4,7 @@
 //! and the provisioning simulator's source data).
 
 use rand::Rng;
+use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
 
@@ -61,10 +62,43 @@ pub struct TenantSeed {
     pub groups: Vec<TenantGroup>,
 }
 
+/// The group of the people [`TenantSeed::add_staff`] generates.
+pub const STAFF_GROUP: &str = "Staff";
+
 /// The tenant's second verified domain (its first is [`TenantSeed::domain`]).
 pub const SECOND_DOMAIN: &str = "fabrikam.example";
 
 impl TenantSeed {
+    /// Adds `count` generated people (`staff.00001@…`), all in the group [`STAFF_GROUP`]: a
+    /// large directory, drawn from its own RNG stream so the seeded ids stay as they were.
+    pub(crate) fn add_staff(&mut self, count: usize, seed: u64) {
+        if count == 0 {
+            return;
+        }
+        let mut rng = StdRng::seed_from_u64(seed ^ 0x5747_4146_4600_0001);
+        let mut members = Vec::with_capacity(count);
+        for index in 1..=count {
+            let local = format!("staff.{index:05}");
+            let user = TenantUser {
+                id: guid(&mut rng),
+                user_principal_name: format!("{local}@{}", self.domain),
+                display_name: format!("Staff {index:05}"),
+                given_name: "Staff".to_string(),
+                surname: format!("{index:05}"),
+                mail: format!("{local}@contoso.example"),
+                directory_roles: Vec::new(),
+            };
+            members.push(user.id.clone());
+            self.users.push(user);
+        }
+        self.groups.push(TenantGroup {
+            id: guid(&mut rng),
+            display_name: STAFF_GROUP.to_string(),
+            members,
+            member_groups: Vec::new(),
+        });
+    }
+
     pub fn user_by_upn(&self, upn: &str) -> Option<&TenantUser> {
         self.users
             .iter()
