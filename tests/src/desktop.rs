@@ -326,6 +326,9 @@ pub struct TestUser<'a> {
     /// A group whose people would collide on one Scaleway username: ticked, the impact view
     /// blocks the start and says who; unticked again (leaving them out), the setup goes on.
     pub colliding_group: Option<&'a str>,
+    /// Someone with a Scaleway account under the username Entra would send: ticked beside the
+    /// colliding group, the impact view shows all four of its groups; unticked with it.
+    pub taken_over: Option<&'a str>,
 }
 
 /// Adele Vance, of the sandbox's directory.
@@ -334,12 +337,14 @@ pub const ADELE: TestUser<'static> = TestUser {
     username: "adele.vance",
     group: None,
     colliding_group: None,
+    taken_over: None,
 };
 
 /// Adele Vance and her group "Engineering" (with "Platform" inside it).
 pub const ADELE_AND_ENGINEERING: TestUser<'static> = TestUser {
     group: Some("Engineering"),
     colliding_group: Some("Support"),
+    taken_over: Some("Inès Admin"),
     ..ADELE
 };
 
@@ -478,10 +483,20 @@ pub fn finish_setup(
             !session.is_enabled(&assign).expect("its state"),
             "Assign stays closed while a collision stands"
         );
+        if let Some(taken_over) = user.taken_over {
+            // Already in Scaleway: said to be managed by Entra from now on.
+            pick(session, act, "user", taken_over);
+            wait_text("[data-testid=impact-match]", LONG, &|t| {
+                t.contains("ines.admin")
+            });
+        }
         if screenshots {
             save_screenshot_of(session, "impact", Some("[data-testid=impact]"));
         }
         // Leaving them out resolves it.
+        if let Some(taken_over) = user.taken_over {
+            toggle(session, act, "user", taken_over);
+        }
         toggle(session, act, "group", colliding);
         session
             .wait_for_gone("[data-testid=impact-collisions]", LONG)

@@ -274,6 +274,40 @@ fn a_full_apply_provisions_the_user_plan_writes_nothing_and_a_second_apply_chang
             human.describe()
         );
     }
+    let healthy = status.clone();
+    assert_eq!(healthy["attention"], json!([]), "{healthy:#}");
+
+    // 20 days before the token expires, on Scaleway's clock: status says it first and exits 6,
+    // so that a scheduled task can alert.
+    cli.sandbox
+        .post("time-travel", json!({"seconds": 345 * 24 * 3600}));
+    // A year on, the sandbox's Entra sign-in has expired too: signed in again, and kept.
+    let soon = cli.run(&["status", "--json", "--device-code", "--remember"]);
+    assert_eq!(soon.code(), 6, "{}", soon.describe());
+    let said = soon.summary();
+    assert_eq!(said["ok"], true, "{said:#}");
+    assert_eq!(said["exit_code"], 6, "{said:#}");
+    let days = said["token_expires_in_days"].as_i64().unwrap();
+    assert!((19..=20).contains(&days), "{said:#}");
+    assert_eq!(
+        said["attention"],
+        json!([{"kind": "token_expires_soon", "days": days}])
+    );
+    assert_eq!(
+        said["job_state"],
+        said["status"]["entra"]["job"]["condition"]
+    );
+    assert!(said["last_cycle"].is_object(), "{said:#}");
+    assert!(said.as_object().unwrap().contains_key("quarantine"));
+    let human = cli.run(&["status", "--device-code", "--remember"]);
+    assert_eq!(human.code(), 6, "{}", human.describe());
+    assert!(
+        human
+            .stdout
+            .contains(&format!("expires in {days} day(s): renew it")),
+        "{}",
+        human.describe()
+    );
 
     assert_no_secret_left(&cli);
     forget_keychain(&cli);

@@ -395,7 +395,26 @@ pub async fn status(ctx: &Ctx) -> Result<Value, Failure> {
     let engine = engine(ctx, sessions, SetupOptions::default())?;
     let status = engine.status().await?;
     ctx.out.text(&render_status(&status));
-    Ok(summary("status", json!({"status": status})))
+    // A scheduled task alerts on the exit code: 6 while something needs the admin.
+    let exit_code = if status.attention.is_empty() {
+        crate::exit::DONE
+    } else {
+        crate::exit::NEEDS_ATTENTION
+    };
+    let job = status.entra.job.as_ref();
+    let mut said = summary(
+        "status",
+        json!({
+            "token_expires_in_days": status.token_expires_in_days,
+            "job_state": job.map(|job| job.condition),
+            "quarantine": job.and_then(|job| job.quarantine.as_ref()),
+            "last_cycle": job.and_then(|job| job.last_cycle.as_ref()),
+            "attention": status.attention,
+            "status": status,
+        }),
+    );
+    said["exit_code"] = json!(exit_code);
+    Ok(said)
 }
 
 pub async fn rollback(ctx: &Ctx, forget_sign_in: bool) -> Result<Value, Failure> {
@@ -701,6 +720,12 @@ fn render_status(status: &SetupStatus) -> String {
             lines.push(format!("  {}", job.english_summary()));
         }
         None => lines.push("  Provisioning job: not created".to_owned()),
+    }
+    if !status.attention.is_empty() {
+        lines.push("Needs your attention:".to_owned());
+        for attention in &status.attention {
+            lines.push(format!("  ! {}", attention.english()));
+        }
     }
     if !status.warnings.is_empty() {
         lines.push("Warnings:".to_owned());

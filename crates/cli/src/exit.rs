@@ -14,6 +14,9 @@ pub const NEEDS_ADMIN: u8 = 3;
 pub const REMOTE_REFUSED: u8 = 4;
 /// Interrupted (Ctrl-C, SIGTERM): run the same command again to resume.
 pub const INTERRUPTED: u8 = 5;
+/// `status` only: it read everything, and something needs the admin (the SCIM token expires
+/// within 30 days, has expired or is refused; the job is quarantined or its last cycle failed).
+pub const NEEDS_ATTENTION: u8 = 6;
 
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
@@ -22,7 +25,9 @@ Exit codes:
   3  needs admin action (a permission, a consent, a keychain or --yes is missing,
      or two people would get one Scaleway username)
   4  remote refused (Scaleway or Microsoft said no, or could not be reached)
-  5  interrupted; run the same command again to resume";
+  5  interrupted; run the same command again to resume
+  6  status only: something needs you (the SCIM token expires within 30 days
+     or is refused, provisioning is quarantined or its last cycle failed)";
 
 /// The exit code of an engine error, from its kind. Exhaustive on purpose: a new [`ErrorKind`]
 /// does not compile until it is given one.

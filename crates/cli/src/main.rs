@@ -154,7 +154,11 @@ fn finish(out: &Output, command: &str, result: Result<Value, Failure>) -> u8 {
     match result {
         Ok(summary) => {
             out.event(&summary);
-            exit::DONE
+            // A command that worked may still say something needs the admin (`status`: 6).
+            summary["exit_code"]
+                .as_u64()
+                .and_then(|code| u8::try_from(code).ok())
+                .unwrap_or(exit::DONE)
         }
         Err(failure) => {
             let ui = failure.ui();

@@ -395,6 +395,17 @@ async fn reset_returns_to_the_seed_and_time_travel_moves_the_clock() {
     let state = harness.state().await;
     assert_eq!(state["clock"]["offset_seconds"], 3600);
     assert_eq!(state["scim"].as_array().unwrap().len(), 1);
+    // Every answer's Date is the sandbox's clock, an hour ahead now.
+    let answer = harness
+        .client
+        .get(harness.control("/state"))
+        .send()
+        .await
+        .unwrap();
+    let date = answer.headers()["date"].to_str().unwrap().to_owned();
+    let told = chrono::DateTime::parse_from_rfc2822(&date).unwrap();
+    let ahead = told.with_timezone(&chrono::Utc) - chrono::Utc::now();
+    assert!((ahead.num_seconds() - 3600).abs() <= 2, "{date}");
     let bad = harness
         .client
         .post(harness.control("/time-travel"))

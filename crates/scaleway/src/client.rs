@@ -9,6 +9,7 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use url::Url;
 
+use crate::clock::ServerClock;
 use crate::error::{ErrorCode, ErrorResponse, ScalewayError, describe_body, error_from_response};
 use crate::retry::{Idempotency, RawResponse, RetryPolicy, TransportFailure, send_with_retry};
 use crate::secret::{ExposeSecret, SecretString};
@@ -111,6 +112,7 @@ pub struct ScalewayClient {
     auth_header: HeaderValue,
     retry: RetryPolicy,
     page_size: u32,
+    clock: ServerClock,
 }
 
 impl fmt::Debug for ScalewayClient {
@@ -123,6 +125,11 @@ impl fmt::Debug for ScalewayClient {
 }
 
 impl ScalewayClient {
+    /// Now on Scaleway's clock, as its last answer told it (see [`ServerClock`]).
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
     /// A client with the default options. `api_base` is usually [`default_api_base`]; the
     /// sandbox passes `http://127.0.0.1:PORT/scaleway` (a base with a path prefix is fine).
     pub fn new(api_base: Url, secret_key: SecretString) -> Result<Self, ScalewayError> {
@@ -170,6 +177,7 @@ impl ScalewayClient {
             auth_header,
             retry: options.retry,
             page_size: options.page_size.clamp(1, MAX_PAGE_SIZE),
+            clock: ServerClock::default(),
         })
     }
 
@@ -576,6 +584,9 @@ impl ScalewayClient {
                     }
                 }
             })?;
+        if let Some(date) = response.date {
+            self.clock.saw(date);
+        }
         tracing::debug!(
             status = response.status.as_u16(),
             request_id = response.request_id.as_deref().unwrap_or("-"),

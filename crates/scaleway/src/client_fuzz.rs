@@ -204,6 +204,7 @@ fn reply(status: u16, content_type: Option<String>, body: Vec<u8>) -> RawRespons
         content_type,
         request_id: Some("req-fuzz".to_owned()),
         retry_after: None,
+        date: None,
         body: Zeroizing::new(body),
     }
 }

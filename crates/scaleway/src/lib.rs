@@ -12,6 +12,7 @@
 
 mod check;
 mod client;
+mod clock;
 pub mod credentials;
 mod error;
 mod retry;
@@ -24,6 +25,7 @@ pub use check::{CheckRequest, CheckStep, CredentialCheck, OrganizationSource};
 pub use client::{
     ClientOptions, DEFAULT_API_BASE, MAX_PAGE_SIZE, ScalewayClient, default_api_base,
 };
+pub use clock::ServerClock;
 pub use error::{
     AuthDeniedReason, DeniedPermission, ErrorCode, ExceededQuota, InvalidArgument, NetworkFailure,
     ScalewayError,

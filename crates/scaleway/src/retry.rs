@@ -19,7 +19,7 @@ use std::time::{Duration, SystemTime};
 
 use backon::{BackoffBuilder, ExponentialBuilder};
 use reqwest::StatusCode;
-use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+use reqwest::header::{CONTENT_TYPE, DATE, HeaderMap, RETRY_AFTER};
 use zeroize::Zeroizing;
 
 use crate::error::{NetworkFailure, clean_request_id, clean_text};
@@ -122,6 +122,8 @@ pub(crate) struct RawResponse {
     pub content_type: Option<String>,
     pub request_id: Option<String>,
     pub retry_after: Option<Duration>,
+    /// The server's clock when it answered (its `Date` header), when it said it.
+    pub date: Option<SystemTime>,
     pub body: Zeroizing<Vec<u8>>,
 }
 
@@ -310,6 +312,8 @@ async fn attempt_once(request: reqwest::RequestBuilder) -> Attempt {
         .and_then(|value| clean_request_id(value.as_bytes()));
     let retry_after = header_text(headers, RETRY_AFTER.as_str())
         .and_then(|value| parse_retry_after(&value, SystemTime::now()));
+    let date = header_text(headers, DATE.as_str())
+        .and_then(|value| httpdate::parse_http_date(value.trim()).ok());
 
     let expected_len = response
         .content_length()
@@ -337,6 +341,7 @@ async fn attempt_once(request: reqwest::RequestBuilder) -> Attempt {
         content_type,
         request_id,
         retry_after,
+        date,
         body,
     })
 }
@@ -417,6 +422,7 @@ mod tests {
             content_type: None,
             request_id: None,
             retry_after: None,
+            date: None,
             body: Zeroizing::new(b"{\"bearer_token\":\"s3cr3t\"}".to_vec()),
         };
         let shown = format!("{response:?}");
@@ -505,6 +511,7 @@ mod tests {
             content_type: None,
             request_id: None,
             retry_after: None,
+            date: None,
             body: Zeroizing::new(Vec::new()),
         };
         let retries = |status, idempotency| {

@@ -53,10 +53,10 @@ use crate::messages::ProgressMessage;
 use crate::progress::{CancellationToken, NoProgress, ProgressSink, Reporter, Step};
 use crate::report::{AppOutcome, ApplyReport, AssignmentOutcome, MappingChange, ProofReport};
 use crate::scaleway_step::{MintOutcome, ScalewaySide};
-use crate::steps::connection::{ConnectionInputs, ConnectionOutcome};
+use crate::steps::connection::ConnectionInputs;
 use crate::steps::proof::UserLookup;
 use crate::steps::{
-    AppState, EntraCtx, app, assignments, first_failure, impact, job, mappings, proof,
+    AppState, EntraCtx, app, assignments, first_failure, impact, job, proof,
     scaleway as scaleway_steps, start,
 };
 
@@ -73,6 +73,8 @@ pub struct SetupEngine {
     pub(crate) options: SetupOptions,
     pub(crate) app_name: String,
     pub(crate) progress: Arc<dyn ProgressSink>,
+    /// What the impact read last, so that asking again a moment later reads nothing twice.
+    pub(crate) impact_reads: impact::ImpactReads,
 }
 
 impl std::fmt::Debug for SetupEngine {
@@ -124,6 +126,7 @@ impl SetupEngine {
             options,
             app_name,
             progress: Arc::new(NoProgress),
+            impact_reads: impact::ImpactReads::default(),
         })
     }
 
@@ -226,6 +229,7 @@ impl SetupEngine {
             journal,
             options,
             app_name,
+            impact_reads,
             ..
         } = self;
         let organization_id = scaleway.journal_organization().to_owned();
@@ -253,7 +257,7 @@ impl SetupEngine {
             .as_ref()
             .is_none_or(|entra| entra.app.is_none() && entra.instantiate_started_at.is_none());
         // Scaleway's users are read now, beside the rest, for the collision check made before
-        // anyone is assigned (only when someone is to be).
+        // anyone is assigned (only when someone is to be, and not if the impact was just read).
         let users_reader = if options.principals.is_empty() {
             None
         } else {
@@ -283,7 +287,7 @@ impl SetupEngine {
             scaleway_steps::check_scim(r, scaleway, given.as_ref()),
             async {
                 match &users_reader {
-                    Some(reader) => reader.read().await.map(Some),
+                    Some(reader) => impact_reads.scaleway_users(reader).await.map(Some),
                     None => Ok(None),
                 }
             },
@@ -348,7 +352,8 @@ impl SetupEngine {
                 app_rx,
                 stop_all_on_error(
                     r,
-                    impact::refuse_collisions_among(
+                    impact::refuse_collisions(
+                        impact_reads,
                         ctx.graph(),
                         &scaleway_users,
                         &principals,
@@ -390,59 +395,12 @@ impl SetupEngine {
                 token_id: ready.token_id,
             };
             let (tested_tx, tested_rx) = oneshot::channel::<()>();
-            let connection_chain = stop_all_on_error(r, async {
-                let outcome = r
-                    .step(
-                        Step::Connection,
-                        ProgressMessage::TestingConnection,
-                        async {
-                            match ctx
-                                .ensure_connection(&app, &job, &inputs, Some(tested_tx))
-                                .await?
-                            {
-                                ConnectionOutcome::Refused(error) => Err(error),
-                                done => Ok(done),
-                            }
-                        },
-                    )
-                    .await?;
-                let saved_now = matches!(outcome, ConnectionOutcome::Saved);
-                if saved_now {
-                    r.finished(Step::Connection, ProgressMessage::ConnectionSaved);
-                } else {
-                    r.skipped(Step::Connection, ProgressMessage::ConnectionSavedEarlier);
-                }
-                Ok(saved_now)
-            });
-            let mappings_chain = stop_all_on_error(r, async {
-                let (draft, written, schema) = r
-                    .step(Step::Mappings, ProgressMessage::ReadingMappings, async {
-                        // Whether Scaleway takes groups is asked beside the schema's read.
-                        let (supported, fetched) = tokio::join!(
-                            mappings::groups_supported(ctx.options, side, &inputs),
-                            ctx.fetch_mappings(&app, &job),
-                        );
-                        let mapping = ctx.options.mapping_for(supported?);
-                        let draft = ctx.edit_mappings(&app, &job, fetched?, &mapping).await?;
-                        // Nothing is written to the app before Test connection passed.
-                        if tested_rx.await.is_err() {
-                            return Err(SetupError::Cancelled);
-                        }
-                        r.checkpoint()?;
-                        let written = ctx.write_mappings(&app, &job, &draft).await?;
-                        r.checkpoint()?;
-                        let schema = ctx.verify_mappings(&app, &job, &mapping).await?;
-                        Ok((draft, written, schema))
-                    })
-                    .await?;
-                let said = draft.finished_message(written);
-                if written {
-                    r.finished(Step::Mappings, said);
-                } else {
-                    r.skipped(Step::Mappings, said);
-                }
-                Ok((draft.changes(), schema, draft.groups_on()))
-            });
+            let connection_chain =
+                stop_all_on_error(r, ctx.connect_in_apply(&app, &job, &inputs, tested_tx));
+            let mappings_chain = stop_all_on_error(
+                r,
+                ctx.mappings_once_tested(side, &inputs, &app, &job, tested_rx),
+            );
             let (connection, mappings) = tokio::join!(connection_chain, mappings_chain);
             match (connection, mappings) {
                 (Ok(saved_now), Ok((changes, schema, groups))) => {

@@ -13,6 +13,7 @@ pub mod entra_step;
 pub mod error;
 pub mod failure;
 mod files;
+pub mod health;
 pub mod journal;
 mod maintenance;
 pub mod messages;

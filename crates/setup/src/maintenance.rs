@@ -1,11 +1,12 @@
 //! After the setup: status of both sides, token rotation, and rollback.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use scim_wizard_entra::graph::{GraphError, Secrets};
 use scim_wizard_scaleway::{ScalewayError, ScimToken};
 
 use crate::engine::SetupEngine;
 use crate::failure::SetupError;
+use crate::health;
 use crate::journal::{Journal, RotationRecord, TokenRecord, check_organization, check_tenant};
 use crate::messages::{ProgressMessage, RollbackKept, RollbackWhat};
 use crate::progress::{CancellationToken, Step};
@@ -33,16 +34,19 @@ enum ScalewayRead {
     Keyed {
         scim: Option<scim_wizard_scaleway::Scim>,
         tokens: Vec<ScimToken>,
+        /// Scaleway's clock when it answered.
+        now: DateTime<Utc>,
     },
     TokenOnly {
         works: bool,
     },
 }
 
-fn token_status(token: &ScimToken, ours: bool) -> TokenStatus {
+/// `now` is Scaleway's clock (see `ServerClock`): the one that will refuse the token.
+fn token_status(token: &ScimToken, ours: bool, now: DateTime<Utc>) -> TokenStatus {
     let days = token
         .expires_at
-        .map(|at| at.signed_duration_since(Utc::now()).num_days());
+        .map(|at| at.signed_duration_since(now).num_days());
     let warning = match days {
         Some(days) if days < 0 => Some(format!(
             "The SCIM token {} has expired: rotate it, or provisioning stops.",
@@ -128,7 +132,11 @@ impl SetupEngine {
                         Some(scim) => client.list_scim_tokens(&scim.id).await?,
                         None => Vec::new(),
                     };
-                    Ok::<_, SetupError>(ScalewayRead::Keyed { scim, tokens })
+                    Ok::<_, SetupError>(ScalewayRead::Keyed {
+                        scim,
+                        tokens,
+                        now: client.now(),
+                    })
                 }
                 ScalewaySide::TokenOnly(session) => match session.verify().await {
                     Ok(_) => Ok(ScalewayRead::TokenOnly { works: true }),
@@ -146,10 +154,10 @@ impl SetupEngine {
         let mut warnings = Vec::new();
         let mut needs_scaleway_key = Vec::new();
         let (scim_enabled, scim_id, tokens, token_works) = match scaleway_side? {
-            ScalewayRead::Keyed { scim, tokens } => {
+            ScalewayRead::Keyed { scim, tokens, now } => {
                 let tokens: Vec<TokenStatus> = tokens
                     .iter()
-                    .map(|t| token_status(t, ours.as_deref() == Some(t.id.as_str())))
+                    .map(|t| token_status(t, ours.as_deref() == Some(t.id.as_str()), now))
                     .collect();
                 warnings.extend(tokens.iter().filter_map(|t| t.warning.clone()));
                 if scim.is_none() {
@@ -184,7 +192,25 @@ impl SetupEngine {
         {
             warnings.push(quarantine.english());
         }
+        // The token in use: ours in Scaleway's list, else (a token only) as the journal has it.
+        let token_expires_in_days = tokens
+            .iter()
+            .find(|t| t.token.ours)
+            .and_then(|t| t.expires_in_days)
+            .or_else(|| {
+                let expires_at = scaleway_record.as_ref()?.token.as_ref()?.expires_at?;
+                Some(expires_at.signed_duration_since(Utc::now()).num_days())
+            });
+        let attention = health::attention(&health::Observed {
+            token_days: token_expires_in_days,
+            token_works,
+            scim_enabled,
+            app_missing: entra_record.app.is_some() && !app_exists,
+            job: job.as_ref(),
+        });
         Ok(SetupStatus {
+            token_expires_in_days,
+            attention,
             scaleway: ScalewayStatus {
                 organization_id: org.to_owned(),
                 access: self.scaleway.access(),
@@ -719,12 +745,19 @@ mod tests {
 
     #[test]
     fn tokens_expiring_within_thirty_days_are_flagged() {
-        assert!(token_status(&token(200), true).warning.is_none());
-        let soon = token_status(&token(10), true);
+        let now = Utc::now();
+        assert!(token_status(&token(200), true, now).warning.is_none());
+        let soon = token_status(&token(10), true, now);
         assert_eq!(soon.expires_in_days, Some(10));
         assert!(soon.warning.unwrap().contains("expires in 10 day"));
+        // Counted on Scaleway's clock: 190 days on, the 200-day token has 10 left.
+        let later = now + chrono::Duration::days(190);
+        assert_eq!(
+            token_status(&token(200), true, later).expires_in_days,
+            Some(10)
+        );
         assert!(
-            token_status(&token(-3), false)
+            token_status(&token(-3), false, now)
                 .warning
                 .unwrap()
                 .contains("expired")

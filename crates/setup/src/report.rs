@@ -456,6 +456,14 @@ pub struct EntraStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SetupStatus {
+    /// Days until the SCIM token Entra uses expires (negative once expired), on Scaleway's
+    /// clock with a key; from the journal with a token only. `None` when unknown (a pasted
+    /// token without a key).
+    // Far below 2^53: a plain number in TypeScript is exact.
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    pub token_expires_in_days: Option<i64>,
+    /// What needs the admin now, most urgent first; empty when all is well.
+    pub attention: Vec<crate::health::Attention>,
     pub scaleway: ScalewayStatus,
     pub entra: EntraStatus,
     /// Plain sentences: tokens expiring soon, quarantine, a missing app…

@@ -2044,8 +2044,25 @@ async fn a_collision_stops_the_setup_before_anyone_is_assigned_and_keeping_the_d
     engine.set_options(options.clone());
     let impact = engine.impact(&options.principals).await.unwrap();
     assert!(!impact.blocked(), "{impact:?}");
+    // The impact was just read: the setup's own gate reads neither Scaleway's users nor the
+    // group's members again (the proof, after the start, looks its user up).
+    let logged = fx.requests().await.len();
     let report = engine.apply_all(&CancellationToken::new()).await.unwrap();
     assert!(report.proof.unwrap().verified);
+    let run = fx.requests().await.split_off(logged);
+    let started = run
+        .iter()
+        .position(|e| e["route"] == "graph.start_job")
+        .expect("the job was started");
+    let read_again: Vec<Value> = run[..started]
+        .iter()
+        .filter(|e| {
+            e["route"] == "scaleway.list_users"
+                || e["route"] == "graph.list_group_transitive_members"
+        })
+        .cloned()
+        .collect();
+    assert_eq!(read_again, Vec::<Value>::new());
     let job = fx
         .journal()
         .load()

@@ -31,6 +31,11 @@ impl SandboxClock {
 }
 
 /// RFC 3339, UTC, microsecond precision, `Z` suffix: the format Scaleway's API answers with.
+/// `at` as an HTTP `Date` (IMF-fixdate, RFC 9110 §5.6.7).
+pub(crate) fn http_date(at: DateTime<Utc>) -> String {
+    at.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
 pub(crate) fn timestamp(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }

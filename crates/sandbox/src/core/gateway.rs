@@ -7,11 +7,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
+use axum::http::header::DATE;
+use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::clock::timestamp;
+use super::clock::{http_date, timestamp};
 use super::control::CONTROL_PREFIX;
 use super::faults::{FaultOutcome, injected_response};
 use super::headers::{add_gateway_headers, new_request_id, redacted_headers};
@@ -92,6 +93,11 @@ pub(crate) async fn gateway(
         tokio::time::sleep(global_latency).await;
     }
     let mut response = next.run(request).await;
+    // Every real service tells its clock in `Date`; here it is the sandbox's, which time travel
+    // moves (hyper adds the real time only when a response has none).
+    if let Ok(date) = HeaderValue::from_str(&http_date(app.world().now())) {
+        response.headers_mut().insert(DATE, date);
+    }
     // Microsoft's endpoints set their own headers.
     if !is_under(&path, LOGIN_PREFIX) && !is_under(&path, GRAPH_PREFIX) {
         add_gateway_headers(response.headers_mut(), &request_id);

@@ -11,6 +11,7 @@ use scim_wizard_entra::GraphClient;
 use scim_wizard_entra::graph::{Assignment, DirectoryGroup, GraphError, user_role_id};
 use tokio::task::JoinSet;
 
+use super::impact::{UsersReader, refuse_collisions};
 use super::{AppState, EntraCtx, plan_item};
 use crate::engine::SetupEngine;
 use crate::failure::SetupError;
@@ -368,13 +369,19 @@ impl SetupEngine {
         r.checkpoint()?;
         let app = self.current_app(&r).await?;
         let ctx = self.ctx(&r);
+        let users = UsersReader::of(&self.scaleway).await?;
         let outcomes = r
             .step(Step::Assignments, ProgressMessage::Assigning, async {
-                let resolved = ctx.resolve_principals(principals).await?;
+                let (resolved, existing) = tokio::join!(
+                    ctx.resolve_principals(principals),
+                    self.impact_reads.scaleway_users(&users)
+                );
+                let resolved = resolved?;
                 // Nobody is assigned while two people would get one Scaleway username.
-                crate::steps::impact::refuse_collisions(
+                refuse_collisions(
+                    &self.impact_reads,
                     ctx.graph(),
-                    &self.scaleway,
+                    &existing?,
                     &resolved,
                     &self.options.mapping,
                 )

@@ -93,6 +93,40 @@ impl EntraCtx<'_> {
         }
     }
 
+    /// The connection step of `apply_all`: test, save, test the saved token, said as one step;
+    /// a refused token fails the setup. Gives whether the connection was saved now.
+    pub(crate) async fn connect_in_apply(
+        &self,
+        app: &AppState,
+        job: &JobState,
+        inputs: &ConnectionInputs,
+        tested: oneshot::Sender<()>,
+    ) -> Result<bool, SetupError> {
+        let r = self.reporter;
+        let outcome = r
+            .step(
+                Step::Connection,
+                ProgressMessage::TestingConnection,
+                async {
+                    match self
+                        .ensure_connection(app, job, inputs, Some(tested))
+                        .await?
+                    {
+                        ConnectionOutcome::Refused(error) => Err(error),
+                        done => Ok(done),
+                    }
+                },
+            )
+            .await?;
+        let saved_now = matches!(outcome, ConnectionOutcome::Saved);
+        if saved_now {
+            r.finished(Step::Connection, ProgressMessage::ConnectionSaved);
+        } else {
+            r.skipped(Step::Connection, ProgressMessage::ConnectionSavedEarlier);
+        }
+        Ok(saved_now)
+    }
+
     /// observe → decide → run. `tested` is told once Test connection passed (or nothing was
     /// to be done): the mappings step writes nothing to the app before that.
     pub(crate) async fn ensure_connection(

@@ -6,7 +6,9 @@
 //! becomes managed by Entra, and two people whose UPNs share a local part would both land on one
 //! account under the guide's `userName` expression. Everything here is read, nothing written.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
 use scim_wizard_entra::MappingOptions;
 use scim_wizard_entra::graph::GroupMember;
@@ -355,60 +357,111 @@ impl UsersReader {
     }
 }
 
-async fn existing_users(side: &ScalewaySide) -> Result<Vec<ExistingUser>, SetupError> {
-    UsersReader::of(side).await?.read().await
+/// How long what the impact read stays good: the Users screen asks again on every change of
+/// the selection, and the CLI's `apply` says the impact just before its gate checks it. Within
+/// this window neither reads Scaleway's users nor a group's members a second time; past it (an
+/// admin who waited at a prompt), they are read again.
+const READS_FRESH_FOR: Duration = Duration::from_secs(120);
+
+/// What the impact read last: Scaleway's users, and the people in each assigned group. Forgotten
+/// once the gate lets assignments go ahead, since assigning and provisioning change them. Boxed:
+/// the engine it lives in is moved around whole.
+#[derive(Default)]
+pub(crate) struct ImpactReads(Box<Mutex<Kept>>);
+
+#[derive(Default)]
+struct Kept {
+    scaleway_users: Option<(Instant, Vec<ExistingUser>)>,
+    members: HashMap<String, (Instant, Vec<InScope>)>,
 }
 
-/// The people in scope: the users assigned, and the user members of the groups assigned, through
-/// nested groups too (Graph's `transitiveMembers`, one call per group, all at once).
-async fn people_in_scope(
-    graph: &scim_wizard_entra::GraphClient,
-    chosen: &[ResolvedPrincipal],
-) -> Result<Vec<InScope>, SetupError> {
-    let mut people: Vec<InScope> = chosen.iter().filter_map(InScope::from_principal).collect();
-    let mut tasks = JoinSet::new();
-    for group in chosen.iter().filter(|p| p.kind == "Group") {
-        let graph = graph.clone();
-        let id = group.id.clone();
-        tasks.spawn(async move { graph.group_transitive_members(&id).await });
-    }
-    while let Some(joined) = tasks.join_next().await {
-        let members = joined
-            .map_err(|error| SetupError::Internal(format!("a member lookup failed: {error}")))??;
-        people.extend(members.into_iter().filter_map(InScope::from_member));
-    }
-    Ok(people)
+fn fresh<T: Clone>(kept: Option<&(Instant, T)>) -> Option<T> {
+    kept.filter(|(at, _)| at.elapsed() < READS_FRESH_FOR)
+        .map(|(_, value)| value.clone())
 }
 
-/// Reads who is in scope and Scaleway's users, and refuses to go on while two people would get
-/// the same username (the second would be matched to the first one's Scaleway account).
+impl ImpactReads {
+    fn kept(&self) -> MutexGuard<'_, Kept> {
+        // Nothing here can be left half-written: a poisoned lock still holds whole reads.
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Scaleway's users, read through `reader` unless read a moment ago.
+    pub(crate) async fn scaleway_users(
+        &self,
+        reader: &UsersReader,
+    ) -> Result<Vec<ExistingUser>, SetupError> {
+        let kept = fresh(self.kept().scaleway_users.as_ref());
+        if let Some(users) = kept {
+            return Ok(users);
+        }
+        let users = reader.read().await?;
+        self.kept().scaleway_users = Some((Instant::now(), users.clone()));
+        Ok(users)
+    }
+
+    /// The people in scope: the users assigned, and the user members of the groups assigned,
+    /// through nested groups too (Graph's `transitiveMembers`, one call per group not read a
+    /// moment ago, all at once).
+    async fn people_in_scope(
+        &self,
+        graph: &scim_wizard_entra::GraphClient,
+        chosen: &[ResolvedPrincipal],
+    ) -> Result<Vec<InScope>, SetupError> {
+        let mut people: Vec<InScope> = chosen.iter().filter_map(InScope::from_principal).collect();
+        let mut tasks = JoinSet::new();
+        for group in chosen.iter().filter(|p| p.kind == "Group") {
+            let kept = fresh(self.kept().members.get(&group.id));
+            if let Some(members) = kept {
+                people.extend(members);
+                continue;
+            }
+            let graph = graph.clone();
+            let id = group.id.clone();
+            tasks.spawn(async move {
+                let members = graph.group_transitive_members(&id).await;
+                (id, members)
+            });
+        }
+        while let Some(joined) = tasks.join_next().await {
+            let (id, members) = joined.map_err(|error| {
+                SetupError::Internal(format!("a member lookup failed: {error}"))
+            })?;
+            let members: Vec<InScope> = members?
+                .into_iter()
+                .filter_map(InScope::from_member)
+                .collect();
+            self.kept()
+                .members
+                .insert(id, (Instant::now(), members.clone()));
+            people.extend(members);
+        }
+        Ok(people)
+    }
+
+    fn forget(&self) {
+        *self.kept() = Kept::default();
+    }
+}
+
+/// The gate before anyone is assigned: who the chosen people are in Scaleway's terms, refused
+/// while two of them would get the same username (the second would be matched to the first
+/// one's Scaleway account).
 pub(crate) async fn refuse_collisions(
-    graph: &scim_wizard_entra::GraphClient,
-    side: &ScalewaySide,
-    chosen: &[ResolvedPrincipal],
-    mapping: &MappingOptions,
-) -> Result<Impact, SetupError> {
-    let (people, existing) = tokio::join!(people_in_scope(graph, chosen), existing_users(side));
-    blocked_on_collisions(sort_impact(&people?, &existing?, mapping))
-}
-
-/// [`refuse_collisions`] with Scaleway's users read already.
-pub(crate) async fn refuse_collisions_among(
+    reads: &ImpactReads,
     graph: &scim_wizard_entra::GraphClient,
     existing: &[ExistingUser],
     chosen: &[ResolvedPrincipal],
     mapping: &MappingOptions,
 ) -> Result<Impact, SetupError> {
-    let people = people_in_scope(graph, chosen).await?;
-    blocked_on_collisions(sort_impact(&people, existing, mapping))
-}
-
-fn blocked_on_collisions(impact: Impact) -> Result<Impact, SetupError> {
+    let people = reads.people_in_scope(graph, chosen).await?;
+    let impact = sort_impact(&people, existing, mapping);
     if impact.blocked() {
         return Err(SetupError::UsernameCollision {
             collisions: impact.collisions.clone(),
         });
     }
+    reads.forget();
     Ok(impact)
 }
 
@@ -419,13 +472,15 @@ impl SetupEngine {
         let r = self.reporter(&crate::progress::CancellationToken::new());
         let ctx = self.ctx(&r);
         let mapping = self.options().mapping;
-        let graph = ctx.graph().clone();
+        let reader = UsersReader::of(&self.scaleway).await?;
         let (people, existing) = tokio::join!(
             async {
                 let chosen = ctx.resolve_principals(principals).await?;
-                people_in_scope(&graph, &chosen).await
+                self.impact_reads
+                    .people_in_scope(ctx.graph(), &chosen)
+                    .await
             },
-            existing_users(&self.scaleway)
+            self.impact_reads.scaleway_users(&reader)
         );
         Ok(sort_impact(&people?, &existing?, &mapping))
     }

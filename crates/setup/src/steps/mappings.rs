@@ -12,6 +12,7 @@ use scim_wizard_entra::schema::{SchemaEdit, SchemaError, USERNAME_EXPRESSION, ed
 use scim_wizard_entra::verify_schema;
 use scim_wizard_entra::{GraphClient, MappingOptions};
 use serde_json::Value;
+use tokio::sync::oneshot;
 
 use super::connection::ConnectionInputs;
 use super::{AppState, EntraCtx, JobState, plan_item};
@@ -254,6 +255,46 @@ impl EntraCtx<'_> {
             entra.groups_provisioned = Some(mapping.provision_groups);
         })?;
         Ok(schema)
+    }
+
+    /// The mappings step of `apply_all`: the schema is read and edited (and Scaleway asked
+    /// whether it takes groups) beside the connection test, written only once `tested` says the
+    /// test passed, so a refused token leaves Entra untouched, then read back. Gives the changes,
+    /// the schema as written and whether groups go to Scaleway.
+    pub(crate) async fn mappings_once_tested(
+        &self,
+        side: &ScalewaySide,
+        inputs: &ConnectionInputs,
+        app: &AppState,
+        job: &JobState,
+        tested: oneshot::Receiver<()>,
+    ) -> Result<(Vec<MappingChange>, Value, bool), SetupError> {
+        let r = self.reporter;
+        let (draft, written, schema) = r
+            .step(Step::Mappings, ProgressMessage::ReadingMappings, async {
+                let (supported, fetched) = tokio::join!(
+                    groups_supported(self.options, side, inputs),
+                    self.fetch_mappings(app, job),
+                );
+                let mapping = self.options.mapping_for(supported?);
+                let draft = self.edit_mappings(app, job, fetched?, &mapping).await?;
+                if tested.await.is_err() {
+                    return Err(SetupError::Cancelled);
+                }
+                r.checkpoint()?;
+                let written = self.write_mappings(app, job, &draft).await?;
+                r.checkpoint()?;
+                let schema = self.verify_mappings(app, job, &mapping).await?;
+                Ok((draft, written, schema))
+            })
+            .await?;
+        let said = draft.finished_message(written);
+        if written {
+            r.finished(Step::Mappings, said);
+        } else {
+            r.skipped(Step::Mappings, said);
+        }
+        Ok((draft.changes(), schema, draft.groups_on()))
     }
 }
 
