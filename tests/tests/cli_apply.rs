@@ -309,6 +309,34 @@ fn a_full_apply_provisions_the_user_plan_writes_nothing_and_a_second_apply_chang
         human.describe()
     );
 
+    // Pause and resume provisioning: Entra's job only.
+    let paused = cli.run(&[
+        "pause-provisioning",
+        "--json",
+        "--device-code",
+        "--remember",
+    ]);
+    assert_eq!(paused.code(), 0, "{}", paused.describe());
+    assert_eq!(
+        paused.summary()["job_state"],
+        "paused",
+        "{}",
+        paused.describe()
+    );
+    let resumed = cli.run(&[
+        "resume-provisioning",
+        "--json",
+        "--device-code",
+        "--remember",
+    ]);
+    assert_eq!(resumed.code(), 0, "{}", resumed.describe());
+    assert_ne!(
+        resumed.summary()["job_state"],
+        "paused",
+        "{}",
+        resumed.describe()
+    );
+
     assert_no_secret_left(&cli);
     forget_keychain(&cli);
 }

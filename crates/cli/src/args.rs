@@ -86,6 +86,18 @@ pub enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Pause provisioning: Entra stops sending changes to Scaleway until it is resumed.
+    #[command(after_help = EXIT_CODES_HELP)]
+    PauseProvisioning {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Resume paused provisioning from where it stopped.
+    #[command(after_help = EXIT_CODES_HELP)]
+    ResumeProvisioning {
+        #[command(flatten)]
+        common: Common,
+    },
     /// Delete the Scaleway keys and Microsoft sign-ins kept in the OS keychain (SCIM tokens stay:
     /// Entra uses them).
     #[command(after_help = EXIT_CODES_HELP)]
@@ -231,6 +243,8 @@ impl Command {
             Command::Status { .. } => "status",
             Command::Rollback { .. } => "rollback",
             Command::RotateToken { .. } => "rotate-token",
+            Command::PauseProvisioning { .. } => "pause-provisioning",
+            Command::ResumeProvisioning { .. } => "resume-provisioning",
             Command::Forget { .. } => "forget",
             Command::Sandbox { .. } => "sandbox",
         }

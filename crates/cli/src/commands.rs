@@ -417,6 +417,26 @@ pub async fn status(ctx: &Ctx) -> Result<Value, Failure> {
     Ok(said)
 }
 
+/// `pause-provisioning` / `resume-provisioning`: Entra's job only; Scaleway is not touched.
+pub async fn pause_or_resume(ctx: &Ctx, pause: bool) -> Result<Value, Failure> {
+    let sessions = sessions::open(ctx, true, false, None).await?;
+    let engine = engine(ctx, sessions, SetupOptions::default())?;
+    let job = if pause {
+        engine.pause_provisioning().await?
+    } else {
+        engine.resume_provisioning().await?
+    };
+    ctx.out.text(job.condition.english());
+    Ok(summary(
+        if pause {
+            "pause-provisioning"
+        } else {
+            "resume-provisioning"
+        },
+        json!({"job_state": job.condition, "job": job}),
+    ))
+}
+
 pub async fn rollback(ctx: &Ctx, forget_sign_in: bool) -> Result<Value, Failure> {
     let journal: JournalStore = sessions::journal_store()?;
     if sessions::load_journal(&journal)?.is_none() {
@@ -720,6 +740,15 @@ fn render_status(status: &SetupStatus) -> String {
             lines.push(format!("  {}", job.english_summary()));
         }
         None => lines.push("  Provisioning job: not created".to_owned()),
+    }
+    if let Some(proof) = &status.last_proof {
+        lines.push(format!(
+            "Last proof ({}): {} {} in Scaleway as \"{}\"",
+            proof.checked_at.to_rfc3339(),
+            proof.upn,
+            if proof.found { "was" } else { "was not found" },
+            proof.username
+        ));
     }
     if !status.attention.is_empty() {
         lines.push("Needs your attention:".to_owned());

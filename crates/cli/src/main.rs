@@ -93,6 +93,8 @@ fn run_cli() -> ExitCode {
             forget_sign_in,
         } => (common, Run::Rollback { forget_sign_in }),
         Command::RotateToken { common } => (common, Run::RotateToken),
+        Command::PauseProvisioning { common } => (common, Run::Provisioning { pause: true }),
+        Command::ResumeProvisioning { common } => (common, Run::Provisioning { pause: false }),
         Command::Forget { common } => (common, Run::Forget),
     };
     let out = Arc::new(Output::new(common.json));
@@ -106,12 +108,13 @@ fn run_cli() -> ExitCode {
         // The commands that change the setup hold its lock until they end; plan and status
         // only read.
         let _lock = match &run {
-            Run::Apply { .. } | Run::Rollback { .. } | Run::RotateToken => {
-                match sessions::lock_setup(&ctx.common, name) {
-                    Ok(lock) => Some(lock),
-                    Err(failure) => return finish(&out, name, Err(failure)),
-                }
-            }
+            Run::Apply { .. }
+            | Run::Rollback { .. }
+            | Run::RotateToken
+            | Run::Provisioning { .. } => match sessions::lock_setup(&ctx.common, name) {
+                Ok(lock) => Some(lock),
+                Err(failure) => return finish(&out, name, Err(failure)),
+            },
             Run::Plan(_) | Run::Status | Run::Forget => None,
         };
         let result = match &run {
@@ -124,6 +127,7 @@ fn run_cli() -> ExitCode {
             Run::Status => commands::status(&ctx).await,
             Run::Rollback { forget_sign_in } => commands::rollback(&ctx, *forget_sign_in).await,
             Run::RotateToken => commands::rotate_token(&ctx).await,
+            Run::Provisioning { pause } => commands::pause_or_resume(&ctx, *pause).await,
             Run::Forget => commands::forget(&ctx).await,
         };
         finish(&out, name, result)
@@ -146,6 +150,10 @@ enum Run {
         forget_sign_in: bool,
     },
     RotateToken,
+    /// Pause (`true`) or resume provisioning.
+    Provisioning {
+        pause: bool,
+    },
     Forget,
 }
 

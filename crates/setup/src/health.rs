@@ -53,6 +53,9 @@ impl Attention {
 
 /// What `status` read, as far as health goes.
 pub(crate) struct Observed<'a> {
+    /// Whether this computer holds a setup (a token or an app recorded): without one, nothing
+    /// is the admin's to fix.
+    pub(crate) setup_exists: bool,
     /// Days until the token in use expires (negative once expired), when known.
     pub(crate) token_days: Option<i64>,
     /// With a token only: whether Scaleway took it.
@@ -66,6 +69,9 @@ pub(crate) struct Observed<'a> {
 /// What needs the admin, most urgent first: a stopped provisioning before one that will stop.
 pub(crate) fn attention(observed: &Observed<'_>) -> Vec<Attention> {
     let mut found = Vec::new();
+    if !observed.setup_exists {
+        return found;
+    }
     if observed.token_works == Some(false) {
         found.push(Attention::TokenRefused);
     }
@@ -109,6 +115,7 @@ mod tests {
 
     fn healthy() -> Observed<'static> {
         Observed {
+            setup_exists: true,
             token_days: Some(200),
             token_works: None,
             scim_enabled: true,
@@ -120,6 +127,16 @@ mod tests {
     #[test]
     fn a_healthy_setup_needs_nothing() {
         assert_eq!(attention(&healthy()), Vec::new());
+    }
+
+    #[test]
+    fn without_a_setup_nothing_needs_the_admin() {
+        let found = attention(&Observed {
+            setup_exists: false,
+            scim_enabled: false,
+            ..healthy()
+        });
+        assert_eq!(found, Vec::new());
     }
 
     #[test]
@@ -139,6 +156,7 @@ mod tests {
     #[test]
     fn a_refused_token_comes_first_and_once() {
         let found = attention(&Observed {
+            setup_exists: true,
             token_days: Some(-3),
             token_works: Some(false),
             scim_enabled: false,

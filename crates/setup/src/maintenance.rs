@@ -11,7 +11,7 @@ use crate::journal::{Journal, RotationRecord, TokenRecord, check_organization, c
 use crate::messages::{ProgressMessage, RollbackKept, RollbackWhat};
 use crate::progress::{CancellationToken, Step};
 use crate::report::{
-    EntraStatus, JobHealth, KeyAction, NeedsScalewayKey, RollbackItem, RollbackPlan,
+    EntraStatus, JobHealth, KeyAction, LastProof, NeedsScalewayKey, RollbackItem, RollbackPlan,
     RollbackReport, RollbackRequest, RotationReport, ScalewayStatus, SetupStatus, TokenStatus,
 };
 use crate::scaleway_step::{MAX_SCIM_TOKENS, ScalewaySide, TokenSummary, scim_token_account};
@@ -202,6 +202,8 @@ impl SetupEngine {
                 Some(expires_at.signed_duration_since(Utc::now()).num_days())
             });
         let attention = health::attention(&health::Observed {
+            setup_exists: entra_record.app.is_some()
+                || scaleway_record.as_ref().is_some_and(|s| s.token.is_some()),
             token_days: token_expires_in_days,
             token_works,
             scim_enabled,
@@ -211,6 +213,7 @@ impl SetupEngine {
         Ok(SetupStatus {
             token_expires_in_days,
             attention,
+            last_proof: entra_record.proof.as_ref().map(LastProof::from),
             scaleway: ScalewayStatus {
                 organization_id: org.to_owned(),
                 access: self.scaleway.access(),

@@ -464,10 +464,36 @@ pub struct SetupStatus {
     pub token_expires_in_days: Option<i64>,
     /// What needs the admin now, most urgent first; empty when all is well.
     pub attention: Vec<crate::health::Attention>,
+    /// The last time the setup looked for its user in Scaleway, and what it found.
+    pub last_proof: Option<LastProof>,
     pub scaleway: ScalewayStatus,
     pub entra: EntraStatus,
     /// Plain sentences: tokens expiring soon, quarantine, a missing app…
     pub warnings: Vec<String>,
+}
+
+/// The last proof, as the journal keeps it (who was looked for in Scaleway, when, and whether
+/// they were there).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct LastProof {
+    pub upn: String,
+    pub username: String,
+    pub found: bool,
+    pub checked_at: chrono::DateTime<chrono::Utc>,
+    pub group: Option<crate::messages::GroupProof>,
+}
+
+impl From<&crate::journal::ProofRecord> for LastProof {
+    fn from(proof: &crate::journal::ProofRecord) -> Self {
+        Self {
+            upn: proof.user_principal_name.clone(),
+            username: proof.expected_username.clone(),
+            found: proof.found_in_scaleway,
+            checked_at: proof.checked_at,
+            group: proof.group.clone(),
+        }
+    }
 }
 
 /// One thing rollback would remove or restore.

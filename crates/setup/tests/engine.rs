@@ -20,7 +20,7 @@ use scim_wizard_scaleway::{ClientOptions, RetryPolicy, ScalewayClient, SecretStr
 use scim_wizard_setup::engine::{SetupEngine, SetupOptions};
 use scim_wizard_setup::impact::{ChangedDetail, UsernameCollision};
 use scim_wizard_setup::journal::{EntraRecord, Journal, JournalStore, ScalewayRecord};
-use scim_wizard_setup::messages::GroupFinding;
+use scim_wizard_setup::messages::{GroupFinding, JobCondition};
 use scim_wizard_setup::report::{
     KeyAction, PlanAction, PrincipalRef, ProofChannel, RollbackReport, RollbackRequest,
 };
@@ -956,6 +956,32 @@ async fn status_reports_both_sides() {
     assert!(job.quarantine.is_none());
     assert!(job.last_cycle.is_some());
     assert!(status.warnings.is_empty(), "{:?}", status.warnings);
+    assert_eq!(status.attention, Vec::new());
+    let proof = status.last_proof.expect("the proof is recalled");
+    assert!(proof.found);
+    assert_eq!(
+        (proof.upn, proof.username.as_str()),
+        (fx.upn("adele.vance"), "adele.vance")
+    );
+
+    // Day 2: pause, then resume; Scaleway is not touched.
+    let scaleway_before = fx.get("state").await["iam_users"].clone();
+    let paused = engine.pause_provisioning().await.unwrap();
+    assert_eq!(paused.condition, JobCondition::Paused);
+    assert_eq!(paused.schedule_state.as_deref(), Some("Paused"));
+    let status = engine.status().await.unwrap();
+    assert_eq!(
+        status.entra.job.map(|job| job.condition),
+        Some(JobCondition::Paused)
+    );
+    let resumed = engine.resume_provisioning().await.unwrap();
+    assert_eq!(resumed.schedule_state.as_deref(), Some("Active"));
+    assert_ne!(resumed.condition, JobCondition::Paused);
+    // Resuming a running job changes nothing.
+    let logged = fx.requests().await.len();
+    engine.resume_provisioning().await.unwrap();
+    assert_eq!(writes(&fx.requests().await[logged..]), Vec::<String>::new());
+    assert_eq!(fx.get("state").await["iam_users"], scaleway_before);
     fx.cleanup();
 }
 
