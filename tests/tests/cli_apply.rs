@@ -337,6 +337,22 @@ fn a_full_apply_provisions_the_user_plan_writes_nothing_and_a_second_apply_chang
         resumed.describe()
     );
 
+    // A month on, the token has expired: status says provisioning has stopped, and exits 6.
+    cli.sandbox
+        .post("time-travel", json!({"seconds": 30 * 24 * 3600}));
+    let stopped = cli.run(&["status", "--json", "--device-code", "--remember"]);
+    assert_eq!(stopped.code(), 6, "{}", stopped.describe());
+    let said = stopped.summary();
+    assert!(
+        said["token_expires_in_days"].as_i64().unwrap() < 0,
+        "{said:#}"
+    );
+    assert_eq!(
+        said["attention"],
+        json!([{"kind": "token_expired"}]),
+        "{said:#}"
+    );
+
     assert_no_secret_left(&cli);
     forget_keychain(&cli);
 }

@@ -112,6 +112,8 @@ pub(crate) fn attention(observed: &Observed<'_>) -> Vec<Attention> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::messages::JobCondition;
+    use crate::report::{CycleSummary, QuarantineExplained};
 
     fn healthy() -> Observed<'static> {
         Observed {
@@ -151,6 +153,51 @@ mod tests {
         assert_eq!(at(29), vec![Attention::TokenExpiresSoon { days: 29 }]);
         assert_eq!(at(0), vec![Attention::TokenExpiresSoon { days: 0 }]);
         assert_eq!(at(-1), vec![Attention::TokenExpired]);
+    }
+
+    #[test]
+    fn a_quarantine_is_said_with_its_cause_and_a_failed_cycle_otherwise() {
+        let job = |quarantine: Option<QuarantineExplained>, state: &str| JobHealth {
+            job_id: "scim.1".into(),
+            status_code: "Active".into(),
+            schedule_state: Some("Active".into()),
+            healthy: false,
+            steady_state_reached: false,
+            last_cycle: Some(CycleSummary {
+                state: Some(state.into()),
+                began: None,
+                ended: None,
+                exported: None,
+                error: None,
+            }),
+            quarantine,
+            condition: JobCondition::Running,
+        };
+        let quarantined = job(
+            Some(QuarantineExplained {
+                reason: Some("EncounteredQuarantineException".into()),
+                cause: QuarantineCause::ScalewayRefuses,
+                service_message: None,
+                next_attempt: None,
+            }),
+            "Failed",
+        );
+        let failed = job(None, "Failed");
+        let fine = job(None, "Succeeded");
+        let with = |job| {
+            attention(&Observed {
+                job: Some(job),
+                ..healthy()
+            })
+        };
+        assert_eq!(
+            with(&quarantined),
+            vec![Attention::Quarantined {
+                cause: QuarantineCause::ScalewayRefuses
+            }]
+        );
+        assert_eq!(with(&failed), vec![Attention::LastCycleFailed]);
+        assert_eq!(with(&fine), Vec::new());
     }
 
     #[test]
