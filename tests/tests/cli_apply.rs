@@ -353,6 +353,26 @@ fn a_full_apply_provisions_the_user_plan_writes_nothing_and_a_second_apply_chang
         "{said:#}"
     );
 
+    // Entra quarantines the job: said after the token, with its cause.
+    let job_id = said["status"]["entra"]["job"]["job_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    cli.sandbox
+        .post(&format!("graph/jobs/{job_id}/quarantine"), json!({}));
+    let quarantined = cli.run(&["status", "--json", "--device-code", "--remember"]);
+    assert_eq!(quarantined.code(), 6, "{}", quarantined.describe());
+    let said = quarantined.summary();
+    assert_eq!(said["job_state"], "quarantined", "{said:#}");
+    assert!(said["quarantine"]["cause"].is_string(), "{said:#}");
+    let kinds: Vec<&str> = said["attention"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, vec!["token_expired", "quarantined"], "{said:#}");
+
     assert_no_secret_left(&cli);
     forget_keychain(&cli);
 }

@@ -7,6 +7,8 @@
 //!   simulator made, its provisioning log and its runs;
 //! - `POST /_sandbox/graph/jobs/{jobId}/run-cycle`: runs one provisioning cycle now and answers
 //!   its summary (deterministic alternative to waiting for the scheduled one);
+//! - `POST /_sandbox/graph/jobs/{jobId}/quarantine` `{"reason"?, "message"?}`: quarantines the
+//!   job now, as Entra does after failures (the message is what the service said);
 //! - `POST /_sandbox/graph/token-for` `{"upn", "scopes": [..] | "a b", "expires_in"?}`: mints an
 //!   access token for a tenant user (the login simulator is the normal issuer);
 //! - `POST /_sandbox/graph/quirks` `{"instantiate_lies": N}`: the next N instantiate calls create
@@ -52,6 +54,7 @@ pub(crate) fn routes() -> Router<Arc<App>> {
         .route("/_sandbox/graph/state", get(state))
         .route("/_sandbox/graph/provisioning", get(provisioning_journal))
         .route("/_sandbox/graph/jobs/{job_id}/run-cycle", post(run_cycle))
+        .route("/_sandbox/graph/jobs/{job_id}/quarantine", post(quarantine))
         .route("/_sandbox/graph/token-for", post(token_for))
         .route("/_sandbox/graph/quirks", post(quirks))
 }
@@ -163,6 +166,47 @@ async fn run_cycle(State(app): State<Arc<App>>, Path(job_id): Path<String>) -> R
         Some(summary) => Json(summary).into_response(),
         None => control_error(StatusCode::NOT_FOUND, "no such synchronization job"),
     }
+}
+
+async fn quarantine(
+    State(app): State<Arc<App>>,
+    Path(job_id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let body = if body.is_empty() {
+        json!({})
+    } else {
+        match serde_json::from_slice::<Value>(&body) {
+            Ok(body) => body,
+            Err(_) => {
+                return control_error(
+                    StatusCode::BAD_REQUEST,
+                    "the body must be JSON: {\"reason\"?, \"message\"?}",
+                );
+            }
+        }
+    };
+    let text = |key: &str, default: &str| {
+        body.get(key)
+            .and_then(Value::as_str)
+            .unwrap_or(default)
+            .to_owned()
+    };
+    let reason = text("reason", provisioning::QUARANTINE_REASON);
+    let message = text(
+        "message",
+        "HTTP 401 Unauthorized: the SCIM endpoint refused the credentials.",
+    );
+    let now = app.now();
+    let mut graph = app.graph();
+    let Some(job) = graph.jobs.iter_mut().find(|job| job.id == job_id) else {
+        return control_error(StatusCode::NOT_FOUND, "no such synchronization job");
+    };
+    job.status
+        .quarantine_after(now, &reason, provisioning::QUARANTINE_ERROR_CODE, &message);
+    // A quarantined job's scheduled cycle is called off, as Entra holds it back.
+    job.generation += 1;
+    Json(json!({"quarantine": job.status.quarantine})).into_response()
 }
 
 async fn token_for(State(app): State<Arc<App>>, body: axum::body::Bytes) -> Response {

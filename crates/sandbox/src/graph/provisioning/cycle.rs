@@ -10,8 +10,8 @@ use serde_json::{Value, json};
 use super::documents::{Source, group_source, user_source};
 use super::object::{Fatal, Outcome, provision_object};
 use super::{
-    CYCLE_DELAY, Exported, INVALID_TENANT_URL, QUARANTINE_ERROR_CODE, Session, Target, client,
-    sync_all,
+    CYCLE_DELAY, Exported, INVALID_TENANT_URL, QUARANTINE_ERROR_CODE, QUARANTINE_REASON, Session,
+    Target, client, sync_all,
 };
 use crate::App;
 use crate::core::clock::timestamp;
@@ -351,27 +351,12 @@ fn record_cycle(
         status.completed_cycles += 1;
         status.last_execution = Some(execution.clone());
         if let Some(fatal) = &result.fatal {
-            status.successive_failures += 1;
-            let series_began = status
-                .quarantine
-                .as_ref()
-                .and_then(|quarantine| quarantine.get("seriesBegan").cloned())
-                .unwrap_or_else(|| json!(timestamp(ended)));
-            let series_count = status
-                .quarantine
-                .as_ref()
-                .and_then(|quarantine| quarantine.get("seriesCount").and_then(Value::as_u64))
-                .unwrap_or(0)
-                + 1;
-            // Quarantined jobs retry about daily.
-            status.quarantine = Some(json!({
-                "currentBegan": timestamp(ended),
-                "nextAttempt": timestamp(ended + chrono::Duration::hours(24)),
-                "reason": "EncounteredQuarantineException",
-                "seriesBegan": series_began,
-                "seriesCount": series_count,
-                "error": {"code": QUARANTINE_ERROR_CODE, "message": fatal.message, "tenantActionable": true},
-            }));
+            status.quarantine_after(
+                ended,
+                QUARANTINE_REASON,
+                QUARANTINE_ERROR_CODE,
+                &fatal.message,
+            );
         } else {
             status.successive_failures = 0;
             status.quarantine = None;

@@ -94,7 +94,10 @@ fn unreachable_message(url: &str, error: &str) -> String {
 }
 
 /// Documented (in an older Graph tutorial): the quarantine error of a job with bad credentials.
-const QUARANTINE_ERROR_CODE: &str = "SystemForCrossDomainIdentityManagementInvalidCredentials";
+pub(crate) const QUARANTINE_ERROR_CODE: &str =
+    "SystemForCrossDomainIdentityManagementInvalidCredentials";
+/// The reason Entra gives a job it quarantined after failures (its status' `quarantine.reason`).
+pub(crate) const QUARANTINE_REASON: &str = "EncounteredQuarantineException";
 const INVALID_TENANT_URL: &str = "Please provide a valid tenant URL for your application.";
 
 /// UNVERIFIED: entry-level (escrow) error codes per SCIM status.

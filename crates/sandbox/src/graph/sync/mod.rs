@@ -78,6 +78,36 @@ pub(crate) struct JobStatus {
     pub(crate) completed_cycles: u64,
 }
 
+impl JobStatus {
+    /// Quarantines the job after a failure at `at`, one more in its series; Entra tries a
+    /// quarantined job again about daily.
+    pub(crate) fn quarantine_after(
+        &mut self,
+        at: DateTime<Utc>,
+        reason: &str,
+        error_code: &str,
+        message: &str,
+    ) {
+        self.successive_failures += 1;
+        let series = self.quarantine.as_ref();
+        let series_began = series
+            .and_then(|quarantine| quarantine.get("seriesBegan").cloned())
+            .unwrap_or_else(|| json!(timestamp(at)));
+        let series_count = series
+            .and_then(|quarantine| quarantine.get("seriesCount").and_then(Value::as_u64))
+            .unwrap_or(0)
+            + 1;
+        self.quarantine = Some(json!({
+            "currentBegan": timestamp(at),
+            "nextAttempt": timestamp(at + chrono::Duration::hours(24)),
+            "reason": reason,
+            "seriesBegan": series_began,
+            "seriesCount": series_count,
+            "error": {"code": error_code, "message": message, "tenantActionable": true},
+        }));
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Job {
     pub(crate) id: String,
