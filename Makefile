@@ -82,7 +82,7 @@ e2e: app
 	@cargo build --quiet -p scim-wizard-cli
 	@SCIM_WIZARD_APP="$(APP)" SCIM_WIZARD_CLI="$(CARGO_TARGET_DIR)/debug/scim-wizard-cli" \
 	  tests/session.sh cargo test --quiet -p scim-wizard-tests \
-	  --test desktop_smoke --test desktop_practice --test desktop_real --test desktop_manual --test desktop_french \
+	  --test desktop_smoke --test desktop_practice --test desktop_real --test desktop_home --test desktop_manual --test desktop_french \
 	  -- --include-ignored
 
 # Speed and size: the desktop app against a hello-world Tauri app built in the same run.

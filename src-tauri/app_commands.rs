@@ -42,6 +42,9 @@ const APP_COMMANDS: &[&str] = &[
     "setup_rollback",
     "resume_info",
     "resume_setup",
+    "home_status",
+    "home_renew_token",
+    "home_set_paused",
     "settings_get",
     "settings_save",
 ];

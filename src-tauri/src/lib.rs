@@ -3,6 +3,7 @@
 
 mod clipboard;
 mod commands;
+mod home;
 mod navigation;
 #[cfg(target_os = "linux")]
 pub mod rendering;
@@ -56,6 +57,9 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             wizard::setup_rollback,
             wizard::resume_info,
             wizard::resume_setup,
+            home::home_status,
+            home::home_renew_token,
+            home::home_set_paused,
             settings::settings_get,
             settings::settings_save,
         ])

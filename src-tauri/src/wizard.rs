@@ -64,7 +64,7 @@ pub struct SetupProgress {
 }
 
 /// Forwards engine progress to the window.
-struct WindowProgress(AppHandle);
+pub(crate) struct WindowProgress(pub(crate) AppHandle);
 
 impl ProgressSink for WindowProgress {
     fn event(&self, event: ProgressEvent) {
@@ -526,6 +526,11 @@ pub struct ResumeInfo {
     /// absent from `resume_info`, which reads no secret.
     #[specta(optional)]
     pub scaleway_access: Option<ScalewayAccess>,
+    /// Set by `resume_setup`: whether the saved Microsoft sign-in still works. A finished
+    /// setup opens on its home screen either way (which asks for the sign-in when it needs
+    /// it); an unfinished one goes to the Entra screen without it.
+    #[specta(optional)]
+    pub entra_signed_in: Option<bool>,
 }
 
 impl From<ResumePoint> for ResumeInfo {
@@ -538,6 +543,7 @@ impl From<ResumePoint> for ResumeInfo {
             next_screen: point.next_screen,
             updated_at: point.updated_at.to_rfc3339(),
             scaleway_access: None,
+            entra_signed_in: None,
         }
     }
 }
@@ -614,13 +620,20 @@ pub async fn resume_setup(
     info.scaleway_access = Some(opened.access());
     session.sides = Sides::default();
     session.set_scaleway(opened.side)?;
+    info.entra_signed_in = Some(false);
     if let Some(tenant_id) = &info.tenant_id {
         let store = Arc::new(KeychainRefreshTokenStore::new(vault));
         match resume_entra(session.entra_settings()?, tenant_id, store)
             .await
             .map_err(|e| e.to_ui())?
         {
-            Some(entra) => session.set_entra(entra)?,
+            Some(entra) => {
+                session.set_entra(entra)?;
+                info.entra_signed_in = Some(true);
+            }
+            // A finished setup's home screen reads Scaleway first and asks for the sign-in
+            // when an action needs Entra.
+            None if info.next_screen == NextScreen::Done => {}
             // The saved sign-in is gone or expired: the admin signs in again on the Entra screen.
             None => info.next_screen = NextScreen::Entra,
         }

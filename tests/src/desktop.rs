@@ -13,6 +13,7 @@ use serde_json::json;
 
 use crate::process::{ChildGuard, free_local_port};
 use crate::repo_root;
+use crate::sandbox::SandboxProcess;
 use crate::webdriver::{Element, Result, Session, wait_until_ready};
 
 /// How long a screen or a field may take to show up.
@@ -24,6 +25,8 @@ pub const LONG: Duration = Duration::from_secs(60);
 #[derive(Debug)]
 pub struct Driver {
     pub base: String,
+    /// WebKitWebDriver's port: tauri-driver starts one per session, on this port.
+    native_port: u16,
     _process: ChildGuard,
 }
 
@@ -116,6 +119,7 @@ impl Driver {
         wait_until_ready(&base, Duration::from_secs(20)).expect("tauri-driver answers");
         Self {
             base,
+            native_port,
             _process: process,
         }
     }
@@ -155,25 +159,44 @@ impl Driver {
     /// # Panics
     /// When the app does not show its Welcome screen within 20 s.
     pub fn launch_to_welcome(&self) -> Session {
+        self.launch_to("[data-testid=screen-welcome]")
+    }
+
+    /// Launches the app and waits for the screen `css` (the Welcome screen, or the home screen
+    /// of a finished setup), retrying while the app starts.
+    ///
+    /// # Panics
+    /// When the app does not start, or does not show that screen.
+    pub fn launch_to(&self, css: &str) -> Session {
+        // tauri-driver starts a WebKitWebDriver per session on the same port: the last one
+        // must have let go of it first.
+        let closing = Instant::now() + Duration::from_secs(15);
+        while std::net::TcpStream::connect(("127.0.0.1", self.native_port)).is_ok()
+            && Instant::now() < closing
+        {
+            std::thread::sleep(Duration::from_millis(100));
+        }
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             match self.launch() {
                 Ok(session) => {
-                    if session
-                        .wait_for("[data-testid=screen-welcome]", Duration::from_secs(20))
-                        .is_ok()
-                    {
+                    if session.wait_for(css, Duration::from_secs(20)).is_ok() {
                         return session;
                     }
+                    let shown = session
+                        .execute("return document.body.innerText;", json!([]))
+                        .ok()
+                        .and_then(|text| text.as_str().map(str::to_owned))
+                        .unwrap_or_default();
                     let _ = session.end();
+                    assert!(
+                        Instant::now() < deadline,
+                        "the app did not show {css}; it shows: {shown}"
+                    );
                 }
                 Err(error) if Instant::now() > deadline => panic!("the app did not start: {error}"),
                 Err(_) => {}
             }
-            assert!(
-                Instant::now() < deadline,
-                "the app did not show its Welcome screen"
-            );
             std::thread::sleep(Duration::from_millis(500));
         }
     }
@@ -799,6 +822,56 @@ impl Actions {
             let _ = std::fs::write(PathBuf::from(dir).join(file), text);
         }
     }
+}
+
+/// Opens Settings, types the sandbox's addresses into Advanced: connection, saves, and closes.
+///
+/// # Panics
+/// When the dialog does not show, or does not say the settings were saved.
+pub fn enter_sandbox_endpoints(session: &Session, sandbox: &SandboxProcess) {
+    click(session, "[data-testid=open-settings]");
+    session
+        .wait_for("[data-testid=settings-dialog]", SHORT)
+        .expect("the settings dialog");
+    click(session, "[data-testid=settings-connection-toggle]");
+    let practice_note = session
+        .wait_for_text("[data-testid=settings-connection-practice]", SHORT, |t| {
+            !t.is_empty()
+        })
+        .expect("the settings dialog");
+    assert!(practice_note.contains("Practice"), "{practice_note}");
+    for (field, value) in [
+        ("settings-login-url", sandbox.url("login")),
+        ("settings-graph-url", sandbox.url("graph")),
+        ("settings-scaleway-url", sandbox.url("scaleway_api")),
+        (
+            "settings-scim-base-url",
+            sandbox.url("scim_base_url_pattern"),
+        ),
+    ] {
+        type_into(session, &format!("[data-testid={field}]"), &value);
+    }
+    // The dialog scrolls inside; WebKitWebDriver does not always bring a button at its edge in.
+    session
+        .execute(
+            "document.querySelector('[data-testid=settings-connection-save]').scrollIntoView({block: 'center'})",
+            serde_json::json!([]),
+        )
+        .expect("the settings dialog");
+    click(session, "[data-testid=settings-connection-save]");
+    let status = wait_for_text_or_show(
+        session,
+        "[data-testid=settings-connection-status]",
+        SHORT,
+        |t| t.starts_with("Saved"),
+        "[data-testid=settings-connection]",
+    );
+    assert!(status.starts_with("Saved"), "{status}");
+    click(session, "[data-testid=close-settings]");
+    session
+        .wait_for("[data-testid=screen-welcome]", SHORT)
+        .expect("the settings dialog");
+    assert!(session.find("[data-testid=settings-dialog]").is_err());
 }
 
 #[cfg(test)]

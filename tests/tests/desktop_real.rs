@@ -12,12 +12,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use scim_wizard_tests::desktop::{
-    Driver, LONG, SHORT, click, read_clipboard, sign_in_through_link, type_into,
-    wait_for_text_or_show, wait_real_accounts_scaleway,
+    Driver, LONG, SHORT, click, enter_sandbox_endpoints, read_clipboard, sign_in_through_link,
+    type_into, wait_real_accounts_scaleway,
 };
 use scim_wizard_tests::sandbox::SandboxProcess;
 use scim_wizard_tests::scratch_base;
-use scim_wizard_tests::webdriver::Session;
 use serde_json::Value;
 
 #[test]
@@ -169,51 +168,4 @@ fn wrong_key_then_fixed_then_closed_after_step_1_and_resumed() {
     );
 
     session.end().unwrap();
-}
-
-/// Opens Settings, types the sandbox's addresses into Advanced: connection, saves, and closes.
-fn enter_sandbox_endpoints(session: &Session, sandbox: &SandboxProcess) {
-    click(session, "[data-testid=open-settings]");
-    session
-        .wait_for("[data-testid=settings-dialog]", SHORT)
-        .unwrap();
-    click(session, "[data-testid=settings-connection-toggle]");
-    let practice_note = session
-        .wait_for_text("[data-testid=settings-connection-practice]", SHORT, |t| {
-            !t.is_empty()
-        })
-        .unwrap();
-    assert!(practice_note.contains("Practice"), "{practice_note}");
-    for (field, value) in [
-        ("settings-login-url", sandbox.url("login")),
-        ("settings-graph-url", sandbox.url("graph")),
-        ("settings-scaleway-url", sandbox.url("scaleway_api")),
-        (
-            "settings-scim-base-url",
-            sandbox.url("scim_base_url_pattern"),
-        ),
-    ] {
-        type_into(session, &format!("[data-testid={field}]"), &value);
-    }
-    // The dialog scrolls inside; WebKitWebDriver does not always bring a button at its edge in.
-    session
-        .execute(
-            "document.querySelector('[data-testid=settings-connection-save]').scrollIntoView({block: 'center'})",
-            serde_json::json!([]),
-        )
-        .unwrap();
-    click(session, "[data-testid=settings-connection-save]");
-    let status = wait_for_text_or_show(
-        session,
-        "[data-testid=settings-connection-status]",
-        SHORT,
-        |t| t.starts_with("Saved"),
-        "[data-testid=settings-connection]",
-    );
-    assert!(status.starts_with("Saved"), "{status}");
-    click(session, "[data-testid=close-settings]");
-    session
-        .wait_for("[data-testid=screen-welcome]", SHORT)
-        .unwrap();
-    assert!(session.find("[data-testid=settings-dialog]").is_err());
 }

@@ -7,7 +7,7 @@ import App from "./App.svelte";
 import { i18n } from "$lib/i18n/locale.svelte";
 import { settings } from "$lib/settings.svelte";
 import type { PracticeInfo, ResumeInfo_Serialize as ResumeInfo } from "$lib/bindings";
-import { APP, IMPACT, ORG_ID, PEOPLE, PREVIEW, account, outcome, proof, report, scim, summary, uiError } from "./test/fixtures";
+import { APP, IMPACT, ORG_ID, PEOPLE, PREVIEW, account, homeStatus, outcome, proof, report, scim, summary, uiError } from "./test/fixtures";
 import { Fail, scriptedBackend } from "./test/ipc";
 
 const GROUP_PROOF = {
@@ -298,19 +298,18 @@ describe("failure → rollback", () => {
   it("Cancel in the dialog removes nothing; no Roll back before the app exists", async () => {
     const backend = scriptedBackend({
       app_info: APP_INFO,
-      resume_info: RESUME,
-      resume_setup: { ...RESUME, next_screen: "done", tenant_id: "tenant-1" },
-      setup_summary: summary(),
+      resume_info: { ...RESUME, next_screen: "done", tenant_id: "tenant-1" },
+      resume_setup: { ...RESUME, next_screen: "done", tenant_id: "tenant-1", entra_signed_in: true },
+      home_status: homeStatus(200, true),
       setup_plan_rollback: PLAN,
     });
     render(App);
-    await click("resume-continue");
-    await screen.findByTestId("summary");
+    await screen.findByTestId("home-status");
     await click("rollback");
     await screen.findByTestId("rollback-items");
     await click("rollback-cancel");
     expect(screen.queryByTestId("rollback-dialog")).toBeNull();
-    expect(screenId()).toBe("done");
+    expect(screenId()).toBe("home");
     expect(backend.commands()).not.toContain("setup_rollback");
   });
 
@@ -327,4 +326,72 @@ describe("failure → rollback", () => {
     await screen.findByTestId("error-banner");
     expect(screen.queryByTestId("error-rollback")).toBeNull();
   });
+});
+
+describe("the home of a finished setup", () => {
+  const DONE = { ...RESUME, next_screen: "done" as const, tenant_id: "tenant-1", app_display_name: "Scaleway SCIM (11111111)" };
+
+  it("opens on it, says all is well, and asks for the Microsoft sign-in before any change", async () => {
+    const backend = scriptedBackend({
+      app_info: APP_INFO,
+      resume_info: DONE,
+      resume_setup: { ...DONE, scaleway_access: "token_only", entra_signed_in: false },
+      home_status: [homeStatus(200, false), homeStatus(200, true)],
+      entra_sign_in: account(),
+    });
+    render(App);
+    await screen.findByTestId("home-all-well");
+    expect(screenId()).toBe("home");
+    expect(screen.getByTestId("home-token").textContent).toContain("200 day(s) left");
+    expect(screen.getByTestId("home-proof").textContent).toContain("adele.vance@contoso.com was in Scaleway as adele.vance");
+    for (const action of ["home-renew", "home-add-people", "home-check-again", "home-pause", "rollback"]) {
+      expect((screen.getByTestId(action) as HTMLButtonElement).disabled, action).toBe(true);
+    }
+    await click("home-sign-in");
+    const job = await screen.findByTestId("home-job");
+    expect(job.textContent).toContain("steady state");
+    expect(screen.getByTestId("home-last-cycle").textContent).toContain("3 change(s) sent to Scaleway");
+    expect(backend.calls.find((c) => c.cmd === "entra_sign_in")?.args).toMatchObject({ tenant: "tenant-1" });
+  });
+
+  it("leads with a token near its end and renews it with a key given for this only", async () => {
+    const renewed = { new_token: { id: "tok-2", created_at: null, expires_at: "2027-11-15T10:00:00Z", ours: true }, old_token_deleted: "tok-1" };
+    const backend = scriptedBackend({
+      app_info: APP_INFO,
+      resume_info: DONE,
+      resume_setup: { ...DONE, scaleway_access: "token_only", entra_signed_in: true },
+      home_status: [homeStatus(19, true), homeStatus(364, true)],
+      scaleway_connect: report({ scim_enabled: true }),
+      home_renew_token: renewed,
+    });
+    render(App);
+    const attention = await screen.findByTestId("home-attention");
+    expect(attention.textContent).toContain("expires in 19 day(s)");
+    await click("home-fix");
+    // Read with the kept token only: the key is asked for, and not kept.
+    await screen.findByTestId("home-key-form");
+    await fireEvent.input(screen.getByTestId("home-secret-key"), { target: { value: "a-secret-key" } });
+    await click("home-key-submit");
+    await screen.findByTestId("home-renewed");
+    await screen.findByTestId("home-all-well");
+    const connect = backend.calls.find((c) => c.cmd === "scaleway_connect");
+    expect(connect?.args).toMatchObject({ keepForLater: false, credentials: { kind: "typed", organization_id: ORG_ID } });
+    expect(backend.commands().filter((c) => c === "home_renew_token")).toHaveLength(1);
+    expect(document.body.textContent).not.toContain("a-secret-key");
+  });
+
+  it("in French, says it all in French", async () => {
+    i18n.set("fr");
+    scriptedBackend({
+      app_info: APP_INFO,
+      resume_info: DONE,
+      resume_setup: { ...DONE, entra_signed_in: true },
+      home_status: homeStatus(19, true),
+    });
+    render(App);
+    const attention = await screen.findByTestId("home-attention");
+    expect(attention.textContent).toContain("expire dans 19 jour(s)");
+    expect(screen.getByTestId("home-job").textContent).toContain("régime");
+  });
+
 });

@@ -401,7 +401,7 @@ pub async fn status(ctx: &Ctx) -> Result<Value, Failure> {
     } else {
         crate::exit::NEEDS_ATTENTION
     };
-    let job = status.entra.job.as_ref();
+    let job = status.entra.as_ref().and_then(|e| e.job.as_ref());
     let mut said = summary(
         "status",
         json!({
@@ -684,62 +684,63 @@ fn render_status(status: &SetupStatus) -> String {
             }
         ));
     }
-    let e = &status.entra;
-    lines.push(format!("Entra tenant {}", e.tenant_id));
-    match &e.app_display_name {
-        Some(name) => lines.push(format!(
-            "  Application: \"{name}\"{}{}",
-            e.service_principal_id
-                .as_deref()
-                .map(|id| format!(" (service principal {id})"))
-                .unwrap_or_default(),
-            if e.app_exists {
-                ""
-            } else {
-                " — no longer exists"
-            }
-        )),
-        None => lines.push("  Application: not created".to_owned()),
-    }
-    lines.push(format!("  Assigned users and groups: {}", e.assignments));
-    match &e.job {
-        Some(job) => {
-            lines.push(format!(
-                "  Provisioning job {}: {} (schedule {})",
-                job.job_id,
-                job.status_code,
-                job.schedule_state.as_deref().unwrap_or("unknown")
-            ));
-            if let Some(cycle) = &job.last_cycle {
-                let mut parts = vec![cycle.state.clone().unwrap_or_else(|| "?".to_owned())];
-                if let Some(ended) = &cycle.ended {
-                    parts.push(format!("ended {ended}"));
-                } else if let Some(began) = &cycle.began {
-                    parts.push(format!("began {began}"));
+    if let Some(e) = &status.entra {
+        lines.push(format!("Entra tenant {}", e.tenant_id));
+        match &e.app_display_name {
+            Some(name) => lines.push(format!(
+                "  Application: \"{name}\"{}{}",
+                e.service_principal_id
+                    .as_deref()
+                    .map(|id| format!(" (service principal {id})"))
+                    .unwrap_or_default(),
+                if e.app_exists {
+                    ""
+                } else {
+                    " — no longer exists"
                 }
-                if let Some(exported) = cycle.exported {
-                    parts.push(format!("{exported} exported"));
-                }
-                if let Some(error) = &cycle.error {
-                    parts.push(format!("error: {error}"));
-                }
-                lines.push(format!("  Last cycle: {}", parts.join(", ")));
-            } else {
-                lines.push("  Last cycle: none yet".to_owned());
-            }
-            if let Some(q) = &job.quarantine {
-                lines.push(format!(
-                    "  Quarantine: {}{}",
-                    q.english(),
-                    q.next_attempt
-                        .as_deref()
-                        .map(|at| format!(" Next attempt: {at}."))
-                        .unwrap_or_default()
-                ));
-            }
-            lines.push(format!("  {}", job.english_summary()));
+            )),
+            None => lines.push("  Application: not created".to_owned()),
         }
-        None => lines.push("  Provisioning job: not created".to_owned()),
+        lines.push(format!("  Assigned users and groups: {}", e.assignments));
+        match &e.job {
+            Some(job) => {
+                lines.push(format!(
+                    "  Provisioning job {}: {} (schedule {})",
+                    job.job_id,
+                    job.status_code,
+                    job.schedule_state.as_deref().unwrap_or("unknown")
+                ));
+                if let Some(cycle) = &job.last_cycle {
+                    let mut parts = vec![cycle.state.clone().unwrap_or_else(|| "?".to_owned())];
+                    if let Some(ended) = &cycle.ended {
+                        parts.push(format!("ended {ended}"));
+                    } else if let Some(began) = &cycle.began {
+                        parts.push(format!("began {began}"));
+                    }
+                    if let Some(exported) = cycle.exported {
+                        parts.push(format!("{exported} exported"));
+                    }
+                    if let Some(error) = &cycle.error {
+                        parts.push(format!("error: {error}"));
+                    }
+                    lines.push(format!("  Last cycle: {}", parts.join(", ")));
+                } else {
+                    lines.push("  Last cycle: none yet".to_owned());
+                }
+                if let Some(q) = &job.quarantine {
+                    lines.push(format!(
+                        "  Quarantine: {}{}",
+                        q.english(),
+                        q.next_attempt
+                            .as_deref()
+                            .map(|at| format!(" Next attempt: {at}."))
+                            .unwrap_or_default()
+                    ));
+                }
+                lines.push(format!("  {}", job.english_summary()));
+            }
+            None => lines.push("  Provisioning job: not created".to_owned()),
+        }
     }
     if let Some(proof) = &status.last_proof {
         lines.push(format!(

@@ -15,6 +15,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
 use serde_json::Value;
 use url::Url;
@@ -227,6 +228,9 @@ pub struct VerifiedBase {
     /// `totalResults` of the probe: how many users the SCIM server already knows.
     pub total_results: u64,
     pub request_id: Option<String>,
+    /// Scaleway's clock when it answered (the `Date` header): with a token only, a token's days
+    /// left are counted on it, since Scaleway's clock is the one that will refuse the token.
+    pub server_now: Option<DateTime<Utc>>,
 }
 
 /// Why a Base URL did not verify. Never includes the token or the response body.
@@ -459,6 +463,8 @@ struct ListedUsers {
     total_results: u64,
     resources: Vec<Value>,
     request_id: Option<String>,
+    /// The server's clock when it answered (its `Date` header), when it said it.
+    date: Option<DateTime<Utc>>,
 }
 
 /// `filter=userName eq "…"` as a query string, or `None` for an empty name.
@@ -517,6 +523,7 @@ impl ScimProbe {
             base_url: listed.base_url,
             total_results: listed.total_results,
             request_id: listed.request_id,
+            server_now: listed.date,
         })
     }
 
@@ -710,6 +717,7 @@ impl ScimProbe {
             total_results,
             resources,
             request_id: response.request_id,
+            date: response.date.map(DateTime::<Utc>::from),
         })
     }
 

@@ -5,9 +5,9 @@
 
 use serde::Serialize;
 
-use crate::maintenance::TOKEN_EXPIRY_WARNING_DAYS;
 use crate::messages::QuarantineCause;
 use crate::report::JobHealth;
+use crate::status::TOKEN_EXPIRY_WARNING_DAYS;
 
 /// One thing that needs the admin, most urgent first in [`attention`]'s list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

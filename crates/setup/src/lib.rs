@@ -25,6 +25,7 @@ pub mod retention;
 pub mod scaleway_step;
 pub mod secret;
 pub mod session;
+pub mod status;
 mod steps;
 pub use steps::{impact, scope};
 mod summary;
@@ -34,7 +35,7 @@ pub use engine::{GroupsChoice, SetupEngine, SetupOptions, app_display_name};
 pub use entra_step::{EntraSession, EntraSettings, KeychainRefreshTokenStore};
 pub use error::{ErrorCode, UiError};
 pub use failure::SetupError;
-pub use maintenance::{TOKEN_EXPIRY_WARNING_DAYS, staging_token_account};
+pub use maintenance::staging_token_account;
 pub use messages::ProgressMessage;
 pub use preferences::{ConnectionPreferences, PreferencesError, PreferencesStore};
 pub use progress::{
@@ -43,4 +44,5 @@ pub use progress::{
 };
 pub use retention::{CredentialRetention, KeptCredential, forget_saved_credentials};
 pub use secret::{ExposeSecret, Secret};
+pub use status::{TOKEN_EXPIRY_WARNING_DAYS, read_status};
 pub use vault::{Vault, VaultError};

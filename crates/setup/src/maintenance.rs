@@ -1,73 +1,25 @@
 //! After the setup: status of both sides, token rotation, and rollback.
 
-use chrono::{DateTime, Utc};
-use scim_wizard_entra::graph::{GraphError, Secrets};
-use scim_wizard_scaleway::{ScalewayError, ScimToken};
+use chrono::Utc;
+use scim_wizard_entra::graph::Secrets;
+use scim_wizard_scaleway::ScalewayError;
 
 use crate::engine::SetupEngine;
 use crate::failure::SetupError;
-use crate::health;
 use crate::journal::{Journal, RotationRecord, TokenRecord, check_organization, check_tenant};
 use crate::messages::{ProgressMessage, RollbackKept, RollbackWhat};
 use crate::progress::{CancellationToken, Step};
 use crate::report::{
-    EntraStatus, JobHealth, KeyAction, LastProof, NeedsScalewayKey, RollbackItem, RollbackPlan,
-    RollbackReport, RollbackRequest, RotationReport, ScalewayStatus, SetupStatus, TokenStatus,
+    KeyAction, NeedsScalewayKey, RollbackItem, RollbackPlan, RollbackReport, RollbackRequest,
+    RotationReport, SetupStatus,
 };
-use crate::scaleway_step::{MAX_SCIM_TOKENS, ScalewaySide, TokenSummary, scim_token_account};
+use crate::scaleway_step::{MAX_SCIM_TOKENS, TokenSummary, scim_token_account};
+use crate::status::{CONSOLE_SCIM_PAGE, read_status};
 use crate::steps::forget_app;
-
-/// Where the admin revokes tokens or disables SCIM by hand.
-const CONSOLE_SCIM_PAGE: &str =
-    "the Scaleway console (Organization security → Automatic user provisioning)";
-
-/// Warn when a SCIM token expires within this many days.
-pub const TOKEN_EXPIRY_WARNING_DAYS: i64 = 30;
 
 /// Keychain account holding a rotation's new token until Entra has it.
 pub fn staging_token_account(organization_id: &str) -> String {
     format!("scim-token:{organization_id}:next")
-}
-
-/// What `status` read on Scaleway's side.
-enum ScalewayRead {
-    Keyed {
-        scim: Option<scim_wizard_scaleway::Scim>,
-        tokens: Vec<ScimToken>,
-        /// Scaleway's clock when it answered.
-        now: DateTime<Utc>,
-    },
-    TokenOnly {
-        works: bool,
-    },
-}
-
-/// `now` is Scaleway's clock (see `ServerClock`): the one that will refuse the token.
-fn token_status(token: &ScimToken, ours: bool, now: DateTime<Utc>) -> TokenStatus {
-    let days = token
-        .expires_at
-        .map(|at| at.signed_duration_since(now).num_days());
-    let warning = match days {
-        Some(days) if days < 0 => Some(format!(
-            "The SCIM token {} has expired: rotate it, or provisioning stops.",
-            token.id
-        )),
-        Some(days) if days < TOKEN_EXPIRY_WARNING_DAYS => Some(format!(
-            "The SCIM token {} expires in {days} day(s): rotate it soon.",
-            token.id
-        )),
-        _ => None,
-    };
-    TokenStatus {
-        token: TokenSummary {
-            id: token.id.clone(),
-            created_at: token.created_at,
-            expires_at: token.expires_at,
-            ours,
-        },
-        expires_in_days: days,
-        warning,
-    }
 }
 
 impl SetupEngine {
@@ -82,164 +34,9 @@ impl SetupEngine {
         Ok(())
     }
 
-    /// Both sides, live: SCIM and its tokens (expiry warnings under 30 days), the app, the
-    /// job's state, its last cycle, and a quarantine explained in plain words.
-    ///
-    /// With a token only (no API key), Scaleway's side is the token checked against its Base URL;
-    /// what needs a key (listing tokens and their expiry) is said in `needs_scaleway_key`.
+    /// Both sides, live (see [`read_status`]).
     pub async fn status(&self) -> Result<SetupStatus, SetupError> {
-        let org = self.scaleway.journal_organization();
-        let journal = self.journal.load()?;
-        let scaleway_record = journal.as_ref().and_then(|j| j.scaleway.clone());
-        let entra_record = journal.and_then(|j| j.entra).unwrap_or_default();
-        let ours = scaleway_record
-            .as_ref()
-            .and_then(|s| s.token.as_ref())
-            .and_then(|t| t.id.clone());
-
-        let graph = self.entra.graph();
-        let entra_side = async {
-            let Some(app) = &entra_record.app else {
-                return Ok::<_, SetupError>((false, None));
-            };
-            let (sp, job) = tokio::join!(
-                graph.get_service_principal(&app.service_principal_id),
-                async {
-                    match &entra_record.job {
-                        Some(job) => Some(graph.get_job(&app.service_principal_id, &job.id).await),
-                        None => None,
-                    }
-                }
-            );
-            let exists = match sp {
-                Ok(_) => true,
-                Err(GraphError::NotFound { .. }) => false,
-                Err(error) => return Err(error.into()),
-            };
-            let job = match job {
-                Some(Ok(job)) => Some(JobHealth::from_job(&job)),
-                Some(Err(GraphError::NotFound { .. })) | None => None,
-                Some(Err(error)) => return Err(error.into()),
-            };
-            Ok((exists, job))
-        };
-        let scaleway_side = async {
-            match &self.scaleway {
-                ScalewaySide::Keyed(keyed) => {
-                    let client = keyed.client();
-                    let scim = client.get_scim(org).await?;
-                    let tokens = match &scim {
-                        Some(scim) => client.list_scim_tokens(&scim.id).await?,
-                        None => Vec::new(),
-                    };
-                    Ok::<_, SetupError>(ScalewayRead::Keyed {
-                        scim,
-                        tokens,
-                        now: client.now(),
-                    })
-                }
-                ScalewaySide::TokenOnly(session) => match session.verify().await {
-                    Ok(_) => Ok(ScalewayRead::TokenOnly { works: true }),
-                    // A refusal is an answer about the token, not a failure of `status`.
-                    Err(SetupError::BaseUrl(
-                        scim_wizard_scaleway::scim_base::ScimBaseError::TokenRefused { .. }
-                        | scim_wizard_scaleway::scim_base::ScimBaseError::Forbidden { .. },
-                    )) => Ok(ScalewayRead::TokenOnly { works: false }),
-                    Err(error) => Err(error),
-                },
-            }
-        };
-        let (entra_side, scaleway_side) = tokio::join!(entra_side, scaleway_side);
-        let (app_exists, job) = entra_side?;
-        let mut warnings = Vec::new();
-        let mut needs_scaleway_key = Vec::new();
-        let (scim_enabled, scim_id, tokens, token_works) = match scaleway_side? {
-            ScalewayRead::Keyed { scim, tokens, now } => {
-                let tokens: Vec<TokenStatus> = tokens
-                    .iter()
-                    .map(|t| token_status(t, ours.as_deref() == Some(t.id.as_str()), now))
-                    .collect();
-                warnings.extend(tokens.iter().filter_map(|t| t.warning.clone()));
-                if scim.is_none() {
-                    warnings.push("SCIM is not enabled on the Scaleway Organization.".to_owned());
-                }
-                (scim.is_some(), scim.map(|s| s.id), tokens, None)
-            }
-            ScalewayRead::TokenOnly { works } => {
-                if !works {
-                    warnings.push(format!(
-                        "Scaleway's SCIM service refused this setup's SCIM token: it may have been deleted, or it expired. Create a new token in {CONSOLE_SCIM_PAGE} and give it to the app (Entra stops provisioning until then)."
-                    ));
-                }
-                needs_scaleway_key.push(NeedsScalewayKey {
-                    action: KeyAction::ListTokens,
-                    id: None,
-                    message: format!(
-                        "Without a Scaleway API key the app cannot list your SCIM tokens or see when they expire (a token lasts one year): check them in {CONSOLE_SCIM_PAGE}."
-                    ),
-                });
-                (works, None, Vec::new(), Some(works))
-            }
-        };
-        if entra_record.app.is_some() && !app_exists {
-            warnings.push(
-                "The enterprise application recorded by the setup no longer exists in Entra."
-                    .to_owned(),
-            );
-        }
-        if let Some(job) = &job
-            && let Some(quarantine) = &job.quarantine
-        {
-            warnings.push(quarantine.english());
-        }
-        // The token in use: ours in Scaleway's list, else (a token only) as the journal has it.
-        let token_expires_in_days = tokens
-            .iter()
-            .find(|t| t.token.ours)
-            .and_then(|t| t.expires_in_days)
-            .or_else(|| {
-                let expires_at = scaleway_record.as_ref()?.token.as_ref()?.expires_at?;
-                Some(expires_at.signed_duration_since(Utc::now()).num_days())
-            });
-        let attention = health::attention(&health::Observed {
-            setup_exists: entra_record.app.is_some()
-                || scaleway_record.as_ref().is_some_and(|s| s.token.is_some()),
-            token_days: token_expires_in_days,
-            token_works,
-            scim_enabled,
-            app_missing: entra_record.app.is_some() && !app_exists,
-            job: job.as_ref(),
-        });
-        Ok(SetupStatus {
-            token_expires_in_days,
-            attention,
-            last_proof: entra_record.proof.as_ref().map(LastProof::from),
-            scaleway: ScalewayStatus {
-                organization_id: org.to_owned(),
-                access: self.scaleway.access(),
-                scim_enabled,
-                scim_id,
-                tokens,
-                base_url: scaleway_record.and_then(|s| s.base_url),
-                token_works,
-                needs_scaleway_key,
-            },
-            entra: EntraStatus {
-                tenant_id: self.entra.tenant_id().to_owned(),
-                app_display_name: entra_record
-                    .app
-                    .as_ref()
-                    .map(|_| entra_record.app_display_name.clone()),
-                app_exists,
-                service_principal_id: entra_record
-                    .app
-                    .as_ref()
-                    .map(|a| a.service_principal_id.clone()),
-                job,
-                assignments: entra_record.assignments.len(),
-            },
-            warnings,
-        })
+        read_status(&self.scaleway, Some(&self.entra), &self.journal).await
     }
 
     /// Replaces the SCIM token: mint the second token (refused at Scaleway's cap of two) →
@@ -729,41 +526,5 @@ impl SetupEngine {
             kept: plan.kept,
             needs_scaleway_key: plan.needs_scaleway_key,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn token(days: i64) -> ScimToken {
-        serde_json::from_value(serde_json::json!({
-            "id": "t1",
-            "scim_id": "s1",
-            "created_at": Utc::now().to_rfc3339(),
-            "expires_at": (Utc::now() + chrono::Duration::days(days) + chrono::Duration::hours(1)).to_rfc3339(),
-        }))
-        .unwrap()
-    }
-
-    #[test]
-    fn tokens_expiring_within_thirty_days_are_flagged() {
-        let now = Utc::now();
-        assert!(token_status(&token(200), true, now).warning.is_none());
-        let soon = token_status(&token(10), true, now);
-        assert_eq!(soon.expires_in_days, Some(10));
-        assert!(soon.warning.unwrap().contains("expires in 10 day"));
-        // Counted on Scaleway's clock: 190 days on, the 200-day token has 10 left.
-        let later = now + chrono::Duration::days(190);
-        assert_eq!(
-            token_status(&token(200), true, later).expires_in_days,
-            Some(10)
-        );
-        assert!(
-            token_status(&token(-3), false, now)
-                .warning
-                .unwrap()
-                .contains("expired")
-        );
     }
 }

@@ -462,12 +462,16 @@ pub struct SetupStatus {
     // Far below 2^53: a plain number in TypeScript is exact.
     #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
     pub token_expires_in_days: Option<i64>,
+    /// When that token expires, when known.
+    pub token_expires_at: Option<chrono::DateTime<chrono::Utc>>,
     /// What needs the admin now, most urgent first; empty when all is well.
     pub attention: Vec<crate::health::Attention>,
     /// The last time the setup looked for its user in Scaleway, and what it found.
     pub last_proof: Option<LastProof>,
     pub scaleway: ScalewayStatus,
-    pub entra: EntraStatus,
+    /// `None` when Entra was not read (no Microsoft sign-in yet: the desktop's home screen
+    /// reads Scaleway's side first).
+    pub entra: Option<EntraStatus>,
     /// Plain sentences: tokens expiring soon, quarantine, a missing app…
     pub warnings: Vec<String>,
 }

@@ -949,14 +949,34 @@ async fn status_reports_both_sides() {
     assert_eq!(status.scaleway.tokens.len(), 1);
     assert!(status.scaleway.tokens[0].token.ours);
     assert!(status.scaleway.tokens[0].expires_in_days.is_some());
-    assert!(status.entra.app_exists);
-    assert_eq!(status.entra.assignments, 1);
-    let job = status.entra.job.unwrap();
+    let entra = status.entra.clone().expect("Entra is read with a sign-in");
+    assert!(entra.app_exists);
+    assert_eq!(entra.assignments, 1);
+    let job = entra.job.unwrap();
     assert_eq!(job.schedule_state.as_deref(), Some("Active"));
     assert!(job.quarantine.is_none());
     assert!(job.last_cycle.is_some());
     assert!(status.warnings.is_empty(), "{:?}", status.warnings);
     assert_eq!(status.attention, Vec::new());
+    // Before the admin signs in to Microsoft (the desktop's home screen), Scaleway's side and
+    // the journal alone: the same token and proof, no Entra read.
+    let logged = fx.requests().await.len();
+    let scaleway_only = scim_wizard_setup::read_status(engine.scaleway(), None, engine.journal())
+        .await
+        .unwrap();
+    assert!(scaleway_only.entra.is_none());
+    assert_eq!(
+        scaleway_only.token_expires_in_days,
+        status.token_expires_in_days
+    );
+    assert_eq!(scaleway_only.last_proof, status.last_proof);
+    assert!(
+        fx.requests().await[logged..].iter().all(|r| !r["path"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("/graph/")),
+        "no Graph call without a sign-in"
+    );
     let proof = status.last_proof.expect("the proof is recalled");
     assert!(proof.found);
     assert_eq!(
@@ -971,7 +991,10 @@ async fn status_reports_both_sides() {
     assert_eq!(paused.schedule_state.as_deref(), Some("Paused"));
     let status = engine.status().await.unwrap();
     assert_eq!(
-        status.entra.job.map(|job| job.condition),
+        status
+            .entra
+            .and_then(|entra| entra.job)
+            .map(|job| job.condition),
         Some(JobCondition::Paused)
     );
     let resumed = engine.resume_provisioning().await.unwrap();

@@ -135,6 +135,21 @@ export const commands = {
 	 */
 	resumeSetup: () => typedError<ResumeInfo_Serialize, UiError>(__TAURI_INVOKE("resume_setup")),
 	/**
+	 *  Where the setup stands, read live: Scaleway's side with the key or the kept SCIM token, and
+	 *  Entra's side once the admin is signed in (`entra` is `null` until then).
+	 */
+	homeStatus: () => typedError<SetupStatus_Serialize, UiError>(__TAURI_INVOKE("home_status")),
+	/**
+	 *  Renews the SCIM token: the second token is minted, saved in Entra and tested before the old
+	 *  one is deleted, so a failure on the way leaves the old token working. Needs a Scaleway API
+	 *  key (`scaleway_key_needed` otherwise: the page asks for one) and the Microsoft sign-in.
+	 *  Progress arrives as `SetupProgress` events; `cancel_operation` stops it between calls, and
+	 *  renewing again resumes from the new token kept in the keychain.
+	 */
+	homeRenewToken: () => typedError<RotationReport_Serialize, UiError>(__TAURI_INVOKE("home_renew_token")),
+	/**  Pauses provisioning (`paused: true`) or resumes it; Scaleway is not touched. */
+	homeSetPaused: (paused: boolean) => typedError<JobHealth_Serialize, UiError>(__TAURI_INVOKE("home_set_paused", { paused })),
+	/**
 	 *  The saved connection settings, where each value in use comes from (an environment variable
 	 *  makes a field read-only), and the built-in defaults for the placeholders. A damaged file is
 	 *  reported in `error`, so the panel still opens and can reset it.
@@ -216,6 +231,23 @@ export type AssignmentOutcome_Serialize = {
 	/**  False when the principal was already assigned. */
 	created: boolean,
 };
+
+/**  One thing that needs the admin, most urgent first in [`attention`]'s list. */
+export type Attention = 
+/**  Scaleway refuses the token Entra holds (deleted, or expired): provisioning has stopped. */
+{ kind: "token_refused" } | 
+/**  The token in use has expired: provisioning has stopped. */
+{ kind: "token_expired" } | 
+/**  The token in use expires within 30 days; renewing it now keeps provisioning going. */
+{ kind: "token_expires_soon"; days: number | null } | 
+/**  SCIM is off on the Scaleway Organization. */
+{ kind: "scim_disabled" } | 
+/**  The enterprise application the setup made is gone from Entra. */
+{ kind: "app_missing" } | 
+/**  Entra stopped the job (quarantine), for this cause. */
+{ kind: "quarantined"; cause: QuarantineCause } | 
+/**  The job's last cycle failed. */
+{ kind: "last_cycle_failed" };
 
 export type ChangedDetail = "name" | "email";
 
@@ -530,6 +562,31 @@ export type EntraAccount_Serialize = {
 	 *  already uses, else the default for the Organization. Known once Scaleway is connected.
 	 */
 	app_name: string | null,
+};
+
+/**  `status()`, Entra side. */
+export type EntraStatus = EntraStatus_Serialize | EntraStatus_Deserialize;
+
+/**  `status()`, Entra side. */
+export type EntraStatus_Deserialize = {
+	tenant_id: string,
+	app_display_name?: string | null,
+	/**  False when the journal names an app that no longer exists. */
+	app_exists: boolean,
+	service_principal_id?: string | null,
+	job?: JobHealth_Deserialize | null,
+	assignments: number | null,
+};
+
+/**  `status()`, Entra side. */
+export type EntraStatus_Serialize = {
+	tenant_id: string,
+	app_display_name: string | null,
+	/**  False when the journal names an app that no longer exists. */
+	app_exists: boolean,
+	service_principal_id: string | null,
+	job: JobHealth_Serialize | null,
+	assignments: number | null,
 };
 
 /**
@@ -864,6 +921,36 @@ export type KeyAction =
 export type KeychainEntry = {
 	service: string,
 	account: string,
+};
+
+/**
+ *  The last proof, as the journal keeps it (who was looked for in Scaleway, when, and whether
+ *  they were there).
+ */
+export type LastProof = LastProof_Serialize | LastProof_Deserialize;
+
+/**
+ *  The last proof, as the journal keeps it (who was looked for in Scaleway, when, and whether
+ *  they were there).
+ */
+export type LastProof_Deserialize = {
+	upn: string,
+	username: string,
+	found: boolean,
+	checked_at: string,
+	group?: GroupProof_Deserialize | null,
+};
+
+/**
+ *  The last proof, as the journal keeps it (who was looked for in Scaleway, when, and whether
+ *  they were there).
+ */
+export type LastProof_Serialize = {
+	upn: string,
+	username: string,
+	found: boolean,
+	checked_at: string,
+	group: GroupProof_Serialize | null,
 };
 
 /**  One mapping edit in plain words. */
@@ -1254,6 +1341,12 @@ export type ResumeInfo_Deserialize = {
 	 *  absent from `resume_info`, which reads no secret.
 	 */
 	scaleway_access?: ScalewayAccess | null,
+	/**
+	 *  Set by `resume_setup`: whether the saved Microsoft sign-in still works. A finished
+	 *  setup opens on its home screen either way (which asks for the sign-in when it needs
+	 *  it); an unfinished one goes to the Entra screen without it.
+	 */
+	entra_signed_in?: boolean | null,
 };
 
 /**  An unfinished setup found on this computer, for the resume banner. */
@@ -1272,6 +1365,12 @@ export type ResumeInfo_Serialize = {
 	 *  absent from `resume_info`, which reads no secret.
 	 */
 	scaleway_access?: ScalewayAccess | null,
+	/**
+	 *  Set by `resume_setup`: whether the saved Microsoft sign-in still works. A finished
+	 *  setup opens on its home screen either way (which asks for the sign-in when it needs
+	 *  it); an unfinished one goes to the Entra screen without it.
+	 */
+	entra_signed_in?: boolean | null,
 };
 
 /**  One thing rollback would remove or restore. */
@@ -1353,6 +1452,23 @@ export type RollbackReport_Serialize = {
 /**  What a rollback removes, one item. */
 export type RollbackWhat = { kind: "unassign"; principal_type: string; name: string } | { kind: "restore_mappings" } | { kind: "delete_job" } | { kind: "delete_app"; name: string } | { kind: "delete_token" } | { kind: "delete_rotation_token" } | { kind: "disable_scim" };
 
+/**  What `rotate_token()` did. */
+export type RotationReport = RotationReport_Serialize | RotationReport_Deserialize;
+
+/**  What `rotate_token()` did. */
+export type RotationReport_Deserialize = {
+	new_token: TokenSummary_Deserialize,
+	/**  The token deleted from Scaleway, when its id was known. */
+	old_token_deleted?: string | null,
+};
+
+/**  What `rotate_token()` did. */
+export type RotationReport_Serialize = {
+	new_token: TokenSummary_Serialize,
+	/**  The token deleted from Scaleway, when its id was known. */
+	old_token_deleted: string | null,
+};
+
 /**  How the engine reaches Scaleway. */
 export type ScalewayAccess = 
 /**  A Scaleway API key: the app enables SCIM, creates and deletes tokens and reads IAM users. */
@@ -1387,6 +1503,45 @@ export type ScalewayCredentials_Serialize =
 { kind: "remembered"; organization_id: string } | 
 /**  The practice sandbox's demo key. */
 { kind: "practice" };
+
+/**  `status()`, Scaleway side. */
+export type ScalewayStatus = ScalewayStatus_Serialize | ScalewayStatus_Deserialize;
+
+/**  `status()`, Scaleway side. */
+export type ScalewayStatus_Deserialize = {
+	/**  Empty when the admin gave a token without its Organization ID. */
+	organization_id: string,
+	/**  With a key or with a token only. */
+	access: ScalewayAccess,
+	/**  With a key: SCIM's configuration exists. With a token only: the token opens the Base URL. */
+	scim_enabled: boolean,
+	scim_id?: string | null,
+	/**  Empty with a token only: listing tokens needs a key (see `needs_scaleway_key`). */
+	tokens: TokenStatus_Deserialize[],
+	base_url?: string | null,
+	/**  With a token only: whether Scaleway's SCIM endpoint accepted it just now. */
+	token_works?: boolean | null,
+	/**  What could not be checked without a Scaleway API key. */
+	needs_scaleway_key: NeedsScalewayKey_Deserialize[],
+};
+
+/**  `status()`, Scaleway side. */
+export type ScalewayStatus_Serialize = {
+	/**  Empty when the admin gave a token without its Organization ID. */
+	organization_id: string,
+	/**  With a key or with a token only. */
+	access: ScalewayAccess,
+	/**  With a key: SCIM's configuration exists. With a token only: the token opens the Base URL. */
+	scim_enabled: boolean,
+	scim_id: string | null,
+	/**  Empty with a token only: listing tokens needs a key (see `needs_scaleway_key`). */
+	tokens: TokenStatus_Serialize[],
+	base_url: string | null,
+	/**  With a token only: whether Scaleway's SCIM endpoint accepted it just now. */
+	token_works: boolean | null,
+	/**  What could not be checked without a Scaleway API key. */
+	needs_scaleway_key: NeedsScalewayKey_Serialize[],
+};
 
 /**  SCIM on the Organization, as far as the wizard is concerned. */
 export type ScimState = ScimState_Serialize | ScimState_Deserialize;
@@ -1460,6 +1615,57 @@ export type SetupProgress_Serialize = {
 	phase: Phase,
 	message: ProgressMessage_Serialize,
 	elapsed_ms: number,
+};
+
+/**  `status()`: both sides, live. */
+export type SetupStatus = SetupStatus_Serialize | SetupStatus_Deserialize;
+
+/**  `status()`: both sides, live. */
+export type SetupStatus_Deserialize = {
+	/**
+	 *  Days until the SCIM token Entra uses expires (negative once expired), on Scaleway's
+	 *  clock with a key; from the journal with a token only. `None` when unknown (a pasted
+	 *  token without a key).
+	 */
+	token_expires_in_days?: number | null,
+	/**  When that token expires, when known. */
+	token_expires_at?: string | null,
+	/**  What needs the admin now, most urgent first; empty when all is well. */
+	attention: Attention[],
+	/**  The last time the setup looked for its user in Scaleway, and what it found. */
+	last_proof?: LastProof_Deserialize | null,
+	scaleway: ScalewayStatus_Deserialize,
+	/**
+	 *  `None` when Entra was not read (no Microsoft sign-in yet: the desktop's home screen
+	 *  reads Scaleway's side first).
+	 */
+	entra?: EntraStatus_Deserialize | null,
+	/**  Plain sentences: tokens expiring soon, quarantine, a missing app… */
+	warnings: string[],
+};
+
+/**  `status()`: both sides, live. */
+export type SetupStatus_Serialize = {
+	/**
+	 *  Days until the SCIM token Entra uses expires (negative once expired), on Scaleway's
+	 *  clock with a key; from the journal with a token only. `None` when unknown (a pasted
+	 *  token without a key).
+	 */
+	token_expires_in_days: number | null,
+	/**  When that token expires, when known. */
+	token_expires_at: string | null,
+	/**  What needs the admin now, most urgent first; empty when all is well. */
+	attention: Attention[],
+	/**  The last time the setup looked for its user in Scaleway, and what it found. */
+	last_proof: LastProof_Serialize | null,
+	scaleway: ScalewayStatus_Serialize,
+	/**
+	 *  `None` when Entra was not read (no Microsoft sign-in yet: the desktop's home screen
+	 *  reads Scaleway's side first).
+	 */
+	entra: EntraStatus_Serialize | null,
+	/**  Plain sentences: tokens expiring soon, quarantine, a missing app… */
+	warnings: string[],
 };
 
 /**
@@ -1589,6 +1795,25 @@ export type TokenKept =
 "memory_keychain_refused" | 
 /**  Only in this app's memory, as the admin chose. */
 "memory_as_chosen";
+
+/**  A token as `status()` shows it. */
+export type TokenStatus = TokenStatus_Serialize | TokenStatus_Deserialize;
+
+/**  A token as `status()` shows it. */
+export type TokenStatus_Deserialize = {
+	token: TokenSummary_Deserialize,
+	expires_in_days?: number | null,
+	/**  Set when it expires within 30 days (or has expired). */
+	warning?: string | null,
+};
+
+/**  A token as `status()` shows it. */
+export type TokenStatus_Serialize = {
+	token: TokenSummary_Serialize,
+	expires_in_days: number | null,
+	/**  Set when it expires within 30 days (or has expired). */
+	warning: string | null,
+};
 
 /**  A token as the admin sees it in the list. */
 export type TokenSummary = TokenSummary_Serialize | TokenSummary_Deserialize;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type {
+  Attention,
   GroupFinding,
   JobCondition,
   PreflightFix,
@@ -12,6 +13,7 @@ import type {
 } from "./bindings";
 import { translate, type Locale, type Translate } from "./i18n";
 import {
+  attentionSentence,
   fixSentence,
   groupProofSentence,
   jobSentence,
@@ -146,6 +148,17 @@ const CAUSES: QuarantineCause[] = [
   "other",
 ];
 
+// One of each kind Rust sends, as a complete record: a new kind does not compile without one.
+const ATTENTION: { [K in Attention["kind"]]: Extract<Attention, { kind: K }> } = {
+  token_refused: { kind: "token_refused" },
+  token_expired: { kind: "token_expired" },
+  token_expires_soon: { kind: "token_expires_soon", days: 19 },
+  scim_disabled: { kind: "scim_disabled" },
+  app_missing: { kind: "app_missing" },
+  quarantined: { kind: "quarantined", cause: "scaleway_refuses" },
+  last_cycle_failed: { kind: "last_cycle_failed" },
+};
+
 function job(condition: JobCondition, cause?: QuarantineCause) {
   return {
     job_id: "scim.1",
@@ -170,6 +183,7 @@ function everything(t: Translate): string[] {
     ...FIXES.map((f) => fixSentence(f, t)),
     ...CONDITIONS.map((c) => jobSentence(job(c), t)),
     ...CAUSES.map((c) => jobSentence(job("quarantined", c), t)),
+    ...Object.values(ATTENTION).map((a) => attentionSentence(a, t)),
     ...(["list_tokens", "enable_scim", "create_token", "delete_token", "disable_scim"] as const).map((action) =>
       needsKeySentence({ action, id: null, message: "" }, t),
     ),
@@ -193,6 +207,7 @@ describe("what Rust says, in the admin's language", () => {
   });
 
   it("keeps the parameters Rust sent", () => {
+    expect(attentionSentence(ATTENTION.token_expires_soon, t("fr"))).toContain("19 jour(s)");
     expect(progressSentence(PROGRESS.app_created, t("fr"))).toContain("Scaleway SCIM (1)");
     expect(proofSentence(seen, t("en"))).toContain("jane@contoso.com");
     expect(proofSentence(seen, t("en"))).toContain("“jane” (checked through SCIM with your token).");

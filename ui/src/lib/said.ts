@@ -4,6 +4,7 @@
 // has an English and a French sentence.
 
 import type {
+  Attention,
   GroupFinding,
   GroupProof_Serialize as GroupProof,
   JobCondition,
@@ -185,6 +186,17 @@ const NEEDS_KEY: Readonly<Record<KeyAction, MessageKey>> = {
   disable_scim: "said.needsKey.disableScim",
 };
 
+/** What needs the admin on a finished setup (the home screen leads with the first). */
+const ATTENTION: Table<Attention> = {
+  token_refused: fixed("said.attention.tokenRefused"),
+  token_expired: fixed("said.attention.tokenExpired"),
+  token_expires_soon: (v, t) => t("said.attention.tokenExpiresSoon", { days: v.days ?? 0 }),
+  scim_disabled: fixed("said.attention.scimDisabled"),
+  app_missing: fixed("said.attention.appMissing"),
+  quarantined: (v, t) => t(CAUSE[v.cause]),
+  last_cycle_failed: fixed("said.attention.lastCycleFailed"),
+};
+
 function pick<T extends { kind: string }>(table: Table<T>, value: T, t: Translate): string {
   const say = table[value.kind as T["kind"]] as (value: T, t: Translate) => string;
   return say(value, t);
@@ -227,6 +239,10 @@ export function jobSentence(job: JobHealth, t: Translate): string {
 /** What stays in Scaleway for lack of an API key, and where to do it by hand. */
 export function needsKeySentence(need: NeedsScalewayKey, t: Translate): string {
   return t(NEEDS_KEY[need.action]);
+}
+
+export function attentionSentence(attention: Attention, t: Translate): string {
+  return pick(ATTENTION, attention, t);
 }
 
 /** Every key this module can use, for the catalogue test. */

@@ -3,16 +3,19 @@ import type { UiError } from "./bindings";
 import {
   SCREENS,
   TOTAL_STEPS,
+  addPeople,
   back,
   canGoBack,
   canGoNext,
   canRollBack,
+  checkAgain,
   clearError,
   fail,
   initialState,
   isScreen,
   markCreated,
   next,
+  openHome,
   reset,
   resume,
   rolledBack,
@@ -49,7 +52,8 @@ describe("wizard state machine", () => {
       s = next(s);
       seen.push(s.screen);
     }
-    expect(seen).toEqual(SCREENS.slice(1));
+    // Home is reached from Done on purpose (openHome), not by Next.
+    expect(seen).toEqual(SCREENS.slice(1, SCREENS.indexOf("home")));
     expect(s.mode).toBe("sandbox");
     expect(next(s)).toBe(s);
   });
@@ -121,7 +125,7 @@ describe("wizard state machine", () => {
 
   it("maps screens to the guide's four steps", () => {
     expect(TOTAL_STEPS).toBe(4);
-    expect(SCREENS.map(stepNumber)).toEqual([null, 1, 2, 3, 4, 4, 4, null]);
+    expect(SCREENS.map(stepNumber)).toEqual([null, 1, 2, 3, 4, 4, 4, null, null]);
   });
 
   it("knows its screen names", () => {
@@ -139,9 +143,16 @@ describe("resume", () => {
     ["mappings", true],
     ["users", true],
     ["verify", true],
-    ["done", true],
   ] as const)("resume(%s) opens that screen with real accounts (created: %s)", (screen, created) => {
     expect(resume(initialState(), screen)).toEqual({ ...initialState(), screen, mode: "real", created });
+  });
+
+  it("a finished setup opens on its home screen, from which it can be rolled back", () => {
+    const home = resume(initialState(), "done");
+    expect(home).toEqual({ ...initialState(), screen: "home", mode: "real", created: true });
+    expect(canGoNext(home)).toBe(false);
+    expect(canGoBack(home)).toBe(false);
+    expect(canRollBack(home)).toBe(true);
   });
 
   it("an unknown screen name, or welcome, continues at step 1", () => {
@@ -159,6 +170,28 @@ describe("resume", () => {
     const s = resume(initialState(), "entra");
     expect(next(s).screen).toBe("connection");
     expect(back(s).screen).toBe("scaleway");
+  });
+});
+
+describe("home", () => {
+  it("is opened from Done only", () => {
+    expect(openHome(at("done")).screen).toBe("home");
+    const users = at("users");
+    expect(openHome(users)).toBe(users);
+  });
+
+  it("adds people on the Users screen, then goes on to the proof and Done", () => {
+    const users = addPeople(resume(initialState(), "done"));
+    expect(users.screen).toBe("users");
+    expect(next(users).screen).toBe("verify");
+    expect(next(next(users)).screen).toBe("done");
+  });
+
+  it("checks again on Start & verify", () => {
+    const home = resume(initialState(), "done");
+    expect(checkAgain(home).screen).toBe("verify");
+    expect(checkAgain(at("users")).screen).toBe("users");
+    expect(addPeople(at("verify")).screen).toBe("verify");
   });
 });
 
@@ -193,7 +226,7 @@ describe("failure → rollback", () => {
     expect(rolledBack(s)).toBe(s);
   });
 
-  it("rollback from Done, after a resume", () => {
+  it("rollback from home, after a resume", () => {
     const done = resume(initialState(), "done");
     expect(canRollBack(done)).toBe(true);
     expect(rolledBack(done).screen).toBe("welcome");

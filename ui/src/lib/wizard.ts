@@ -4,6 +4,9 @@
 //   welcome ──start(mode)──► scaleway ─► entra ─► connection ─► mappings ─► users ─► verify ─► done
 //      │                        ▲  next / back (no back from done)                              │
 //      ├──resume(next_screen)───┴── straight to the screen an unfinished setup continues on     │
+//      ├──resume("done")──► home ◄──openHome()── from Done ◄───────────────────────────────────┤
+//      │                     ├──addPeople()──► users ─► verify ─► done                           │
+//      │                     └──checkAgain()──► verify ─► done                                   │
 //      ◄──rolledBack()── from any screen once something was created (failure banner or Done) ◄──┘
 
 import type { UiError } from "./bindings";
@@ -17,6 +20,7 @@ export const SCREENS = [
   "users",
   "verify",
   "done",
+  "home",
 ] as const;
 
 export type Screen = (typeof SCREENS)[number];
@@ -49,6 +53,7 @@ const STEP_OF: Readonly<Record<Screen, number | null>> = {
   users: 4,
   verify: 4,
   done: null,
+  home: null,
 };
 
 export function initialState(): WizardState {
@@ -71,13 +76,15 @@ export function start(state: WizardState, mode: Mode): WizardState {
  */
 export function resume(state: WizardState, nextScreen: string): WizardState {
   if (state.screen !== "welcome") return state;
+  // A finished setup opens on its home screen.
+  if (nextScreen === "done" || nextScreen === "home") return { ...initialState(), screen: "home", mode: "real", created: true };
   const screen: Screen = isScreen(nextScreen) && nextScreen !== "welcome" ? nextScreen : "scaleway";
   const created = SCREENS.indexOf(screen) > SCREENS.indexOf("entra");
   return { ...initialState(), screen, mode: "real", created };
 }
 
 export function canGoNext(state: WizardState): boolean {
-  return state.screen !== "welcome" && state.screen !== "done";
+  return state.screen !== "welcome" && state.screen !== "done" && state.screen !== "home";
 }
 
 export function next(state: WizardState): WizardState {
@@ -88,7 +95,25 @@ export function next(state: WizardState): WizardState {
 
 /** Back is offered on every step screen, but not on Welcome nor once the setup is done. */
 export function canGoBack(state: WizardState): boolean {
-  return state.screen !== "welcome" && state.screen !== "done";
+  return state.screen !== "welcome" && state.screen !== "done" && state.screen !== "home";
+}
+
+/** Done → the setup's home (where its later changes are made). */
+export function openHome(state: WizardState): WizardState {
+  if (state.screen !== "done") return state;
+  return { ...state, screen: "home", error: null };
+}
+
+/** Home → the Users screen, to assign more people or groups (then the proof again). */
+export function addPeople(state: WizardState): WizardState {
+  if (state.screen !== "home") return state;
+  return { ...state, screen: "users", error: null };
+}
+
+/** Home → Start & verify: one assigned person sent now and looked for in Scaleway. */
+export function checkAgain(state: WizardState): WizardState {
+  if (state.screen !== "home") return state;
+  return { ...state, screen: "verify", error: null };
 }
 
 export function back(state: WizardState): WizardState {

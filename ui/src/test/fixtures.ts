@@ -4,6 +4,7 @@ import type {
   ConnectReport_Serialize as ConnectReport,
   MintOutcome_Serialize as MintOutcome,
   ScimState_Serialize as ScimState,
+  SetupStatus_Serialize as SetupStatus,
   TokenSummary_Serialize as TokenSummary,
   UiError,
 } from "$lib/bindings";
@@ -182,5 +183,51 @@ export function summary(partial: Partial<SetupSummary> = {}): SetupSummary {
       scaleway_security: "https://console.scaleway.com/organization/security",
     },
     ...partial,
+  };
+}
+
+/** A finished setup read from the home screen: read with the kept SCIM token, `days` left. */
+export function homeStatus(days: number, signedIn: boolean): SetupStatus {
+  return {
+    token_expires_in_days: days,
+    token_expires_at: "2027-06-01T10:00:00Z",
+    attention: days < 30 ? [{ kind: "token_expires_soon", days }] : [],
+    last_proof: {
+      upn: "adele.vance@contoso.com",
+      username: "adele.vance",
+      found: true,
+      checked_at: "2026-06-16T10:00:00Z",
+      group: null,
+    },
+    scaleway: {
+      organization_id: ORG_ID,
+      access: "token_only",
+      scim_enabled: true,
+      scim_id: null,
+      tokens: [],
+      base_url: BASE_URL,
+      token_works: true,
+      needs_scaleway_key: [],
+    },
+    entra: signedIn
+      ? {
+          tenant_id: "tenant-1",
+          app_display_name: "Scaleway SCIM (11111111)",
+          app_exists: true,
+          service_principal_id: "sp-1",
+          job: {
+            job_id: "scim.1",
+            status_code: "Active",
+            schedule_state: "Active",
+            healthy: true,
+            steady_state_reached: true,
+            last_cycle: { state: "Succeeded", began: null, ended: "2026-06-16T10:05:00Z", exported: 3, error: null },
+            quarantine: null,
+            condition: "steady_state",
+          },
+          assignments: 1,
+        }
+      : null,
+    warnings: [],
   };
 }

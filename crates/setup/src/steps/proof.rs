@@ -564,11 +564,12 @@ impl SetupEngine {
         Ok(proof)
     }
 
-    /// Once the setup is proven: forgets the Scaleway key and the Microsoft sign-in, unless the
-    /// admin chose to keep them for later changes. The SCIM token stays: Entra uses it. A
+    /// Once the setup is proven (and after each change made to a finished setup): forgets the
+    /// Scaleway key and the Microsoft sign-in, unless the admin chose to keep them for later
+    /// changes. The SCIM token stays: Entra uses it. A
     /// keychain that fails here does not undo a working setup: it is logged, and Settings'
     /// "Forget saved sign-ins and keys" (or `scim-wizard-cli forget`) remains.
-    pub(crate) async fn release_credentials(&self) {
+    pub async fn release_credentials(&self) {
         let retention = match self.journal.load() {
             Ok(journal) => journal.map(|j| j.retention()).unwrap_or_default(),
             Err(error) => {
