@@ -45,6 +45,7 @@ const APP_COMMANDS: &[&str] = &[
     "home_status",
     "home_renew_token",
     "home_set_paused",
+    "home_recent_errors",
     "settings_get",
     "settings_save",
 ];

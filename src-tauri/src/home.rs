@@ -1,11 +1,13 @@
-//! The home screen of a finished setup, as IPC commands: where it stands (read live), and the
-//! changes an admin makes after the setup: renew the SCIM token, pause or resume provisioning.
+//! The home screen of a finished setup, as IPC commands: where it stands (read live), its
+//! recent provisioning errors, and the changes an admin makes after the setup: renew the SCIM
+//! token, pause or resume provisioning.
 //! "Check again", "Add people" and "Roll back" are the wizard's own commands.
 
 use std::sync::Arc;
 
 use tauri::{AppHandle, State};
 
+use scim_wizard_setup::provisioning_log::RecentErrors;
 use scim_wizard_setup::report::{JobHealth, RotationReport, SetupStatus};
 use scim_wizard_setup::{SetupError, UiError, read_status};
 
@@ -66,3 +68,20 @@ pub async fn home_set_paused(
     engine.release_credentials().await;
     Ok(health)
 }
+
+/// Who Entra failed to provision over the last 24 hours, from its provisioning logs. Without
+/// `AuditLog.Read.All` it fails with `audit_log_consent_needed`: the page then signs in again
+/// asking for it (`entra_sign_in` with `audit_logs`) and asks once more.
+#[tauri::command]
+#[specta::specta]
+pub async fn home_recent_errors(state: State<'_, AppState>) -> Result<RecentErrors, UiError> {
+    let mut session = state.inner.lock().await;
+    session
+        .engine_mut()?
+        .recent_errors(RECENT_ERRORS_HOURS)
+        .await
+        .map_err(|e| e.to_ui())
+}
+
+/// "Recent" errors: the last day, as an admin checking in the morning needs.
+const RECENT_ERRORS_HOURS: u32 = 24;

@@ -99,6 +99,8 @@ pub struct EntraAccount {
 }
 
 /// Signs the admin in to Microsoft Entra ID and checks at once what the account may do.
+/// `audit_logs` asks for `AuditLog.Read.All` as well: only when the admin opens the provisioning
+/// logs (incremental consent).
 #[tauri::command]
 #[specta::specta]
 pub async fn entra_sign_in(
@@ -106,10 +108,12 @@ pub async fn entra_sign_in(
     state: State<'_, AppState>,
     device_code: bool,
     tenant: Option<String>,
+    audit_logs: bool,
 ) -> Result<EntraAccount, UiError> {
     let (settings, vault, practice) = {
         let mut session = state.inner.lock().await;
         let mut settings = session.entra_settings()?;
+        settings.audit_logs = audit_logs;
         if let Some(tenant) = tenant.filter(|t| !t.trim().is_empty()) {
             settings.tenant = Some(tenant.trim().to_owned());
         }

@@ -4,8 +4,9 @@
 //! forgotten once the setup was proven). The sandbox's clock then moves to 20 days before the
 //! token expires: home leads with it and with "Renew the token", which asks for a key (used for
 //! this only), mints the second token, gives it to Entra, tests it and deletes the old one;
-//! "Check again" then proves that a user still arrives in Scaleway. Screenshots of home in
-//! both states go to docs/screenshots/.
+//! "Check again" then proves that a user still arrives in Scaleway, and "Show recent errors"
+//! asks Microsoft for the permission to read the provisioning logs before reading them.
+//! Screenshots of home in both states go to docs/screenshots/.
 //!
 //! Run by hand with:
 //! `SCIM_WIZARD_APP=$CARGO_TARGET_DIR/debug/scim-wizard SCIM_WIZARD_CLI=$CARGO_TARGET_DIR/debug/scim-wizard-cli tests/session.sh cargo test -p scim-wizard-tests --test desktop_home -- --include-ignored`
@@ -227,5 +228,33 @@ fn home_after_a_finished_setup_renews_the_token_20_days_before_it_expires() {
         })
         .unwrap();
     assert!(proof.contains("was in Scaleway"), "{proof}");
+
+    // Recent errors: the logs need a permission the setup's sign-in did not ask for, so
+    // Microsoft is asked for it now (incremental consent), then the last day is read.
+    let logs_before = sandbox
+        .requests()
+        .iter()
+        .filter(|r| r["path"].as_str().is_some_and(|p| p.contains("auditLogs")))
+        .count();
+    click(&session, "[data-testid=home-show-errors]");
+    let link = session
+        .wait_for_text("[data-testid=sign-in-url]", LONG, |t| t.starts_with("http"))
+        .unwrap();
+    assert!(link.contains("AuditLog.Read.All"), "{link}");
+    follow_sign_in(&link);
+    let none = wait_for_text_or_show(
+        &session,
+        "[data-testid=home-errors-none]",
+        LONG,
+        |t| !t.is_empty(),
+        "main",
+    );
+    assert!(none.contains("No errors in the last 24 hours"), "{none}");
+    let logs_read = sandbox
+        .requests()
+        .iter()
+        .filter(|r| r["path"].as_str().is_some_and(|p| p.contains("auditLogs")))
+        .count();
+    assert_eq!(logs_read - logs_before, 2, "refused once, then read");
     session.end().unwrap();
 }

@@ -380,6 +380,43 @@ describe("the home of a finished setup", () => {
     expect(document.body.textContent).not.toContain("a-secret-key");
   });
 
+  it("shows recent errors, asking Microsoft for the permission to read them the first time", async () => {
+    const backend = scriptedBackend({
+      app_info: APP_INFO,
+      resume_info: DONE,
+      resume_setup: { ...DONE, entra_signed_in: true },
+      home_status: homeStatus(200, true),
+      home_recent_errors: [
+        new Fail(uiError("audit_log_consent_needed")),
+        {
+          since: "2026-06-15T10:00:00Z",
+          succeeded: 4,
+          failures: [
+            {
+              at: "2026-06-16T09:00:00Z",
+              who: "Jordan Lee",
+              is_group: false,
+              action: "create",
+              cause: "already_exists",
+              detail: "userName is already taken",
+            },
+          ],
+        },
+      ],
+      entra_sign_in: account(),
+    });
+    render(App);
+    await click("home-show-errors");
+    const list = await screen.findByTestId("home-errors-list");
+    expect(list.textContent).toContain("Jordan Lee");
+    expect(list.textContent).toContain("Scaleway already has this username");
+    expect(list.textContent).toContain("userName is already taken");
+    const signIns = backend.calls.filter((c) => c.cmd === "entra_sign_in");
+    expect(signIns).toHaveLength(1);
+    expect(signIns[0]?.args).toMatchObject({ auditLogs: true, tenant: "tenant-1" });
+    expect(backend.commands().filter((c) => c === "home_recent_errors")).toHaveLength(2);
+  });
+
   it("in French, says it all in French", async () => {
     i18n.set("fr");
     scriptedBackend({

@@ -1416,6 +1416,44 @@ async fn end_to_end_the_edited_mapping_provisions_users_into_scaleway() {
         logs.body["value"][0]["provisioningStatusInfo"]["status"],
         "success"
     );
+
+    // Filtered as the app asks: this app's entries since a date; another app's, or the future,
+    // none; a property the list does not filter on is refused as Graph does.
+    let since = |sp: &str, at: &str| {
+        format!(
+            "/auditLogs/provisioning?$filter={}&$top=500",
+            urlencoding(&format!(
+                "servicePrincipal/id eq '{sp}' and activityDateTime ge {at}"
+            ))
+        )
+    };
+    let ours = graph.get(&since(&app.sp_id, "2000-01-01T00:00:00Z")).await;
+    assert_eq!(ours.status, StatusCode::OK, "{}", ours.body);
+    assert_eq!(ours.body["value"].as_array().unwrap().len(), 2);
+    let other = graph
+        .get(&since(
+            "00000000-0000-0000-0000-000000000000",
+            "2000-01-01T00:00:00Z",
+        ))
+        .await;
+    assert_eq!(other.body["value"], json!([]));
+    let later = graph.get(&since(&app.sp_id, "2999-01-01T00:00:00Z")).await;
+    assert_eq!(later.body["value"], json!([]));
+    let refused = graph
+        .get(&format!(
+            "/auditLogs/provisioning?$filter={}",
+            urlencoding("changeId eq 'x'")
+        ))
+        .await;
+    assert_graph_error(
+        &refused,
+        StatusCode::BAD_REQUEST,
+        "Request_UnsupportedQuery",
+    );
+}
+
+fn urlencoding(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 #[tokio::test]

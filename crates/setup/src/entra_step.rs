@@ -110,6 +110,9 @@ pub struct EntraSettings {
     pub tenant: Option<String>,
     /// Ask for `Group.Read.All` so groups can be picked.
     pub group_picking: bool,
+    /// Ask for `AuditLog.Read.All` too: only when the admin opens the provisioning logs
+    /// (incremental consent).
+    pub audit_logs: bool,
     /// Delays of every Graph call (tests use `RetryPolicy::fast()`).
     pub graph_retry: RetryPolicy,
     /// How long 404/403/409 right after a create count as replication lag (about 5 minutes:
@@ -128,6 +131,7 @@ impl Default for EntraSettings {
             client_id: None,
             tenant: None,
             group_picking: true,
+            audit_logs: false,
             graph_retry: RetryPolicy::default(),
             replication_window: Duration::from_secs(5 * 60),
             proof_timeout: Duration::from_secs(3 * 60),
@@ -193,7 +197,8 @@ impl EntraSettings {
         let config = SignInConfig::new(self.endpoints.clone())
             .with_client_id(self.client_id.as_deref().unwrap_or_default())?
             .with_tenant(self.tenant.as_deref().unwrap_or_default())?
-            .with_group_picking(self.group_picking);
+            .with_group_picking(self.group_picking)
+            .with_audit_logs(self.audit_logs);
         Ok(config)
     }
 }

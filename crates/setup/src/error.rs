@@ -335,6 +335,13 @@ error_codes! {
                       was changed in Entra.",
             hint: "Ask an administrator to grant consent, then sign in again.",
         },
+        /// Reading Entra's provisioning logs needs `AuditLog.Read.All`, which the sign-in did not
+        /// ask for (it is asked for only when the admin opens the logs) or was not granted.
+        AuditLogConsentNeeded {
+            kind: NeedsAdmin,
+            message: "Reading the provisioning logs needs one more Microsoft permission (AuditLog.Read.All), which this sign-in does not have.",
+            hint: "Sign in to Microsoft again and accept it. If it is refused, ask an administrator to grant it (a Reports Reader or Security Reader role is enough to read the logs).",
+        },
         /// The signed-in Entra account lacks a role that can create and provision the app.
         EntraMissingRole {
             kind: NeedsAdmin,

@@ -20,6 +20,7 @@ pub mod messages;
 mod options;
 pub mod preferences;
 pub mod progress;
+pub mod provisioning_log;
 pub mod report;
 pub mod retention;
 pub mod scaleway_step;

@@ -183,7 +183,10 @@ impl Fixture {
 
     /// The system-browser sign-in, with reqwest as the browser (no redirects followed by it).
     async fn sign_in(&self) -> EntraSession {
-        let settings = self.entra_settings();
+        self.sign_in_with(self.entra_settings()).await
+    }
+
+    async fn sign_in_with(&self, settings: EntraSettings) -> EntraSession {
         let config = settings.sign_in_config().unwrap();
         let pending = InteractiveSignIn::start(&config).await.unwrap();
         let authorize = pending.authorize_url().clone();
@@ -1005,6 +1008,53 @@ async fn status_reports_both_sides() {
     engine.resume_provisioning().await.unwrap();
     assert_eq!(writes(&fx.requests().await[logged..]), Vec::<String>::new());
     assert_eq!(fx.get("state").await["iam_users"], scaleway_before);
+    fx.cleanup();
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+async fn recent_errors_ask_for_their_own_consent_then_name_who_failed() {
+    let fx = Fixture::start(SandboxConfig::default(), true).await;
+    // Inès already has a Scaleway account: Entra's update of it is refused by Scaleway.
+    let mut engine = fx.engine(fx.options(&["adele.vance", "ines.admin"])).await;
+    engine.apply_all(&CancellationToken::new()).await.unwrap();
+    // The wizard's sign-in did not ask to read the logs.
+    let error = engine.recent_errors(24).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::AuditLogConsentNeeded);
+
+    // Signed in again asking for it (incremental consent), the same setup reads them.
+    let (scaleway, _) = engine.into_parts();
+    let settings = EntraSettings {
+        audit_logs: true,
+        ..fx.entra_settings()
+    };
+    let entra = fx.sign_in_with(settings).await;
+    let engine = SetupEngine::new(scaleway, entra, SetupOptions::default()).unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let errors = loop {
+        let errors = engine.recent_errors(24).await.unwrap();
+        if !errors.failures.is_empty() || std::time::Instant::now() > deadline {
+            break errors;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    };
+    assert!(errors.succeeded >= 1, "{errors:?}");
+    let ines = errors
+        .failures
+        .iter()
+        .find(|f| f.who.contains("ines.admin"))
+        .unwrap_or_else(|| panic!("Inès failed: {errors:?}"));
+    assert!(!ines.is_group);
+    assert_eq!(
+        ines.cause,
+        scim_wizard_setup::provisioning_log::FailureCause::ValueRefused,
+        "{ines:?}"
+    );
+    assert!(ines.detail.is_some(), "Scaleway's words are kept: {ines:?}");
+    assert!(
+        errors.failures.iter().all(|f| !f.who.contains("adele")),
+        "{errors:?}"
+    );
     fx.cleanup();
 }
 

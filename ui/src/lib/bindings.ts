@@ -56,8 +56,12 @@ export const commands = {
 	 *  (`discard_unsaved_token`); otherwise `unsaved_token_at_risk`.
 	 */
 	quitApp: (discardUnsavedToken: boolean) => typedError<null, UiError>(__TAURI_INVOKE("quit_app", { discardUnsavedToken })),
-	/**  Signs the admin in to Microsoft Entra ID and checks at once what the account may do. */
-	entraSignIn: (deviceCode: boolean, tenant: string | null) => typedError<EntraAccount_Serialize, UiError>(__TAURI_INVOKE("entra_sign_in", { deviceCode, tenant })),
+	/**
+	 *  Signs the admin in to Microsoft Entra ID and checks at once what the account may do.
+	 *  `audit_logs` asks for `AuditLog.Read.All` as well: only when the admin opens the provisioning
+	 *  logs (incremental consent).
+	 */
+	entraSignIn: (deviceCode: boolean, tenant: string | null, auditLogs: boolean) => typedError<EntraAccount_Serialize, UiError>(__TAURI_INVOKE("entra_sign_in", { deviceCode, tenant, auditLogs })),
 	/**  Stops the sign-in or the long step that is running. */
 	cancelOperation: () => __TAURI_INVOKE<void>("cancel_operation"),
 	/**
@@ -149,6 +153,12 @@ export const commands = {
 	homeRenewToken: () => typedError<RotationReport_Serialize, UiError>(__TAURI_INVOKE("home_renew_token")),
 	/**  Pauses provisioning (`paused: true`) or resumes it; Scaleway is not touched. */
 	homeSetPaused: (paused: boolean) => typedError<JobHealth_Serialize, UiError>(__TAURI_INVOKE("home_set_paused", { paused })),
+	/**
+	 *  Who Entra failed to provision over the last 24 hours, from its provisioning logs. Without
+	 *  `AuditLog.Read.All` it fails with `audit_log_consent_needed`: the page then signs in again
+	 *  asking for it (`entra_sign_in` with `audit_logs`) and asks once more.
+	 */
+	homeRecentErrors: () => typedError<RecentErrors_Serialize, UiError>(__TAURI_INVOKE("home_recent_errors")),
 	/**
 	 *  The saved connection settings, where each value in use comes from (an environment variable
 	 *  makes a field read-only), and the built-in defaults for the placeholders. A damaged file is
@@ -658,6 +668,11 @@ export type ErrorCode =
 "entra_sign_in_required" | 
 /**  The wizard's Graph permissions were not granted (consent declined or admin consent needed). */
 "entra_consent_required" | 
+/**
+ *  Reading Entra's provisioning logs needs `AuditLog.Read.All`, which the sign-in did not
+ *  ask for (it is asked for only when the admin opens the logs) or was not granted.
+ */
+"audit_log_consent_needed" | 
 /**  The signed-in Entra account lacks a role that can create and provision the app. */
 "entra_missing_role" | 
 /**  Microsoft's sign-in service refused or failed (the message says why). */
@@ -706,6 +721,27 @@ export type ErrorCode =
  *  delete tokens, disable SCIM).
  */
 "scaleway_key_needed";
+
+/**
+ *  Why provisioning failed for someone, from Entra's error code (the codes are the
+ *  `SystemForCrossDomainIdentityManagement…` family Entra shows in its admin center; which code
+ *  each Scaleway refusal becomes is not documented, so anything unknown is `Other`, with
+ *  Entra's own words).
+ */
+export type FailureCause = 
+/**  Scaleway refused the SCIM token: renew it. */
+"token_refused" | 
+/**
+ *  Scaleway already has this username (HTTP 409): two people share a username, or the
+ *  account exists outside Entra.
+ */
+"already_exists" | 
+/**  Scaleway refused a value (HTTP 400): its words say which. */
+"value_refused" | 
+/**  Scaleway could not be reached or failed (5xx): Entra tries again on its next cycle. */
+"scaleway_unavailable" | 
+/**  Scaleway does not do what the mapping asks (404, 405, 501). */
+"not_supported" | "other";
 
 /**  Why one setting was refused, in plain words, next to the field it is about. */
 export type FieldProblem = {
@@ -1127,6 +1163,35 @@ export type PersonChoice_Serialize = {
 	mail: string | null,
 };
 
+/**  One person (or group) Entra failed to provision. */
+export type PersonFailure = PersonFailure_Serialize | PersonFailure_Deserialize;
+
+/**  One person (or group) Entra failed to provision. */
+export type PersonFailure_Deserialize = {
+	at: string,
+	/**  As Entra names them (their display name), or their id. */
+	who: string,
+	is_group: boolean,
+	/**  `create`, `update`, `delete`, `disable`, … as Entra says it. */
+	action?: string | null,
+	cause: FailureCause,
+	/**  Entra's words (often Scaleway's own detail), when it gave them. */
+	detail?: string | null,
+};
+
+/**  One person (or group) Entra failed to provision. */
+export type PersonFailure_Serialize = {
+	at: string,
+	/**  As Entra names them (their display name), or their id. */
+	who: string,
+	is_group: boolean,
+	/**  `create`, `update`, `delete`, `disable`, … as Entra says it. */
+	action: string | null,
+	cause: FailureCause,
+	/**  Entra's words (often Scaleway's own detail), when it gave them. */
+	detail: string | null,
+};
+
 export type Phase = "started" | "progress" | "finished" | "skipped" | "failed";
 
 /**  What the practice sandbox simulates (no secrets: its demo key stays in Rust). */
@@ -1321,6 +1386,27 @@ export type QuarantineExplained_Serialize = {
  *  memory: the page asks the admin before it goes (Scaleway never shows a token twice).
  */
 export type QuitBlocked = Record<string, never>;
+
+/**  The provisioning logs of the last hours, for this setup's app. */
+export type RecentErrors = RecentErrors_Serialize | RecentErrors_Deserialize;
+
+/**  The provisioning logs of the last hours, for this setup's app. */
+export type RecentErrors_Deserialize = {
+	since: string,
+	/**  Newest first; one entry per person (their latest failure). */
+	failures: PersonFailure_Deserialize[],
+	/**  Entries that went through in the same hours. */
+	succeeded: number | null,
+};
+
+/**  The provisioning logs of the last hours, for this setup's app. */
+export type RecentErrors_Serialize = {
+	since: string,
+	/**  Newest first; one entry per person (their latest failure). */
+	failures: PersonFailure_Serialize[],
+	/**  Entries that went through in the same hours. */
+	succeeded: number | null,
+};
 
 /**  An unfinished setup found on this computer, for the resume banner. */
 export type ResumeInfo = ResumeInfo_Serialize | ResumeInfo_Deserialize;

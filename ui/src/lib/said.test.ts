@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type {
   Attention,
+  FailureCause,
   GroupFinding,
   JobCondition,
   PreflightFix,
@@ -14,6 +15,7 @@ import type {
 import { translate, type Locale, type Translate } from "./i18n";
 import {
   attentionSentence,
+  failureSentence,
   fixSentence,
   groupProofSentence,
   jobSentence,
@@ -159,6 +161,8 @@ const ATTENTION: { [K in Attention["kind"]]: Extract<Attention, { kind: K }> } =
   last_cycle_failed: { kind: "last_cycle_failed" },
 };
 
+const FAILURES: FailureCause[] = ["token_refused", "already_exists", "value_refused", "scaleway_unavailable", "not_supported", "other"];
+
 function job(condition: JobCondition, cause?: QuarantineCause) {
   return {
     job_id: "scim.1",
@@ -184,6 +188,7 @@ function everything(t: Translate): string[] {
     ...CONDITIONS.map((c) => jobSentence(job(c), t)),
     ...CAUSES.map((c) => jobSentence(job("quarantined", c), t)),
     ...Object.values(ATTENTION).map((a) => attentionSentence(a, t)),
+    ...FAILURES.map((cause) => failureSentence(cause, t)),
     ...(["list_tokens", "enable_scim", "create_token", "delete_token", "disable_scim"] as const).map((action) =>
       needsKeySentence({ action, id: null, message: "" }, t),
     ),

@@ -5,6 +5,7 @@
 
 import type {
   Attention,
+  FailureCause,
   GroupFinding,
   GroupProof_Serialize as GroupProof,
   JobCondition,
@@ -197,6 +198,16 @@ const ATTENTION: Table<Attention> = {
   last_cycle_failed: fixed("said.attention.lastCycleFailed"),
 };
 
+/** Why Entra failed to provision someone, with what to do. */
+const FAILURE: Readonly<Record<FailureCause, MessageKey>> = {
+  token_refused: "said.failure.tokenRefused",
+  already_exists: "said.failure.alreadyExists",
+  value_refused: "said.failure.valueRefused",
+  scaleway_unavailable: "said.failure.scalewayUnavailable",
+  not_supported: "said.failure.notSupported",
+  other: "said.failure.other",
+};
+
 function pick<T extends { kind: string }>(table: Table<T>, value: T, t: Translate): string {
   const say = table[value.kind as T["kind"]] as (value: T, t: Translate) => string;
   return say(value, t);
@@ -241,6 +252,10 @@ export function needsKeySentence(need: NeedsScalewayKey, t: Translate): string {
   return t(NEEDS_KEY[need.action]);
 }
 
+export function failureSentence(cause: FailureCause, t: Translate): string {
+  return t(FAILURE[cause]);
+}
+
 export function attentionSentence(attention: Attention, t: Translate): string {
   return pick(ATTENTION, attention, t);
 }
@@ -252,4 +267,5 @@ export const SAID_KEYS: readonly MessageKey[] = [
   ...Object.values(CAUSE),
   ...Object.values(NEEDS_KEY),
   ...Object.values(GROUP),
+  ...Object.values(FAILURE),
 ];

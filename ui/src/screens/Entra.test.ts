@@ -46,7 +46,7 @@ describe("Entra screen: signing in", () => {
 
     signIn.finish();
     await waitFor(() => expect(onAccount).toHaveBeenCalledWith(account()));
-    expect(backend.calls[0]).toEqual({ cmd: "entra_sign_in", args: { deviceCode: false, tenant: null } });
+    expect(backend.calls[0]).toEqual({ cmd: "entra_sign_in", args: { deviceCode: false, tenant: null, auditLogs: false } });
   });
 
   it("says that the practice sandbox signs in by itself", async () => {
@@ -77,7 +77,7 @@ describe("Entra screen: signing in", () => {
     expect(screen.getByTestId("sign-in-url-copy")).toBeTruthy();
     signIn.finish();
     await waitFor(() => expect(screen.queryByTestId("sign-in-waiting")).toBeNull());
-    expect(backend.calls[0]?.args).toEqual({ deviceCode: true, tenant: "contoso.onmicrosoft.com" });
+    expect(backend.calls[0]?.args).toEqual({ deviceCode: true, tenant: "contoso.onmicrosoft.com", auditLogs: false });
   });
 
   it("Cancel stops the sign-in and goes back quietly", async () => {

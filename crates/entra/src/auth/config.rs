@@ -45,6 +45,10 @@ pub const SIGN_IN_SCOPES: &[&str] = &[
 /// Added when the admin may pick groups to assign.
 pub const GROUP_PICKER_SCOPE: &str = "Group.Read.All";
 
+/// Added only when the admin opens the provisioning logs (incremental consent): reading
+/// `auditLogs/provisioning` needs it, and nothing else the wizard does.
+pub const AUDIT_LOG_SCOPE: &str = "AuditLog.Read.All";
+
 /// OpenID Connect scopes: they are asked for but are not Graph permissions, so preflight does not
 /// look for them in the access token.
 pub const OIDC_SCOPES: &[&str] = &["openid", "profile", "offline_access", "email"];
@@ -202,6 +206,7 @@ pub struct SignInConfig {
     client_id: String,
     tenant: Option<Tenant>,
     group_picking: bool,
+    audit_logs: bool,
     login_hint: Option<String>,
     domain_hint: Option<String>,
     timeouts: Timeouts,
@@ -215,6 +220,7 @@ impl SignInConfig {
             client_id: DEFAULT_CLIENT_ID.to_owned(),
             tenant: None,
             group_picking: false,
+            audit_logs: false,
             login_hint: None,
             domain_hint: None,
             timeouts: Timeouts::default(),
@@ -253,6 +259,12 @@ impl SignInConfig {
             value => Some(Tenant::parse(value)?),
         };
         Ok(self)
+    }
+
+    /// Asks for [`AUDIT_LOG_SCOPE`] as well.
+    pub fn with_audit_logs(mut self, audit_logs: bool) -> Self {
+        self.audit_logs = audit_logs;
+        self
     }
 
     /// Asks for [`GROUP_PICKER_SCOPE`] as well.
@@ -318,6 +330,9 @@ impl SignInConfig {
         let mut scopes: Vec<String> = SIGN_IN_SCOPES.iter().map(|s| (*s).to_owned()).collect();
         if self.group_picking {
             scopes.push(GROUP_PICKER_SCOPE.to_owned());
+        }
+        if self.audit_logs {
+            scopes.push(AUDIT_LOG_SCOPE.to_owned());
         }
         scopes
     }
@@ -427,6 +442,9 @@ mod tests {
             .with_client_id("")?;
         assert_eq!(config.authority(), "contoso.onmicrosoft.com");
         assert!(config.scopes().iter().any(|s| s == GROUP_PICKER_SCOPE));
+        assert!(!config.scopes().iter().any(|s| s == AUDIT_LOG_SCOPE));
+        let config = config.with_audit_logs(true);
+        assert!(config.graph_scopes().iter().any(|s| s == AUDIT_LOG_SCOPE));
         assert_eq!(
             config.oauth_url("t", "authorize")?.as_str(),
             "https://login.microsoftonline.com/t/oauth2/v2.0/authorize"

@@ -35,6 +35,7 @@ mod apps;
 mod directory;
 mod error;
 mod limiter;
+mod logs;
 mod odata;
 mod retry;
 mod sync;
@@ -61,6 +62,9 @@ pub use error::{
     parse_error_body,
 };
 pub use limiter::SlidingWindowLimiter;
+pub use logs::{
+    ProvisionedIdentity, ProvisioningErrorInformation, ProvisioningLogEntry, ProvisioningStatusInfo,
+};
 pub use odata::{odata_string, percent_encode_query_value};
 pub use retry::{RetryPolicy, RetryWindow, parse_retry_after};
 pub use sync::{RESTART_RESET_SCOPE, SCIM_TEMPLATE_ID};

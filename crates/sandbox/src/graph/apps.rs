@@ -32,6 +32,7 @@ const APPLICATION: Resource = Resource {
     name: "Application",
     odata_type: "microsoft.graph.application",
     filterable: &["displayName", "appId", "id", "applicationTemplateId"],
+    dates: &[],
     searchable: &["displayName"],
 };
 
@@ -45,6 +46,7 @@ const SERVICE_PRINCIPAL: Resource = Resource {
         "applicationTemplateId",
         "servicePrincipalNames",
     ],
+    dates: &[],
     searchable: &["displayName"],
 };
 
@@ -52,6 +54,7 @@ const ASSIGNMENT: Resource = Resource {
     name: "AppRoleAssignment",
     odata_type: "microsoft.graph.appRoleAssignment",
     filterable: &["principalId", "principalType", "appRoleId", "resourceId"],
+    dates: &[],
     searchable: &[],
 };
 

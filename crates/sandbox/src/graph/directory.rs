@@ -30,6 +30,7 @@ const USER: Resource = Resource {
         "surname",
         "id",
     ],
+    dates: &[],
     searchable: &[
         "displayName",
         "userPrincipalName",
@@ -43,6 +44,7 @@ const GROUP: Resource = Resource {
     name: "Group",
     odata_type: "microsoft.graph.group",
     filterable: &["displayName", "id", "mailNickname", "securityEnabled"],
+    dates: &[],
     searchable: &["displayName", "description", "mailNickname"],
 };
 
@@ -61,6 +63,7 @@ const DIRECTORY_OBJECT: Resource = Resource {
         "mailNickname",
         "securityEnabled",
     ],
+    dates: &[],
     searchable: &[
         "displayName",
         "userPrincipalName",
@@ -76,6 +79,7 @@ const DIRECTORY_ROLE: Resource = Resource {
     name: "DirectoryRole",
     odata_type: "microsoft.graph.directoryRole",
     filterable: &["roleTemplateId", "displayName", "id"],
+    dates: &[],
     searchable: &[],
 };
 

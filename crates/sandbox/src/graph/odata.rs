@@ -1,10 +1,12 @@
 //! The OData query options the wizard uses on directory collections: `$filter` (`eq`,
-//! `startswith`, joined by `and` / `or`), `$search` (with `ConsistencyLevel: eventual`),
-//! `$select`, `$top`, `$count` and `@odata.nextLink` paging with `$skiptoken`.
+//! `startswith`, `ge`/`le` on date properties, joined by `and` / `or`; a property may be a path
+//! such as `servicePrincipal/id`), `$search` (with `ConsistencyLevel: eventual`), `$select`,
+//! `$top`, `$count` and `@odata.nextLink` paging with `$skiptoken`.
 
 use axum::http::HeaderMap;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
 use super::respond::GraphError;
@@ -24,6 +26,8 @@ pub(crate) struct Resource {
     /// `microsoft.graph.user`, …: for `$select` errors.
     pub(crate) odata_type: &'static str,
     pub(crate) filterable: &'static [&'static str],
+    /// Date properties that also take `ge` and `le` (an unquoted ISO 8601 date and time).
+    pub(crate) dates: &'static [&'static str],
     /// Empty: `$search` is not supported on this collection.
     pub(crate) searchable: &'static [&'static str],
 }
@@ -32,6 +36,8 @@ pub(crate) struct Resource {
 enum Clause {
     Eq(String, Value),
     StartsWith(String, String),
+    /// `ge` (`true`) or `le` (`false`) on a date.
+    Compare(String, bool, DateTime<Utc>),
 }
 
 /// Disjunction of conjunctions (`and` binds tighter than `or`).
@@ -195,10 +201,32 @@ impl<'a> FilterReader<'a> {
             return Ok(Clause::StartsWith(property, prefix));
         }
         let property = check(&self.identifier()?)?;
+        let is_date = resource
+            .dates
+            .iter()
+            .any(|date| date.eq_ignore_ascii_case(&property));
+        for (operator, at_least) in [("ge", true), ("le", false)] {
+            if is_date && self.keyword(operator) {
+                return Ok(Clause::Compare(property, at_least, self.date()?));
+            }
+        }
         if !self.keyword("eq") {
             return Err(unsupported_filter(resource, &property));
         }
         Ok(Clause::Eq(property, self.literal()?))
+    }
+
+    /// An unquoted date and time, as OData writes `DateTimeOffset` literals.
+    fn date(&mut self) -> Result<DateTime<Utc>, GraphError> {
+        self.skip_spaces();
+        let end = self
+            .rest
+            .find(|c: char| c.is_whitespace() || c == ')')
+            .unwrap_or(self.rest.len());
+        let (word, rest) = self.rest.split_at(end);
+        let at = DateTime::parse_from_rfc3339(word).map_err(|_| invalid_filter(self.text))?;
+        self.rest = rest;
+        Ok(at.with_timezone(&Utc))
     }
 
     fn filter(mut self, resource: &Resource) -> Result<Filter, GraphError> {
@@ -222,12 +250,15 @@ impl<'a> FilterReader<'a> {
     }
 }
 
+/// `name`, or a path of names (`servicePrincipal/id`), in `object`.
 fn property<'a>(object: &'a Value, name: &str) -> Option<&'a Value> {
-    object
-        .as_object()?
-        .iter()
-        .find(|(key, _)| key.eq_ignore_ascii_case(name))
-        .map(|(_, value)| value)
+    name.split('/').try_fold(object, |current, part| {
+        current
+            .as_object()?
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(part))
+            .map(|(_, value)| value)
+    })
 }
 
 impl Clause {
@@ -249,6 +280,17 @@ impl Clause {
             Clause::StartsWith(name, prefix) => property(object, name)
                 .and_then(Value::as_str)
                 .is_some_and(|actual| actual.to_lowercase().starts_with(&prefix.to_lowercase())),
+            Clause::Compare(name, at_least, bound) => property(object, name)
+                .and_then(Value::as_str)
+                .and_then(|text| DateTime::parse_from_rfc3339(text).ok())
+                .is_some_and(|at| {
+                    let at = at.with_timezone(&Utc);
+                    if *at_least {
+                        at >= *bound
+                    } else {
+                        at <= *bound
+                    }
+                }),
         }
     }
 }

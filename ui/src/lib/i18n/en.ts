@@ -557,6 +557,11 @@ export const en = {
   "home.resumed": "Provisioning is running again.",
   "home.rollback": "Roll back…",
   "home.needsSignIn": "Sign in to Microsoft first.",
+  "home.errors.title": "Recent errors",
+  "home.errors.note": "Who Entra could not send to Scaleway in the last 24 hours, from its provisioning logs. The first time, Microsoft asks you for the permission to read them.",
+  "home.errors.show": "Show recent errors",
+  "home.errors.again": "Read them again",
+  "home.errors.none": "No errors in the last 24 hours ({succeeded} change(s) went through).",
   "done.home": "Open the setup's home",
 
   "rollback.title": "Roll back this setup?",
@@ -675,6 +680,10 @@ export const en = {
     "You are not signed in to Microsoft Entra ID, or your sign-in has expired.",
   "error.hint.entra_sign_in_required":
     "Sign in to Microsoft again, then try again.",
+  "error.message.audit_log_consent_needed":
+    "Reading the provisioning logs needs one more Microsoft permission (AuditLog.Read.All), which this sign-in does not have.",
+  "error.hint.audit_log_consent_needed":
+    "Sign in to Microsoft again and accept it. If it is refused, ask an administrator to grant it (a Reports Reader or Security Reader role is enough to read the logs).",
   "error.message.entra_consent_required":
     "The app hasn’t been given the Microsoft permissions it needs.",
   "error.hint.entra_consent_required":
@@ -969,6 +978,18 @@ export const en = {
     "The enterprise application of this setup is gone from Entra: run a new setup.",
   "said.attention.lastCycleFailed":
     "Entra's last provisioning cycle failed. Check again to see whether people still arrive in Scaleway.",
+  "said.failure.tokenRefused":
+    "Scaleway refused the SCIM token: renew the token.",
+  "said.failure.alreadyExists":
+    "Scaleway already has this username: check that no two people get the same username (keep the domain in usernames if they do).",
+  "said.failure.valueRefused":
+    "Scaleway refused one of this person's details: correct it in Entra, and the next cycle sends it again.",
+  "said.failure.scalewayUnavailable":
+    "Scaleway could not be reached or failed: Entra tries again on its next cycle.",
+  "said.failure.notSupported":
+    "Scaleway does not accept what Entra sent: run a new setup so the mappings are as Scaleway's guide asks.",
+  "said.failure.other":
+    "Entra could not provision this person: see Entra's words below.",
   "said.needsKey.listTokens":
     "Without a Scaleway API key the app cannot list your SCIM tokens or see when they expire (a token lasts one year): check them in the Scaleway console (Organization security → Automatic user provisioning).",
   "said.needsKey.enableScim":

@@ -585,6 +585,11 @@ export const fr: Messages = {
   "home.resumed": "L’approvisionnement a repris.",
   "home.rollback": "Annuler la configuration…",
   "home.needsSignIn": "Connectez-vous d’abord à Microsoft.",
+  "home.errors.title": "Erreurs récentes",
+  "home.errors.note": "Les personnes qu’Entra n’a pas pu envoyer vers Scaleway ces dernières 24\u00a0heures, d’après ses journaux d’approvisionnement. La première fois, Microsoft vous demande l’autorisation de les lire.",
+  "home.errors.show": "Afficher les erreurs récentes",
+  "home.errors.again": "Les relire",
+  "home.errors.none": "Aucune erreur ces dernières 24\u00a0heures ({succeeded} modification(s) passée(s)).",
   "done.home": "Ouvrir l’accueil de la configuration",
 
   "rollback.title": "Annuler cette configuration\u202f?",
@@ -711,6 +716,10 @@ export const fr: Messages = {
     "Vous n’êtes pas connecté à Microsoft Entra ID, ou votre connexion a expiré.",
   "error.hint.entra_sign_in_required":
     "Reconnectez-vous à Microsoft, puis réessayez.",
+  "error.message.audit_log_consent_needed":
+    "La lecture des journaux d’approvisionnement demande une autorisation Microsoft de plus (AuditLog.Read.All), que cette connexion n’a pas.",
+  "error.hint.audit_log_consent_needed":
+    "Reconnectez-vous à Microsoft et acceptez-la. Si elle est refusée, demandez à un administrateur de l’accorder (un rôle Lecteur de rapports ou Lecteur de sécurité suffit pour lire les journaux).",
   "error.message.entra_consent_required":
     "L’application n’a pas reçu les autorisations Microsoft dont elle a besoin.",
   "error.hint.entra_consent_required":
@@ -1005,6 +1014,18 @@ export const fr: Messages = {
     "L’application d’entreprise de cette configuration a disparu d’Entra\u00a0: lancez une nouvelle configuration.",
   "said.attention.lastCycleFailed":
     "Le dernier cycle d’approvisionnement d’Entra a échoué. Vérifiez à nouveau pour voir si les personnes arrivent toujours dans Scaleway.",
+  "said.failure.tokenRefused":
+    "Scaleway a refusé le jeton SCIM\u00a0: renouvelez le jeton.",
+  "said.failure.alreadyExists":
+    "Scaleway a déjà ce nom d’utilisateur\u00a0: vérifiez que deux personnes n’obtiennent pas le même nom (gardez le domaine dans les noms si c’est le cas).",
+  "said.failure.valueRefused":
+    "Scaleway a refusé une information de cette personne\u00a0: corrigez-la dans Entra, le cycle suivant l’enverra de nouveau.",
+  "said.failure.scalewayUnavailable":
+    "Scaleway était injoignable ou en erreur\u00a0: Entra réessaie au cycle suivant.",
+  "said.failure.notSupported":
+    "Scaleway n’accepte pas ce qu’Entra a envoyé\u00a0: lancez une nouvelle configuration pour que les correspondances suivent le guide de Scaleway.",
+  "said.failure.other":
+    "Entra n’a pas pu approvisionner cette personne\u00a0: voyez le message d’Entra ci-dessous.",
   "said.needsKey.listTokens":
     "Sans clé API Scaleway, l’application ne peut pas lister vos jetons SCIM ni voir quand ils expirent (un jeton dure un an)\u00a0: vérifiez-les dans la console Scaleway (Sécurité de l’Organisation → Approvisionnement automatique des utilisateurs).",
   "said.needsKey.enableScim":
