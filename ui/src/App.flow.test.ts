@@ -351,6 +351,8 @@ describe("the home of a finished setup", () => {
     const job = await screen.findByTestId("home-job");
     expect(job.textContent).toContain("steady state");
     expect(screen.getByTestId("home-last-cycle").textContent).toContain("3 change(s) sent to Scaleway");
+    expect(screen.getByTestId("home-last-cycle-failed").textContent).toContain("1 failed");
+    expect(screen.getByTestId("home-in-sync").textContent).toBe("3 user(s), 1 group(s)");
     expect(backend.calls.find((c) => c.cmd === "entra_sign_in")?.args).toMatchObject({ tenant: "tenant-1" });
   });
 

@@ -720,6 +720,9 @@ fn render_status(status: &SetupStatus) -> String {
                     if let Some(exported) = cycle.exported {
                         parts.push(format!("{exported} exported"));
                     }
+                    if let Some(failed) = cycle.failed.filter(|failed| *failed > 0) {
+                        parts.push(format!("{failed} failed"));
+                    }
                     if let Some(error) = &cycle.error {
                         parts.push(format!("error: {error}"));
                     }
@@ -735,6 +738,11 @@ fn render_status(status: &SetupStatus) -> String {
                             .as_deref()
                             .map(|at| format!(" Next attempt: {at}."))
                             .unwrap_or_default()
+                    ));
+                }
+                if let (Some(users), Some(groups)) = (job.users_in_sync, job.groups_in_sync) {
+                    lines.push(format!(
+                        "  Kept in sync: {users} user(s), {groups} group(s)"
                     ));
                 }
                 lines.push(format!("  {}", job.english_summary()));

@@ -168,10 +168,13 @@ mod tests {
                 began: None,
                 ended: None,
                 exported: None,
+                failed: None,
                 error: None,
             }),
             quarantine,
             condition: JobCondition::Running,
+            users_in_sync: None,
+            groups_in_sync: None,
         };
         let quarantined = job(
             Some(QuarantineExplained {

@@ -172,6 +172,9 @@ pub struct CycleSummary {
     // Far below 2^53: a plain number in TypeScript is exact.
     #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
     pub exported: Option<i64>,
+    /// Objects that failed on this cycle (Entra "escrows" them and tries again later).
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    pub failed: Option<i64>,
     /// The cycle's error in plain words (with Scaleway's message when it gave one).
     pub error: Option<String>,
 }
@@ -211,6 +214,11 @@ pub struct JobHealth {
     pub quarantine: Option<QuarantineExplained>,
     /// Where the job stands (the fronts word it).
     pub condition: JobCondition,
+    /// Users and groups Entra keeps in sync with Scaleway, when it says.
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    pub users_in_sync: Option<i64>,
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    pub groups_in_sync: Option<i64>,
 }
 
 impl JobHealth {
@@ -240,6 +248,7 @@ impl JobHealth {
                 began: run.time_began.clone(),
                 ended: run.time_ended.clone(),
                 exported: run.count_exported,
+                failed: run.count_escrowed,
                 error: run.error.as_ref().map(|error| {
                     error
                         .message
@@ -283,6 +292,16 @@ impl JobHealth {
         } else {
             JobCondition::NotStarted
         };
+        let in_sync = |source: &str| {
+            let counts = &status?.synchronized_entry_count_by_type;
+            let matching = counts.iter().filter(|count| {
+                count
+                    .key
+                    .get(..source.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(source))
+            });
+            (!counts.is_empty()).then(|| matching.map(|count| count.value).sum())
+        };
         Self {
             job_id: job.id.clone(),
             status_code,
@@ -292,6 +311,8 @@ impl JobHealth {
             last_cycle,
             quarantine,
             condition,
+            users_in_sync: in_sync("User"),
+            groups_in_sync: in_sync("Group"),
         }
     }
 }

@@ -959,6 +959,9 @@ async fn status_reports_both_sides() {
     assert_eq!(job.schedule_state.as_deref(), Some("Active"));
     assert!(job.quarantine.is_none());
     assert!(job.last_cycle.is_some());
+    // Adele, kept in sync; no group assigned.
+    assert_eq!((job.users_in_sync, job.groups_in_sync), (Some(1), Some(0)));
+    assert_eq!(job.last_cycle.as_ref().and_then(|c| c.failed), Some(0));
     assert!(status.warnings.is_empty(), "{:?}", status.warnings);
     assert_eq!(status.attention, Vec::new());
     // Before the admin signs in to Microsoft (the desktop's home screen), Scaleway's side and

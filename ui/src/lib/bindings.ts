@@ -482,6 +482,8 @@ export type CycleSummary_Deserialize = {
 	began?: string | null,
 	ended?: string | null,
 	exported?: number | null,
+	/**  Objects that failed on this cycle (Entra "escrows" them and tries again later). */
+	failed?: number | null,
 	/**  The cycle's error in plain words (with Scaleway's message when it gave one). */
 	error?: string | null,
 };
@@ -492,6 +494,8 @@ export type CycleSummary_Serialize = {
 	began: string | null,
 	ended: string | null,
 	exported: number | null,
+	/**  Objects that failed on this cycle (Entra "escrows" them and tries again later). */
+	failed: number | null,
 	/**  The cycle's error in plain words (with Scaleway's message when it gave one). */
 	error: string | null,
 };
@@ -912,6 +916,9 @@ export type JobHealth_Deserialize = {
 	quarantine?: QuarantineExplained_Deserialize | null,
 	/**  Where the job stands (the fronts word it). */
 	condition: JobCondition,
+	/**  Users and groups Entra keeps in sync with Scaleway, when it says. */
+	users_in_sync?: number | null,
+	groups_in_sync?: number | null,
 };
 
 /**  The provisioning job's health. */
@@ -928,6 +935,9 @@ export type JobHealth_Serialize = {
 	quarantine: QuarantineExplained_Serialize | null,
 	/**  Where the job stands (the fronts word it). */
 	condition: JobCondition,
+	/**  Users and groups Entra keeps in sync with Scaleway, when it says. */
+	users_in_sync: number | null,
+	groups_in_sync: number | null,
 };
 
 /**  One secret this app kept in the keychain besides SCIM tokens. */

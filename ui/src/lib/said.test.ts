@@ -173,6 +173,8 @@ function job(condition: JobCondition, cause?: QuarantineCause) {
     last_cycle: null,
     quarantine: cause ? { reason: null, cause, service_message: null, next_attempt: null } : null,
     condition,
+    users_in_sync: null,
+    groups_in_sync: null,
   };
 }
 

@@ -158,7 +158,7 @@ describe("Start & verify", () => {
           schedule_state: "Active",
           healthy: false,
           steady_state_reached: false,
-          last_cycle: { state: "Failed", began: null, ended: null, exported: 0, error: "Scaleway said: invalid token" },
+          last_cycle: { state: "Failed", began: null, ended: null, exported: 0, failed: 0, error: "Scaleway said: invalid token" },
           quarantine: {
             reason: "EncounteredQuarantineException",
             cause: "scaleway_refuses",
@@ -166,6 +166,8 @@ describe("Start & verify", () => {
             next_attempt: null,
           },
           condition: "quarantined",
+          users_in_sync: null,
+          groups_in_sync: null,
         },
       }),
     });

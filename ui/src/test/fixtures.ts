@@ -221,9 +221,11 @@ export function homeStatus(days: number, signedIn: boolean): SetupStatus {
             schedule_state: "Active",
             healthy: true,
             steady_state_reached: true,
-            last_cycle: { state: "Succeeded", began: null, ended: "2026-06-16T10:05:00Z", exported: 3, error: null },
+            last_cycle: { state: "Succeeded", began: null, ended: "2026-06-16T10:05:00Z", exported: 3, failed: 1, error: null },
             quarantine: null,
             condition: "steady_state",
+            users_in_sync: 3,
+            groups_in_sync: 1,
           },
           assignments: 1,
         }

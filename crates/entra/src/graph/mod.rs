@@ -69,9 +69,10 @@ pub use odata::{odata_string, percent_encode_query_value};
 pub use retry::{RetryPolicy, RetryWindow, parse_retry_after};
 pub use sync::{RESTART_RESET_SCOPE, SCIM_TEMPLATE_ID};
 pub use types::{
-    AppRole, ApplicationSummary, Assignment, DirectoryGroup, DirectoryUser, ExecutionError,
-    GroupMember, InstantiatedApp, JobExecution, JobSchedule, JobStatus, JobStatusCode,
-    OnDemandResult, ParsedExpression, Quarantine, Secrets, ServicePrincipalSummary, SyncJob,
+    AppRole, ApplicationSummary, Assignment, DirectoryGroup, DirectoryUser, EntryCount,
+    ExecutionError, GroupMember, InstantiatedApp, JobExecution, JobSchedule, JobStatus,
+    JobStatusCode, OnDemandResult, ParsedExpression, Quarantine, Secrets, ServicePrincipalSummary,
+    SyncJob,
 };
 
 pub use crate::schema::user_rule_id;

@@ -112,6 +112,18 @@ pub struct JobStatus {
     pub count_successive_complete_failures: Option<i64>,
     pub escrows_pruned: Option<bool>,
     pub troubleshooting_url: Option<String>,
+    /// How many objects the job keeps in sync, per mapping (`{key, value}` pairs).
+    #[serde(default)]
+    pub synchronized_entry_count_by_type: Vec<EntryCount>,
+}
+
+/// One of `synchronizedEntryCountByType`: `key` names a mapping (the sandbox writes
+/// `"User to urn:…:User"`; Graph's exact wording is not documented, only that it starts with
+/// the source object, which is all the app reads).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryCount {
+    pub key: String,
+    pub value: i64,
 }
 
 /// `status.quarantine`.
