@@ -372,7 +372,10 @@ pub const ADELE_AND_ENGINEERING: TestUser<'static> = TestUser {
 };
 
 /// Ticks the option of kind `kind` (`user` or `group`) whose label contains `label`.
-fn pick(session: &Session, act: &mut Actions, kind: &str, label: &str) {
+///
+/// # Panics
+/// When no such option is offered, or the selection does not show it.
+pub fn pick(session: &Session, act: &mut Actions, kind: &str, label: &str) {
     toggle(session, act, kind, label);
     session
         .wait_for_text("[data-testid=selection]", SHORT, |t| t.contains(label))

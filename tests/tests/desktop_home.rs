@@ -17,8 +17,8 @@ use std::time::Duration;
 
 use scim_wizard_tests::desktop::{
     ADELE, Actions, Driver, LONG, Language, SHORT, SignIn, click, enter_sandbox_endpoints,
-    finish_setup, follow_sign_in, page_contents, save_screenshot, type_into, wait_for_text_or_show,
-    wait_real_accounts_scaleway,
+    finish_setup, follow_sign_in, page_contents, pick, save_screenshot, type_into,
+    wait_for_text_or_show, wait_real_accounts_scaleway,
 };
 use scim_wizard_tests::sandbox::SandboxProcess;
 use scim_wizard_tests::scratch_base;
@@ -256,5 +256,40 @@ fn home_after_a_finished_setup_renews_the_token_20_days_before_it_expires() {
         .filter(|r| r["path"].as_str().is_some_and(|p| p.contains("auditLogs")))
         .count();
     assert_eq!(logs_read - logs_before, 2, "refused once, then read");
+
+    // Add people: the Users screen (with its impact view), then the proof again.
+    click(&session, "[data-testid=home-add-people]");
+    session
+        .wait_for("[data-testid=screen-users]", SHORT)
+        .unwrap();
+    session
+        .wait_for_text("[data-testid=people-results]", LONG, |t| {
+            t.contains("Megan Bowen")
+        })
+        .unwrap();
+    pick(&session, &mut act, "user", "Megan Bowen");
+    session
+        .wait_for_text("[data-testid=impact]", LONG, |t| t.contains("megan.bowen"))
+        .unwrap();
+    click(&session, "[data-testid=assign]");
+    session
+        .wait_for("[data-testid=screen-verify]", LONG)
+        .unwrap();
+    session
+        .wait_for_text(
+            "[data-testid=proof-headline]",
+            Duration::from_secs(90),
+            |t| t.contains("now exists in Scaleway"),
+        )
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !sandbox.scim_usernames().iter().any(|u| u == "megan.bowen") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "Megan arrives in Scaleway: {:?}",
+            sandbox.scim_usernames()
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
     session.end().unwrap();
 }

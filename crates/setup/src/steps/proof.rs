@@ -17,7 +17,7 @@ use serde_json::Value;
 use super::{AppState, EntraCtx, JobState, plan_item};
 use crate::engine::SetupEngine;
 use crate::failure::SetupError;
-use crate::journal::ProofRecord;
+use crate::journal::{AssignmentRecord, EntraRecord, ProofRecord};
 use crate::messages::{GroupFinding, GroupProof, PlanMessage, ProgressMessage, ProofFinding};
 use crate::progress::{CancellationToken, Step};
 use crate::report::{
@@ -358,6 +358,21 @@ async fn prove_group(
     }
 }
 
+/// Who the proof sends and looks for: the first user assigned after the last proof (people
+/// added from the home screen are the ones to see arrive), else the first user assigned.
+fn proof_subject(record: &EntraRecord) -> Option<AssignmentRecord> {
+    let users = || {
+        record.assignments.iter().filter(|a| {
+            a.principal_type.eq_ignore_ascii_case("User") && a.user_principal_name.is_some()
+        })
+    };
+    let added_since_proof = record
+        .proof
+        .as_ref()
+        .and_then(|proof| users().find(|a| a.recorded_at > proof.checked_at));
+    added_since_proof.or_else(|| users().next()).cloned()
+}
+
 async fn prove_inner(
     ctx: &EntraCtx<'_>,
     lookup: &UserLookup<'_>,
@@ -369,12 +384,7 @@ async fn prove_inner(
     let sp = &app.record.service_principal_id;
     let client = ctx.client_for(app.record.recorded_at);
     let record = ctx.load()?.unwrap_or_default();
-    let Some(user) = record
-        .assignments
-        .iter()
-        .find(|a| a.principal_type.eq_ignore_ascii_case("User") && a.user_principal_name.is_some())
-        .cloned()
-    else {
+    let Some(user) = proof_subject(&record) else {
         let current = client.get_job(sp, &job.id).await?;
         return Ok(report(
             ProofFinding::NoUserToCheck,
@@ -605,6 +615,41 @@ impl SetupEngine {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_proof_looks_for_the_first_person_added_since_the_last_proof() {
+        let at = |minutes: i64| chrono::Utc::now() + chrono::Duration::minutes(minutes);
+        let user = |upn: &str, recorded: i64| AssignmentRecord {
+            principal_id: upn.to_owned(),
+            principal_type: "User".to_owned(),
+            display_name: None,
+            user_principal_name: Some(upn.to_owned()),
+            assignment_id: format!("a-{upn}"),
+            created_by_us: true,
+            recorded_at: at(recorded),
+        };
+        let mut record = EntraRecord {
+            assignments: vec![user("adele@contoso.com", 0), user("ines@contoso.com", 0)],
+            ..EntraRecord::default()
+        };
+        let upn = |record: &EntraRecord| proof_subject(record).and_then(|a| a.user_principal_name);
+        assert_eq!(upn(&record).as_deref(), Some("adele@contoso.com"));
+        record.proof = Some(ProofRecord {
+            checked_at: at(1),
+            ..serde_json::from_value(serde_json::json!({
+                "user_principal_name": "adele@contoso.com",
+                "expected_username": "adele",
+                "found_in_scaleway": true,
+                "checked_at": at(1),
+            }))
+            .unwrap()
+        });
+        // Proven, nobody added since: the first user again (Check again).
+        assert_eq!(upn(&record).as_deref(), Some("adele@contoso.com"));
+        record.assignments.push(user("megan@contoso.com", 2));
+        record.assignments.push(user("alex@contoso.com", 3));
+        assert_eq!(upn(&record).as_deref(), Some("megan@contoso.com"));
+    }
 
     #[test]
     fn expected_username_follows_the_mapping() {
