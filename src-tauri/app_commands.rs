@@ -42,6 +42,7 @@ const APP_COMMANDS: &[&str] = &[
     "setup_rollback",
     "resume_info",
     "resume_setup",
+    "setups_list",
     "home_status",
     "home_renew_token",
     "home_set_paused",

@@ -61,12 +61,12 @@ pub async fn start_practice(
     })
 }
 
-/// Switches to real accounts (stops the practice sandbox if it runs).
+/// Switches to real accounts for a new setup (stops the practice sandbox if it runs): a new
+/// folder of its own when this computer already has a finished setup.
 #[tauri::command]
 #[specta::specta]
 pub async fn start_real(state: State<'_, AppState>) -> Result<(), UiError> {
-    state.inner.lock().await.start_real();
-    Ok(())
+    state.inner.lock().await.start_real()
 }
 
 /// A secret as the page sends it (a typed key, a pasted token): read straight into the secret

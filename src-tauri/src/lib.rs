@@ -57,6 +57,7 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             wizard::setup_rollback,
             wizard::resume_info,
             wizard::resume_setup,
+            wizard::setups_list,
             home::home_status,
             home::home_renew_token,
             home::home_set_paused,

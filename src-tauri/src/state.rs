@@ -6,6 +6,7 @@ use scim_wizard_sandbox::{Sandbox, SandboxConfig, SeedKeyKind};
 use scim_wizard_setup::journal::{JournalStore, SetupLock};
 use scim_wizard_setup::report::KeyAction;
 use scim_wizard_setup::scaleway_step::{ScalewaySession, ScalewaySettings, ScalewaySide};
+use scim_wizard_setup::setups::{FIRST_SETUP, Setups};
 use scim_wizard_setup::{
     CancellationToken, EntraSession, EntraSettings, ErrorCode, Secret, SetupEngine, SetupError,
     SetupOptions, UiError, Vault,
@@ -58,6 +59,9 @@ pub struct Session {
     /// The real setup's lock across processes, taken when its journal is first used and held
     /// until the app leaves real accounts or quits (`scim-wizard-cli` is then told who holds it).
     pub setup_lock: Option<SetupLock>,
+    /// Which of this computer's setups the real accounts work on (`None`: the first, where
+    /// journals always lived).
+    pub setup_id: Option<String>,
 }
 
 /// Where connecting the two accounts stands. Either side may come first; once both are there,
@@ -182,12 +186,36 @@ impl Session {
         self.practice.as_ref().ok_or_else(internal)
     }
 
-    /// Leaves practice mode.
-    pub fn start_real(&mut self) {
+    /// Leaves practice mode, for a new setup of the real accounts: the first folder while it
+    /// holds no finished setup (an unfinished one continues there), else a new one.
+    pub fn start_real(&mut self) -> Result<(), UiError> {
         if self.practice.take().is_some() {
             self.vault = None;
             self.sides = Sides::default();
         }
+        let (id, _) = self
+            .setups()?
+            .for_new_setup()
+            .map_err(|error| SetupError::from(error).to_ui())?;
+        self.select_setup(&id)
+    }
+
+    /// This computer's setups (real accounts).
+    pub fn setups(&self) -> Result<Setups, UiError> {
+        Setups::default_location().map_err(|error| SetupError::from(error).to_ui())
+    }
+
+    /// Works on setup `id` from now on: another setup's sides and lock are let go (refused
+    /// while they hold a token only in memory, which would be lost).
+    pub fn select_setup(&mut self, id: &str) -> Result<(), UiError> {
+        if self.setup_id.as_deref().unwrap_or(FIRST_SETUP) == id {
+            return Ok(());
+        }
+        self.guard_unsaved_token(false)?;
+        self.sides = Sides::default();
+        self.setup_lock = None;
+        self.setup_id = Some(id.to_owned());
+        Ok(())
     }
 
     /// The keychain, opened once (on a blocking thread: connecting to the Secret Service is a
@@ -226,8 +254,10 @@ impl Session {
     pub fn journal_to_read(&self) -> Result<JournalStore, UiError> {
         match &self.practice {
             Some(practice) => Ok(JournalStore::at(practice.journal_dir.path().to_path_buf())),
-            None => JournalStore::default_location()
-                .map_err(|error| scim_wizard_setup::SetupError::from(error).to_ui()),
+            None => self
+                .setups()?
+                .store(self.setup_id.as_deref().unwrap_or(FIRST_SETUP))
+                .ok_or_else(internal),
         }
     }
 

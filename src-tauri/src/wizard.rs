@@ -25,6 +25,7 @@ use scim_wizard_setup::session::{
     KeySource, NextScreen, ResumePoint, ScalewayOpening, open_scaleway, remembered_key,
     resume_entra,
 };
+use scim_wizard_setup::setups::FoundSetup;
 use scim_wizard_setup::{
     EntraSession, ErrorCode, GroupsChoice, KeychainRefreshTokenStore, Phase, ProgressEvent,
     ProgressMessage, ProgressSink, SetupError, Step, UiError,
@@ -535,6 +536,9 @@ pub struct ResumeInfo {
     /// it); an unfinished one goes to the Entra screen without it.
     #[specta(optional)]
     pub entra_signed_in: Option<bool>,
+    /// Which of this computer's setups it is (`resume_setup` opens it by this id).
+    #[specta(optional)]
+    pub setup_id: Option<String>,
 }
 
 impl From<ResumePoint> for ResumeInfo {
@@ -548,54 +552,105 @@ impl From<ResumePoint> for ResumeInfo {
             updated_at: point.updated_at.to_rfc3339(),
             scaleway_access: None,
             entra_signed_in: None,
+            setup_id: None,
         }
     }
 }
 
-/// The unfinished setup of the real accounts, if there is one (practice setups never resume:
-/// their sandbox lives only as long as the app).
+impl From<FoundSetup> for ResumeInfo {
+    fn from(found: FoundSetup) -> Self {
+        let mut info = Self::from(found.point);
+        info.setup_id = Some(found.id);
+        info
+    }
+}
+
+/// The setup Welcome offers: the first unfinished one (to continue), else the only one (whose
+/// home opens by itself). With several finished setups, none: the admin picks one.
+fn offered(setups: Vec<FoundSetup>) -> Option<FoundSetup> {
+    let only = setups.len() == 1;
+    let mut finished = None;
+    for setup in setups {
+        if setup.point.next_screen != NextScreen::Done {
+            return Some(setup);
+        }
+        finished = Some(setup);
+    }
+    finished.filter(|_| only)
+}
+
+/// The setup of the real accounts Welcome offers (see [`offered`]); none in practice mode, whose
+/// setups never resume (their sandbox lives only as long as the app).
 #[tauri::command]
 #[specta::specta]
 pub async fn resume_info(state: State<'_, AppState>) -> Result<Option<ResumeInfo>, UiError> {
     let session = state.inner.lock().await;
-    Ok(real_journal(&session)?
-        .as_ref()
-        .and_then(ResumePoint::of)
-        .map(ResumeInfo::from))
-}
-
-/// The journal of the real accounts, if there is one; none in practice mode (see
-/// [`resume_info`]).
-fn real_journal(session: &Session) -> Result<Option<Journal>, UiError> {
     if session.practice.is_some() {
         return Ok(None);
     }
+    Ok(offered(session.setups()?.list()).map(ResumeInfo::from))
+}
+
+/// Every setup of the real accounts on this computer (none in practice mode), for Welcome's
+/// list when there are several: each opens on its home, or continues where it stopped.
+#[tauri::command]
+#[specta::specta]
+pub async fn setups_list(state: State<'_, AppState>) -> Result<Vec<ResumeInfo>, UiError> {
+    let session = state.inner.lock().await;
+    if session.practice.is_some() {
+        return Ok(Vec::new());
+    }
+    Ok(session
+        .setups()?
+        .list()
+        .into_iter()
+        .map(ResumeInfo::from)
+        .collect())
+}
+
+/// The journal of the chosen real setup.
+fn real_journal(session: &Session) -> Result<Option<Journal>, UiError> {
     session
         .journal_to_read()?
         .load()
         .map_err(|e| SetupError::from(e).to_ui())
 }
 
-/// Continues an unfinished setup, as `scim_wizard_setup::session` opens one: Scaleway with the
-/// key remembered in the keychain, else with the SCIM token the setup keeps; Entra with the
-/// saved sign-in (no browser) when the journal has a tenant. Returns the screen to continue on
-/// and how Scaleway was reconnected.
+/// Opens setup `setup_id` (by default the one [`resume_info`] offers), as
+/// `scim_wizard_setup::session` opens one: Scaleway with the key remembered in the keychain,
+/// else with the SCIM token the setup keeps; Entra with the saved sign-in (no browser) when the
+/// journal has a tenant. Returns the screen to continue on and how Scaleway was reconnected.
 #[tauri::command]
 #[specta::specta]
 pub async fn resume_setup(
     app: AppHandle,
     state: State<'_, AppState>,
+    setup_id: Option<String>,
 ) -> Result<ResumeInfo, UiError> {
     let mut session = state.inner.lock().await;
-    let journal = real_journal(&session)?;
-    let point = journal.as_ref().and_then(ResumePoint::of).ok_or_else(|| {
+    let no_setup = || {
         UiError::new(
             ErrorCode::NotReady,
             "There is no unfinished setup to continue.",
             "Start a new setup from the welcome screen.",
             false,
         )
-    })?;
+    };
+    if session.practice.is_some() {
+        return Err(no_setup());
+    }
+    let setups = session.setups()?.list();
+    let chosen = match setup_id {
+        Some(id) => setups.into_iter().find(|setup| setup.id == id),
+        None => offered(setups),
+    }
+    .ok_or_else(no_setup)?;
+    session.select_setup(&chosen.id)?;
+    let journal = real_journal(&session)?;
+    let point = journal
+        .as_ref()
+        .and_then(ResumePoint::of)
+        .ok_or_else(no_setup)?;
     let vault = session.vault().await?;
     let key = match remembered_key(&vault, &point.organization_id).await {
         Some(key) => KeySource::Remembered {
@@ -621,6 +676,7 @@ pub async fn resume_setup(
     .await
     .map_err(|e| e.to_ui())?;
     let mut info = ResumeInfo::from(point);
+    info.setup_id = Some(chosen.id);
     info.scaleway_access = Some(opened.access());
     session.sides = Sides::default();
     session.set_scaleway(opened.side)?;

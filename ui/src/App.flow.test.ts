@@ -419,6 +419,29 @@ describe("the home of a finished setup", () => {
     expect(backend.commands().filter((c) => c === "home_recent_errors")).toHaveLength(2);
   });
 
+  it("with several setups on this computer, lists them and opens the one picked", async () => {
+    const other = { ...DONE, organization_id: "org-b", organization_name: "Globex", setup_id: "0a1b2c3d" };
+    const backend = scriptedBackend({
+      app_info: APP_INFO,
+      resume_info: null,
+      // One answer, the whole list (a table's array is a queue of answers).
+      setups_list: [[{ ...DONE, setup_id: "first" }, other]],
+      resume_setup: { ...other, entra_signed_in: false },
+      home_status: homeStatus(200, false),
+    });
+    render(App);
+    const list = await screen.findByTestId("setups-list");
+    expect(list.textContent).toContain("Acme");
+    expect(list.textContent).toContain("Globex");
+    expect(screenId()).toBe("welcome");
+    await fireEvent.click(screen.getAllByTestId("setup-open")[1] as HTMLElement);
+    await screen.findByTestId("home-status");
+    expect(backend.calls.find((c) => c.cmd === "resume_setup")?.args).toEqual({ setupId: "0a1b2c3d" });
+    // Home leads back to the list.
+    await click("home-all-setups");
+    await screen.findByTestId("setups-list");
+  });
+
   it("in French, says it all in French", async () => {
     i18n.set("fr");
     scriptedBackend({

@@ -48,9 +48,9 @@ describe("Welcome screen", () => {
 
     const version = await screen.findByTestId("app-version");
     expect(version.textContent).toContain("0.1.0-test.7");
-    // The version, and whether an unfinished setup can be resumed.
+    // The version, and the setups on this computer (the one to offer, and all of them)
     // (and it listens for a close that would lose a token held only in memory).
-    expect(calls.filter((cmd) => !cmd.startsWith("plugin:event|"))).toEqual(["app_info", "resume_info"]);
+    expect(calls.filter((cmd) => !cmd.startsWith("plugin:event|"))).toEqual(["app_info", "resume_info", "setups_list"]);
     expect(document.querySelector("main")).toBeTruthy();
   });
 

@@ -17,6 +17,7 @@ use scim_wizard_setup::scaleway_step::{
 use scim_wizard_setup::session::{
     KeySource, ScalewayOpening, open_scaleway, remembered_key, resume_entra,
 };
+use scim_wizard_setup::setups::Setups;
 use scim_wizard_setup::{
     CancellationToken, EntraSession, EntraSettings, KeychainRefreshTokenStore, Secret, SetupError,
     Vault,
@@ -89,8 +90,18 @@ pub fn scaleway_settings(common: &Common, pattern: bool) -> Result<ScalewaySetti
     Ok(settings)
 }
 
-pub fn journal_store() -> Result<JournalStore, Failure> {
-    JournalStore::default_location().map_err(|e| Failure::Setup(e.into()))
+/// The journal of the setup this command works on: the one of `--scw-organization-id` when it
+/// is given (this computer may keep several setups), else the first.
+pub fn journal_store(common: &Common) -> Result<JournalStore, Failure> {
+    let failed = |e: scim_wizard_setup::journal::JournalError| Failure::Setup(e.into());
+    let setups = Setups::default_location().map_err(failed)?;
+    match common.scw_organization_id.as_deref().map(str::trim) {
+        Some(organization_id) if !organization_id.is_empty() => setups
+            .for_organization(organization_id)
+            .map(|(_, store)| store)
+            .map_err(failed),
+        _ => JournalStore::default_location().map_err(failed),
+    }
 }
 
 /// The setup's lock for this command's length, so that the desktop app or another
@@ -100,7 +111,7 @@ pub fn lock_setup(
     common: &Common,
     command: &str,
 ) -> Result<scim_wizard_setup::journal::SetupLock, Failure> {
-    let store = journal_store()?;
+    let store = journal_store(common)?;
     let lock = store
         .lock(&format!("scim-wizard-cli {command}"))
         .map_err(|e| Failure::Setup(e.into()))?;
@@ -200,7 +211,7 @@ pub async fn open(
     let out = &ctx.out;
     let entra = entra_settings(common)?;
     let mut scaleway = scaleway_settings(common, scim_base_pattern)?;
-    let journal = journal_store()?;
+    let journal = journal_store(common)?;
     let existing = load_journal(&journal)?;
     let vault = match open_vault(common).await {
         Ok(vault) => vault,

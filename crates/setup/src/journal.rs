@@ -266,6 +266,11 @@ impl JournalStore {
         self.dir.join(FILE_NAME)
     }
 
+    /// The folder of this setup's journal and lock.
+    pub fn dir(&self) -> &std::path::Path {
+        &self.dir
+    }
+
     /// Takes the setup's advisory lock for as long as the returned guard lives, or says who
     /// holds it (`holder` is how this program names itself, e.g. "scim-wizard-cli apply").
     pub fn lock(&self, holder: &str) -> Result<SetupLock, JournalError> {

@@ -26,6 +26,7 @@ pub mod retention;
 pub mod scaleway_step;
 pub mod secret;
 pub mod session;
+pub mod setups;
 pub mod status;
 mod steps;
 pub use steps::{impact, scope};

@@ -10,7 +10,10 @@ export const commands = {
 	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
 	/**  Switches to practice mode: starts the in-process sandbox. */
 	startPractice: (discardUnsavedToken: boolean) => typedError<PracticeInfo, UiError>(__TAURI_INVOKE("start_practice", { discardUnsavedToken })),
-	/**  Switches to real accounts (stops the practice sandbox if it runs). */
+	/**
+	 *  Switches to real accounts for a new setup (stops the practice sandbox if it runs): a new
+	 *  folder of its own when this computer already has a finished setup.
+	 */
 	startReal: () => typedError<null, UiError>(__TAURI_INVOKE("start_real")),
 	/**  Checks the key at once and connects: "Key OK — organization 'Acme' — this key can manage SCIM". */
 	scalewayConnect: (credentials: ScalewayCredentials_Deserialize, keepForLater: boolean, discardUnsavedToken: boolean) => typedError<ConnectReport_Serialize, UiError>(__TAURI_INVOKE("scaleway_connect", { credentials, keepForLater, discardUnsavedToken })),
@@ -127,17 +130,22 @@ export const commands = {
 	/**  Removes, in reverse order, what this setup created — after the admin confirmed. */
 	setupRollback: (confirmed: boolean) => typedError<RollbackReport_Serialize, UiError>(__TAURI_INVOKE("setup_rollback", { confirmed })),
 	/**
-	 *  The unfinished setup of the real accounts, if there is one (practice setups never resume:
-	 *  their sandbox lives only as long as the app).
+	 *  The setup of the real accounts Welcome offers (see [`offered`]); none in practice mode, whose
+	 *  setups never resume (their sandbox lives only as long as the app).
 	 */
 	resumeInfo: () => typedError<ResumeInfo_Serialize | null, UiError>(__TAURI_INVOKE("resume_info")),
 	/**
-	 *  Continues an unfinished setup, as `scim_wizard_setup::session` opens one: Scaleway with the
-	 *  key remembered in the keychain, else with the SCIM token the setup keeps; Entra with the
-	 *  saved sign-in (no browser) when the journal has a tenant. Returns the screen to continue on
-	 *  and how Scaleway was reconnected.
+	 *  Opens setup `setup_id` (by default the one [`resume_info`] offers), as
+	 *  `scim_wizard_setup::session` opens one: Scaleway with the key remembered in the keychain,
+	 *  else with the SCIM token the setup keeps; Entra with the saved sign-in (no browser) when the
+	 *  journal has a tenant. Returns the screen to continue on and how Scaleway was reconnected.
 	 */
-	resumeSetup: () => typedError<ResumeInfo_Serialize, UiError>(__TAURI_INVOKE("resume_setup")),
+	resumeSetup: (setupId: string | null) => typedError<ResumeInfo_Serialize, UiError>(__TAURI_INVOKE("resume_setup", { setupId })),
+	/**
+	 *  Every setup of the real accounts on this computer (none in practice mode), for Welcome's
+	 *  list when there are several: each opens on its home, or continues where it stopped.
+	 */
+	setupsList: () => typedError<ResumeInfo_Serialize[], UiError>(__TAURI_INVOKE("setups_list")),
 	/**
 	 *  Where the setup stands, read live: Scaleway's side with the key or the kept SCIM token, and
 	 *  Entra's side once the admin is signed in (`entra` is `null` until then).
@@ -1443,6 +1451,8 @@ export type ResumeInfo_Deserialize = {
 	 *  it); an unfinished one goes to the Entra screen without it.
 	 */
 	entra_signed_in?: boolean | null,
+	/**  Which of this computer's setups it is (`resume_setup` opens it by this id). */
+	setup_id?: string | null,
 };
 
 /**  An unfinished setup found on this computer, for the resume banner. */
@@ -1467,6 +1477,8 @@ export type ResumeInfo_Serialize = {
 	 *  it); an unfinished one goes to the Entra screen without it.
 	 */
 	entra_signed_in?: boolean | null,
+	/**  Which of this computer's setups it is (`resume_setup` opens it by this id). */
+	setup_id?: string | null,
 };
 
 /**  One thing rollback would remove or restore. */

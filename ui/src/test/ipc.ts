@@ -34,7 +34,7 @@ export function scriptedBackend(table: Record<string, Answer | Answer[]>) {
   }, { shouldMockEvents: true });
   return {
     calls,
-    // The App's reads at start (version, an unfinished setup) are left out.
-    commands: () => calls.map((c) => c.cmd).filter((c) => c !== "app_info" && c !== "resume_info"),
+    // The App's reads at start (version, the setups on this computer) are left out.
+    commands: () => calls.map((c) => c.cmd).filter((c) => !["app_info", "resume_info", "setups_list"].includes(c)),
   };
 }

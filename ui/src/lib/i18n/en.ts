@@ -565,6 +565,11 @@ export const en = {
   "home.errors.show": "Show recent errors",
   "home.errors.again": "Read them again",
   "home.errors.none": "No errors in the last 24 hours ({succeeded} change(s) went through).",
+  "setups.title": "Your setups on this computer",
+  "setups.finished": "Finished · last change {date}",
+  "setups.unfinished": "Not finished · last change {date}",
+  "setups.open": "Open",
+  "setups.all": "All setups",
   "done.home": "Open the setup's home",
 
   "rollback.title": "Roll back this setup?",

@@ -593,6 +593,11 @@ export const fr: Messages = {
   "home.errors.show": "Afficher les erreurs récentes",
   "home.errors.again": "Les relire",
   "home.errors.none": "Aucune erreur ces dernières 24\u00a0heures ({succeeded} modification(s) passée(s)).",
+  "setups.title": "Vos configurations sur cet ordinateur",
+  "setups.finished": "Terminée · dernière modification le {date}",
+  "setups.unfinished": "Pas terminée · dernière modification le {date}",
+  "setups.open": "Ouvrir",
+  "setups.all": "Toutes les configurations",
   "done.home": "Ouvrir l’accueil de la configuration",
 
   "rollback.title": "Annuler cette configuration\u202f?",
