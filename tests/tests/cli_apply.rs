@@ -1125,3 +1125,63 @@ fn plan_says_the_impact_and_apply_stops_on_a_collision_until_the_domain_is_kept(
     assert_eq!(run.summary()["report"]["proof"]["verified"], true);
     forget_keychain(&cli);
 }
+
+#[test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+fn a_second_organization_is_a_second_setup_beside_the_first() {
+    let _keychain = keychain_lock();
+    let cli = Cli::new();
+    let acme = cli.sandbox.organization_id();
+    let globex = cli.sandbox.seed["other_organization_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let first = cli.apply(&["adele.vance"]);
+    assert_eq!(first.code(), 0, "{}", first.describe());
+
+    // The same computer, another Organization (its own Owner key): a setup of its own, not
+    // refused as "the journal is another Organization's".
+    let globex_env = |mut command: std::process::Command| {
+        command
+            .env(
+                "SCW_SECRET_KEY",
+                cli.sandbox.secret_key("other_organization"),
+            )
+            .env("SCW_DEFAULT_ORGANIZATION_ID", &globex);
+        command
+    };
+    let args = cli.apply_args(&["megan.bowen"]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let second = cli.run_command(globex_env(cli.command(&args)), None);
+    assert_eq!(second.code(), 0, "{}", second.describe());
+
+    // Two journals: the first where journals always lived, Globex's in setups/.
+    let journals: Vec<_> = cli_support::files_under(&cli.home.path("data"))
+        .into_iter()
+        .filter(|f| f.file_name().is_some_and(|n| n == "journal.json"))
+        .collect();
+    assert_eq!(journals.len(), 2, "{journals:?}");
+    assert!(
+        journals
+            .iter()
+            .any(|j| j.to_string_lossy().contains("/setups/")),
+        "{journals:?}"
+    );
+    // Each Organization's status reads its own setup.
+    let status_of = |run: &cli_support::Run| run.summary()["status"]["scaleway"].clone();
+    let acme_status = cli.run(&["status", "--json"]);
+    assert_eq!(status_of(&acme_status)["organization_id"], acme.as_str());
+    let globex_status = cli.run_command(globex_env(cli.command(&["status", "--json"])), None);
+    assert_eq!(
+        status_of(&globex_status)["organization_id"],
+        globex.as_str(),
+        "{}",
+        globex_status.describe()
+    );
+    assert_eq!(
+        globex_status.summary()["status"]["entra"]["assignments"],
+        1,
+        "{}",
+        globex_status.describe()
+    );
+}

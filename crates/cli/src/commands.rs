@@ -438,7 +438,7 @@ pub async fn pause_or_resume(ctx: &Ctx, pause: bool) -> Result<Value, Failure> {
 }
 
 pub async fn rollback(ctx: &Ctx, forget_sign_in: bool) -> Result<Value, Failure> {
-    let journal: JournalStore = sessions::journal_store(&ctx.common)?;
+    let journal: JournalStore = sessions::journal_store(ctx)?;
     if sessions::load_journal(&journal)?.is_none() {
         ctx.out.text(&format!(
             "Nothing to roll back: no setup journal at {}.",
@@ -506,7 +506,7 @@ pub async fn forget(ctx: &Ctx) -> Result<Value, Failure> {
         scim_wizard_setup::Vault::open_native_with_service_async(scim_wizard_setup::vault::SERVICE)
             .await
             .map_err(|error| Failure::Setup(error.into()))?;
-    let journal = sessions::load_journal(&sessions::journal_store(&ctx.common)?)?;
+    let journal = sessions::load_journal(&sessions::journal_store(ctx)?)?;
     let client_id = sessions::entra_settings(&ctx.common)?
         .sign_in_config()
         .map_err(Failure::usage)?

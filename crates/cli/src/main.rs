@@ -102,6 +102,7 @@ fn run_cli() -> ExitCode {
         common,
         out: Arc::clone(&out),
         cancel: CancellationToken::new(),
+        starts_setups: matches!(run, Run::Plan(_) | Run::Apply { .. }),
     };
     let code = runtime.block_on(async {
         tokio::spawn(watch_signals(ctx.cancel.clone(), Arc::clone(&out)));
@@ -111,7 +112,7 @@ fn run_cli() -> ExitCode {
             Run::Apply { .. }
             | Run::Rollback { .. }
             | Run::RotateToken
-            | Run::Provisioning { .. } => match sessions::lock_setup(&ctx.common, name) {
+            | Run::Provisioning { .. } => match sessions::lock_setup(&ctx, name) {
                 Ok(lock) => Some(lock),
                 Err(failure) => return finish(&out, name, Err(failure)),
             },

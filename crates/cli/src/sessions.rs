@@ -34,6 +34,9 @@ pub struct Ctx {
     pub common: Common,
     pub out: Arc<Output>,
     pub cancel: CancellationToken,
+    /// `plan` and `apply` may start the setup of an Organization this computer has none of; the
+    /// other commands work on a setup that exists.
+    pub starts_setups: bool,
 }
 
 /// Both sides connected.
@@ -90,17 +93,30 @@ pub fn scaleway_settings(common: &Common, pattern: bool) -> Result<ScalewaySetti
     Ok(settings)
 }
 
-/// The journal of the setup this command works on: the one of `--scw-organization-id` when it
-/// is given (this computer may keep several setups), else the first.
-pub fn journal_store(common: &Common) -> Result<JournalStore, Failure> {
+/// The journal of the setup this command works on: the one of `--scw-organization-id` (or
+/// `SCW_DEFAULT_ORGANIZATION_ID`) when it is given (this computer may keep several setups),
+/// else the first. Only `plan` and `apply`
+/// start a setup for an Organization this computer has none of; the other commands then use the
+/// first, whose journal refuses another Organization in words.
+pub fn journal_store(ctx: &Ctx) -> Result<JournalStore, Failure> {
     let failed = |e: scim_wizard_setup::journal::JournalError| Failure::Setup(e.into());
     let setups = Setups::default_location().map_err(failed)?;
-    match common.scw_organization_id.as_deref().map(str::trim) {
-        Some(organization_id) if !organization_id.is_empty() => setups
-            .for_organization(organization_id)
-            .map(|(_, store)| store)
-            .map_err(failed),
-        _ => JournalStore::default_location().map_err(failed),
+    let from_environment = std::env::var("SCW_DEFAULT_ORGANIZATION_ID").ok();
+    let organization = ctx
+        .common
+        .scw_organization_id
+        .as_deref()
+        .or(from_environment.as_deref())
+        .map(str::trim)
+        .filter(|id| !id.is_empty());
+    let chosen = match organization {
+        Some(id) if ctx.starts_setups => Some(setups.for_organization(id).map_err(failed)?.1),
+        Some(id) => setups.of_organization(id).map(|(_, store)| store),
+        None => None,
+    };
+    match chosen {
+        Some(store) => Ok(store),
+        None => JournalStore::default_location().map_err(failed),
     }
 }
 
@@ -108,10 +124,11 @@ pub fn journal_store(common: &Common) -> Result<JournalStore, Failure> {
 /// `scim-wizard-cli` cannot change the same setup meanwhile. With `--remember`, the choice is
 /// recorded for the setup, so a proof or a rollback keeps what it should.
 pub fn lock_setup(
-    common: &Common,
+    ctx: &Ctx,
     command: &str,
 ) -> Result<scim_wizard_setup::journal::SetupLock, Failure> {
-    let store = journal_store(common)?;
+    let common = &ctx.common;
+    let store = journal_store(ctx)?;
     let lock = store
         .lock(&format!("scim-wizard-cli {command}"))
         .map_err(|e| Failure::Setup(e.into()))?;
@@ -211,7 +228,7 @@ pub async fn open(
     let out = &ctx.out;
     let entra = entra_settings(common)?;
     let mut scaleway = scaleway_settings(common, scim_base_pattern)?;
-    let journal = journal_store(common)?;
+    let journal = journal_store(ctx)?;
     let existing = load_journal(&journal)?;
     let vault = match open_vault(common).await {
         Ok(vault) => vault,

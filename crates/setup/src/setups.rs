@@ -49,40 +49,43 @@ impl Setups {
         valid.then(|| JournalStore::at(self.root.join(MORE_SETUPS_DIR).join(id)))
     }
 
-    /// Every started setup, the first one first, then by their last change (newest first).
-    /// A journal that cannot be read is skipped, not fatal: the others still open.
-    pub fn list(&self) -> Vec<FoundSetup> {
-        let mut found = Vec::new();
-        let mut read = |id: String| {
-            let Some(store) = self.store(&id) else {
-                return;
-            };
-            match store.load() {
-                Ok(Some(journal)) => {
-                    if let Some(point) = ResumePoint::of(&journal) {
-                        found.push(FoundSetup { id, point });
-                    }
-                }
-                Ok(None) => {}
-                Err(error) => tracing::warn!(%error, "a setup's journal could not be read"),
-            }
-        };
-        read(FIRST_SETUP.to_owned());
-        let mut more: Vec<String> = std::fs::read_dir(self.root.join(MORE_SETUPS_DIR))
+    /// Every folder that may hold a setup: the first, then `setups/*` by name.
+    fn folders(&self) -> Vec<(String, JournalStore)> {
+        let mut ids: Vec<String> = std::fs::read_dir(self.root.join(MORE_SETUPS_DIR))
             .into_iter()
             .flatten()
             .flatten()
             .filter(|entry| entry.path().is_dir())
             .filter_map(|entry| entry.file_name().to_str().map(str::to_owned))
             .collect();
-        more.sort();
-        for id in more {
-            read(id);
-        }
+        ids.sort();
+        std::iter::once(FIRST_SETUP.to_owned())
+            .chain(ids)
+            .filter_map(|id| self.store(&id).map(|store| (id, store)))
+            .collect()
+    }
+
+    /// Every started setup, the first one first, then by their last change (newest first).
+    /// A journal that cannot be read is skipped, not fatal: the others still open.
+    pub fn list(&self) -> Vec<FoundSetup> {
+        let mut found: Vec<FoundSetup> = self
+            .folders()
+            .into_iter()
+            .filter_map(|(id, store)| match store.load() {
+                Ok(journal) => journal
+                    .as_ref()
+                    .and_then(ResumePoint::of)
+                    .map(|point| FoundSetup { id, point }),
+                Err(error) => {
+                    tracing::warn!(%error, "a setup's journal could not be read");
+                    None
+                }
+            })
+            .collect();
         if let Some((first, rest)) = found.split_first_mut()
             && first.id == FIRST_SETUP
         {
-            rest.sort_by(|a, b| b.point.updated_at.cmp(&a.point.updated_at));
+            rest.sort_by_key(|setup| std::cmp::Reverse(setup.point.updated_at));
         }
         found
     }
@@ -105,40 +108,44 @@ impl Setups {
     }
 
     /// Where the setup of this Organization is, or goes (`scim-wizard-cli`, which is told the
-    /// Organization): its own folder if this computer has one, else the first folder while it
-    /// holds no journal, else a folder named after the Organization, so that every command of
-    /// a new setup finds the same one.
+    /// Organization): the folder whose journal names it, else the first folder while its
+    /// journal names no Organization yet, else a folder named after the Organization, so that
+    /// every command of a new setup finds the same one.
     pub fn for_organization(
         &self,
         organization_id: &str,
     ) -> Result<(String, JournalStore), JournalError> {
-        if let Some(found) = self.of_organization(organization_id)
-            && let Some(store) = self.store(&found.id)
-        {
-            return Ok((found.id, store));
+        if let Some(found) = self.of_organization(organization_id) {
+            return Ok(found);
         }
         let first = JournalStore::at(self.root.clone());
-        if first.load()?.is_none() {
-            return Ok((FIRST_SETUP.to_owned(), first));
-        }
+        let first_is_free = first
+            .load()?
+            .and_then(|journal| journal.scaleway)
+            .is_none_or(|record| record.organization_id.is_empty());
         let id: String = organization_id
             .chars()
             .filter(char::is_ascii_hexdigit)
             .map(|c| c.to_ascii_lowercase())
             .collect();
         match self.store(&id) {
-            Some(store) => Ok((id, store)),
-            // Not an Organization ID (no hex digit at all): the first folder, which refuses
-            // another Organization's journal in words.
-            None => Ok((FIRST_SETUP.to_owned(), first)),
+            Some(store) if !first_is_free => Ok((id, store)),
+            // Free, or not an Organization ID at all (no hex digit): the first folder, whose
+            // journal refuses another Organization in words.
+            _ => Ok((FIRST_SETUP.to_owned(), first)),
         }
     }
 
-    /// The setup of this Organization, if this computer has one.
-    pub fn of_organization(&self, organization_id: &str) -> Option<FoundSetup> {
-        self.list()
-            .into_iter()
-            .find(|setup| setup.point.organization_id == organization_id)
+    /// The folder whose journal names this Organization, if this computer has one.
+    pub fn of_organization(&self, organization_id: &str) -> Option<(String, JournalStore)> {
+        self.folders().into_iter().find(|(_, store)| {
+            store
+                .load()
+                .ok()
+                .flatten()
+                .and_then(|journal| journal.scaleway)
+                .is_some_and(|record| record.organization_id.eq_ignore_ascii_case(organization_id))
+        })
     }
 }
 
@@ -236,7 +243,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            setups.of_organization("org-b").map(|s| s.id),
+            setups.of_organization("org-b").map(|(id, _)| id),
             Some(second.clone())
         );
         // Each has its own lock: both can be worked on at once.
@@ -260,6 +267,20 @@ mod tests {
             Some(id)
         );
         assert!(store.dir().starts_with(dir.path().join(MORE_SETUPS_DIR)));
+        // A first folder whose journal names no Organization yet (only the admin's choice for
+        // saved sign-ins) is still free.
+        let fresh = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let only_retention = Setups::at(fresh.path().to_path_buf());
+        JournalStore::at(fresh.path().to_path_buf())
+            .record_retention(crate::CredentialRetention::KeepForLater)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            only_retention
+                .for_organization(third)
+                .map(|(id, _)| id)
+                .ok(),
+            Some(FIRST_SETUP.to_owned())
+        );
         // An id that is not ours names no folder.
         assert!(setups.store("../elsewhere").is_none());
         assert!(setups.store("").is_none());
