@@ -47,6 +47,7 @@ const APP_COMMANDS: &[&str] = &[
     "home_renew_token",
     "home_set_paused",
     "home_recent_errors",
+    "home_use_key",
     "settings_get",
     "settings_save",
 ];

@@ -74,7 +74,7 @@ pub async fn start_real(state: State<'_, AppState>) -> Result<(), UiError> {
 #[derive(Debug, Deserialize, Type)]
 #[serde(transparent)]
 #[specta(transparent)]
-pub struct PageSecret(#[specta(type = String)] Secret);
+pub struct PageSecret(#[specta(type = String)] pub(crate) Secret);
 
 /// How the admin gives their Scaleway key, as the page sends it.
 #[derive(Debug, Deserialize, Type)]
@@ -147,6 +147,7 @@ pub async fn scaleway_connect(
         home.as_deref(),
     )
     .await?;
+    refuse_second_setup(&session, scaleway.organization_id())?;
     record_retention(&session, keep_for_later)?;
     // Another key replaces the Scaleway side only: a signed-in Entra session stays.
     session.set_scaleway(scaleway.into())?;
@@ -258,6 +259,9 @@ pub async fn scim_use_existing(
     let organization_id = organization_id
         .filter(|s| !s.trim().is_empty())
         .or_else(|| session.keyed_organization_id());
+    if let Some(organization_id) = &organization_id {
+        refuse_second_setup(&session, organization_id)?;
+    }
     let token_only = TokenOnlySession::adopt(
         settings,
         Some(vault),
@@ -275,6 +279,22 @@ pub async fn scim_use_existing(
         session.set_scaleway(token_only.into())?;
     }
     Ok(verified)
+}
+
+/// One setup per Organization on this computer (its SCIM token has one keychain entry): a new
+/// setup that names an Organization another folder already holds is refused, before anything
+/// is written for it.
+fn refuse_second_setup(session: &Session, organization_id: &str) -> Result<(), UiError> {
+    if session.practice.is_some() {
+        return Ok(());
+    }
+    let current = session.journal_to_read()?;
+    match session.setups()?.of_organization(organization_id) {
+        Some((_, store)) if store.dir() != current.dir() => {
+            Err(SetupError::OrganizationHasSetup.to_ui())
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Records how long the admin wants the key and the Microsoft sign-in kept ("until this setup is

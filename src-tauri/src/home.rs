@@ -9,8 +9,10 @@ use tauri::{AppHandle, State};
 
 use scim_wizard_setup::provisioning_log::RecentErrors;
 use scim_wizard_setup::report::{JobHealth, RotationReport, SetupStatus};
+use scim_wizard_setup::scaleway_step::{CredentialInput, ScalewaySession, process_environment};
 use scim_wizard_setup::{SetupError, UiError, read_status};
 
+use crate::commands::PageSecret;
 use crate::state::AppState;
 use crate::wizard::WindowProgress;
 
@@ -48,6 +50,45 @@ pub async fn home_renew_token(
     // The key and the sign-in given for this go again, as the admin chose for them.
     engine.release_credentials().await;
     Ok(report)
+}
+
+/// Connects the Scaleway key the admin typed on home for one change (renewing the token) of a
+/// setup read with its SCIM token: it is checked, used from memory, and neither written to the
+/// keychain nor changes the setup's choice for saved sign-ins.
+#[tauri::command]
+#[specta::specta]
+pub async fn home_use_key(
+    state: State<'_, AppState>,
+    secret_key: PageSecret,
+) -> Result<(), UiError> {
+    let mut session = state.inner.lock().await;
+    // The token-only side it replaces must not hold the only copy of a token.
+    session.guard_unsaved_token(false)?;
+    let organization_id = session
+        .sides
+        .scaleway()
+        .map(|side| side.journal_organization().to_owned())
+        .filter(|id| !id.is_empty());
+    let mut settings = session.scaleway_settings()?;
+    settings.remember_key = false;
+    let vault = session.vault().await.ok();
+    let journal = session.journal()?;
+    let (scaleway, _) = ScalewaySession::connect(
+        settings,
+        CredentialInput::Typed {
+            secret_key: secret_key.0,
+            organization_id,
+            access_key: None,
+        },
+        vault,
+        journal,
+        &process_environment(),
+        // A typed key: no `scw` configuration is read.
+        None,
+    )
+    .await
+    .map_err(|e| e.to_ui())?;
+    session.set_scaleway(scaleway.into())
 }
 
 /// Pauses provisioning (`paused: true`) or resumes it; Scaleway is not touched.

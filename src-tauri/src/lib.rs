@@ -62,6 +62,7 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             home::home_renew_token,
             home::home_set_paused,
             home::home_recent_errors,
+            home::home_use_key,
             settings::settings_get,
             settings::settings_save,
         ])

@@ -678,6 +678,8 @@ pub async fn resume_setup(
     let mut info = ResumeInfo::from(point);
     info.setup_id = Some(chosen.id);
     info.scaleway_access = Some(opened.access());
+    // Opening again replaces what this setup holds now: never a token kept only in memory.
+    session.guard_unsaved_token(false)?;
     session.sides = Sides::default();
     session.set_scaleway(opened.side)?;
     info.entra_signed_in = Some(false);

@@ -188,6 +188,15 @@ fn home_after_a_finished_setup_renews_the_token_20_days_before_it_expires() {
         !page_contents(&session).contains(&key),
         "the key is not in the page"
     );
+    // Used for that renewal only: not in the keychain (only the SCIM token is).
+    let vault = scim_wizard_setup::Vault::open_native().expect("the test session's Secret Service");
+    let kept = vault.accounts().unwrap();
+    let key_account = format!("scaleway-secret-key:{}", sandbox.organization_id());
+    assert!(!kept.contains(&key_account), "{kept:?}");
+    assert!(
+        kept.contains(&format!("scim-token:{}", sandbox.organization_id())),
+        "{kept:?}"
+    );
 
     // The old token is deleted; Entra holds the new one.
     let tokens = live_tokens(&sandbox);

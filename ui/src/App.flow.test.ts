@@ -363,7 +363,7 @@ describe("the home of a finished setup", () => {
       resume_info: DONE,
       resume_setup: { ...DONE, scaleway_access: "token_only", entra_signed_in: true },
       home_status: [homeStatus(19, true), homeStatus(364, true)],
-      scaleway_connect: report({ scim_enabled: true }),
+      home_use_key: null,
       home_renew_token: renewed,
     });
     render(App);
@@ -376,8 +376,9 @@ describe("the home of a finished setup", () => {
     await click("home-key-submit");
     await screen.findByTestId("home-renewed");
     await screen.findByTestId("home-all-well");
-    const connect = backend.calls.find((c) => c.cmd === "scaleway_connect");
-    expect(connect?.args).toMatchObject({ keepForLater: false, credentials: { kind: "typed", organization_id: ORG_ID } });
+    // The key goes to Rust once, for this renewal only (no choice about keeping it is changed).
+    expect(backend.calls.find((c) => c.cmd === "home_use_key")?.args).toEqual({ secretKey: "a-secret-key" });
+    expect(backend.commands()).not.toContain("scaleway_connect");
     expect(backend.commands().filter((c) => c === "home_renew_token")).toHaveLength(1);
     expect(document.body.textContent).not.toContain("a-secret-key");
   });

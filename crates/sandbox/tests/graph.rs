@@ -16,7 +16,7 @@ const ROLE_MSIAM: &str = "b9632174-c057-4f7e-951b-be3adc52bfe6";
 const CLOUD_APP_ADMIN: &str = "158c047a-c907-4556-b7ef-446551a6b5f7";
 const ADMIN_SCOPES: &str = "openid profile offline_access User.Read Application.ReadWrite.All \
     Synchronization.ReadWrite.All AppRoleAssignment.ReadWrite.All User.ReadBasic.All \
-    Group.Read.All AuditLog.Read.All";
+    Group.Read.All AuditLog.Read.All Directory.Read.All";
 const ENTERPRISE_USER: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 const USERNAME_EXPRESSION: &str = r#"Item(Split([userPrincipalName], "@"), 1)"#;
 
@@ -1423,7 +1423,7 @@ async fn end_to_end_the_edited_mapping_provisions_users_into_scaleway() {
         format!(
             "/auditLogs/provisioning?$filter={}&$top=500",
             urlencoding(&format!(
-                "servicePrincipal/id eq '{sp}' and activityDateTime ge {at}"
+                "servicePrincipal/id eq '{sp}' and activityDateTime gt {at}"
             ))
         )
     };

@@ -16,7 +16,7 @@ const ROLE_USER: &str = "18d14569-c3bd-439b-9a66-3a2aee01d14f";
 const RULE: &str = "USERGROUP_OUTBOUND_USERGROUP";
 const ADMIN_SCOPES: &str = "openid profile offline_access User.Read Application.ReadWrite.All \
     Synchronization.ReadWrite.All AppRoleAssignment.ReadWrite.All User.ReadBasic.All \
-    Group.Read.All AuditLog.Read.All";
+    Group.Read.All AuditLog.Read.All Directory.Read.All";
 const USERNAME_EXPRESSION: &str = r#"Item(Split([userPrincipalName], "@"), 1)"#;
 
 /// A sandbox with SCIM enabled on Acme and a bearer token.

@@ -335,6 +335,13 @@ error_codes! {
                       was changed in Entra.",
             hint: "Ask an administrator to grant consent, then sign in again.",
         },
+        /// This computer already keeps a setup of that Scaleway Organization (one per
+        /// Organization: its SCIM token has one keychain entry).
+        OrganizationHasSetup {
+            kind: BadUsage,
+            message: "This computer already has a setup for this Scaleway Organization.",
+            hint: "Open it from the welcome screen, which lists this computer's setups, instead of starting a new one.",
+        },
         /// Reading Entra's provisioning logs needs `AuditLog.Read.All`, which the sign-in did not
         /// ask for (it is asked for only when the admin opens the logs) or was not granted.
         AuditLogConsentNeeded {

@@ -99,6 +99,9 @@ pub enum SetupError {
     /// The admin gave only a SCIM token, and this needs a Scaleway API key.
     #[error("{} needs a Scaleway API key", .action.describe())]
     ScalewayKeyNeeded { action: crate::report::KeyAction },
+    /// A new setup named an Organization another setup of this computer already holds.
+    #[error("this computer already has a setup for this Scaleway Organization")]
+    OrganizationHasSetup,
     /// Microsoft refused to show the provisioning logs to this sign-in (403).
     #[error("reading the provisioning logs needs AuditLog.Read.All")]
     AuditLogConsentNeeded,
@@ -245,6 +248,7 @@ impl SetupError {
                 fixes,
             ),
             Self::AuditLogConsentNeeded => UiError::plain(C::AuditLogConsentNeeded, false),
+            Self::OrganizationHasSetup => UiError::plain(C::OrganizationHasSetup, false),
             Self::BaseUrlNeeded => UiError::plain(C::ScimBaseUrlNotFound, false).with_hint(
                 "Your token is saved. Open the Scaleway console (Organization security → Automatic user provisioning), copy the Base URL shown there and paste it in the Scaleway step; then continue.",
             ),

@@ -36,16 +36,21 @@ impl FailureCause {
         let Some(code) = error_code else {
             return Self::Other;
         };
-        let code = code
-            .strip_prefix("SystemForCrossDomainIdentityManagement")
-            .unwrap_or(code);
-        match code {
-            "InvalidCredentials" | "Unauthorized" => Self::TokenRefused,
-            "Conflict" => Self::AlreadyExists,
-            "BadRequest" => Self::ValueRefused,
-            "ServiceError" | "CredentialValidationUnavailable" => Self::ScalewayUnavailable,
-            "ServiceIncompatible" => Self::NotSupported,
-            _ => Self::Other,
+        // Entra prefixes the code with the target's name (`ContosoEntryConflict` in Microsoft's
+        // example); for a SCIM app it is `SystemForCrossDomainIdentityManagement…`.
+        let ends = |suffix: &str| code.ends_with(suffix);
+        if ends("InvalidCredentials") || ends("Unauthorized") {
+            Self::TokenRefused
+        } else if ends("Conflict") {
+            Self::AlreadyExists
+        } else if ends("BadRequest") {
+            Self::ValueRefused
+        } else if ends("ServiceError") || ends("CredentialValidationUnavailable") {
+            Self::ScalewayUnavailable
+        } else if ends("ServiceIncompatible") {
+            Self::NotSupported
+        } else {
+            Self::Other
         }
     }
 
@@ -231,6 +236,10 @@ mod tests {
             Some("userName is already taken")
         );
         assert_eq!(FailureCause::of(Some("Something new")), FailureCause::Other);
+        assert_eq!(
+            FailureCause::of(Some("ContosoEntryConflict")),
+            FailureCause::AlreadyExists
+        );
         assert_eq!(FailureCause::of(None), FailureCause::Other);
     }
 }

@@ -452,7 +452,8 @@ pub struct ScalewayStatus {
     /// Empty with a token only: listing tokens needs a key (see `needs_scaleway_key`).
     pub tokens: Vec<TokenStatus>,
     pub base_url: Option<String>,
-    /// With a token only: whether Scaleway's SCIM endpoint accepted it just now.
+    /// With a token only: whether Scaleway's SCIM endpoint accepted it just now. With a key:
+    /// `false` when the setup's token is no longer in Scaleway's list, else unknown.
     pub token_works: Option<bool>,
     /// What could not be checked without a Scaleway API key.
     pub needs_scaleway_key: Vec<NeedsScalewayKey>,

@@ -82,11 +82,13 @@ impl Setups {
                 }
             })
             .collect();
-        if let Some((first, rest)) = found.split_first_mut()
-            && first.id == FIRST_SETUP
-        {
-            rest.sort_by_key(|setup| std::cmp::Reverse(setup.point.updated_at));
-        }
+        // The first setup first (where journals always lived), the others newest first.
+        found.sort_by_key(|setup| {
+            (
+                setup.id != FIRST_SETUP,
+                std::cmp::Reverse(setup.point.updated_at),
+            )
+        });
         found
     }
 

@@ -40,9 +40,7 @@ enum ScalewayRead {
 
 /// `now` is Scaleway's clock (see `ServerClock`): the one that will refuse the token.
 pub(crate) fn token_status(token: &ScimToken, ours: bool, now: DateTime<Utc>) -> TokenStatus {
-    let days = token
-        .expires_at
-        .map(|at| at.signed_duration_since(now).num_days());
+    let days = token.expires_at.map(|at| days_left(at, now));
     let warning = match days {
         Some(days) if days < 0 => Some(format!(
             "The SCIM token {} has expired: rotate it, or provisioning stops.",
@@ -64,6 +62,15 @@ pub(crate) fn token_status(token: &ScimToken, ours: bool, now: DateTime<Utc>) ->
         expires_in_days: days,
         warning,
     }
+}
+
+/// Whole days until `expires_at`, rounded down: negative from the moment it has expired (a
+/// token that expired an hour ago has -1 day left, not 0).
+fn days_left(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+    expires_at
+        .signed_duration_since(now)
+        .num_seconds()
+        .div_euclid(24 * 3600)
 }
 
 /// Both sides, live: SCIM and its tokens (expiry warnings under 30 days), the app, the job's
@@ -107,7 +114,14 @@ pub async fn read_status(
             if scim.is_none() {
                 warnings.push("SCIM is not enabled on the Scaleway Organization.".to_owned());
             }
-            (scim.is_some(), scim.map(|s| s.id), tokens, None)
+            // The setup's token is gone from Scaleway's list (deleted in the console): Entra's
+            // token no longer works, whatever date the journal has for it.
+            let ours_gone = scim.is_some()
+                && ours
+                    .as_deref()
+                    .is_some_and(|id| !tokens.iter().any(|t| t.token.id == id));
+            let token_works = ours_gone.then_some(false);
+            (scim.is_some(), scim.map(|s| s.id), tokens, token_works)
         }
         ScalewayRead::TokenOnly { works, now } => {
             server_now = now;
@@ -152,7 +166,7 @@ pub async fn read_status(
         .or_else(|| {
             let expires_at = scaleway_record.as_ref()?.token.as_ref()?.expires_at?;
             let now = server_now.unwrap_or_else(Utc::now);
-            Some(expires_at.signed_duration_since(now).num_days())
+            Some(days_left(expires_at, now))
         });
     let attention = health::attention(&health::Observed {
         setup_exists: entra_record.app.is_some()
@@ -292,6 +306,12 @@ mod tests {
         assert_eq!(
             token_status(&token(200), true, later).expires_in_days,
             Some(10)
+        );
+        // An hour past its end, a token has expired (not "0 days left").
+        let just_expired = now + chrono::Duration::days(200) + chrono::Duration::hours(2);
+        assert_eq!(
+            token_status(&token(200), true, just_expired).expires_in_days,
+            Some(-1)
         );
         assert!(
             token_status(&token(-3), false, now)

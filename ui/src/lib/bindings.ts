@@ -168,6 +168,12 @@ export const commands = {
 	 */
 	homeRecentErrors: () => typedError<RecentErrors_Serialize, UiError>(__TAURI_INVOKE("home_recent_errors")),
 	/**
+	 *  Connects the Scaleway key the admin typed on home for one change (renewing the token) of a
+	 *  setup read with its SCIM token: it is checked, used from memory, and neither written to the
+	 *  keychain nor changes the setup's choice for saved sign-ins.
+	 */
+	homeUseKey: (secretKey: PageSecret) => typedError<null, UiError>(__TAURI_INVOKE("home_use_key", { secretKey })),
+	/**
 	 *  The saved connection settings, where each value in use comes from (an environment variable
 	 *  makes a field read-only), and the built-in defaults for the placeholders. A damaged file is
 	 *  reported in `error`, so the panel still opens and can reset it.
@@ -680,6 +686,11 @@ export type ErrorCode =
 "entra_sign_in_required" | 
 /**  The wizard's Graph permissions were not granted (consent declined or admin consent needed). */
 "entra_consent_required" | 
+/**
+ *  This computer already keeps a setup of that Scaleway Organization (one per
+ *  Organization: its SCIM token has one keychain entry).
+ */
+"organization_has_setup" | 
 /**
  *  Reading Entra's provisioning logs needs `AuditLog.Read.All`, which the sign-in did not
  *  ask for (it is asked for only when the admin opens the logs) or was not granted.
@@ -1627,7 +1638,10 @@ export type ScalewayStatus_Deserialize = {
 	/**  Empty with a token only: listing tokens needs a key (see `needs_scaleway_key`). */
 	tokens: TokenStatus_Deserialize[],
 	base_url?: string | null,
-	/**  With a token only: whether Scaleway's SCIM endpoint accepted it just now. */
+	/**
+	 *  With a token only: whether Scaleway's SCIM endpoint accepted it just now. With a key:
+	 *  `false` when the setup's token is no longer in Scaleway's list, else unknown.
+	 */
 	token_works?: boolean | null,
 	/**  What could not be checked without a Scaleway API key. */
 	needs_scaleway_key: NeedsScalewayKey_Deserialize[],
@@ -1645,7 +1659,10 @@ export type ScalewayStatus_Serialize = {
 	/**  Empty with a token only: listing tokens needs a key (see `needs_scaleway_key`). */
 	tokens: TokenStatus_Serialize[],
 	base_url: string | null,
-	/**  With a token only: whether Scaleway's SCIM endpoint accepted it just now. */
+	/**
+	 *  With a token only: whether Scaleway's SCIM endpoint accepted it just now. With a key:
+	 *  `false` when the setup's token is no longer in Scaleway's list, else unknown.
+	 */
 	token_works: boolean | null,
 	/**  What could not be checked without a Scaleway API key. */
 	needs_scaleway_key: NeedsScalewayKey_Serialize[],

@@ -46,8 +46,10 @@ pub const SIGN_IN_SCOPES: &[&str] = &[
 pub const GROUP_PICKER_SCOPE: &str = "Group.Read.All";
 
 /// Added only when the admin opens the provisioning logs (incremental consent): reading
-/// `auditLogs/provisioning` needs it, and nothing else the wizard does.
+/// `auditLogs/provisioning` needs `AuditLog.Read.All` and `Directory.Read.All` together (the
+/// list's permissions table), and nothing else the wizard does needs them.
 pub const AUDIT_LOG_SCOPE: &str = "AuditLog.Read.All";
+pub const AUDIT_LOG_DIRECTORY_SCOPE: &str = "Directory.Read.All";
 
 /// OpenID Connect scopes: they are asked for but are not Graph permissions, so preflight does not
 /// look for them in the access token.
@@ -261,7 +263,7 @@ impl SignInConfig {
         Ok(self)
     }
 
-    /// Asks for [`AUDIT_LOG_SCOPE`] as well.
+    /// Asks for [`AUDIT_LOG_SCOPE`] and [`AUDIT_LOG_DIRECTORY_SCOPE`] as well.
     pub fn with_audit_logs(mut self, audit_logs: bool) -> Self {
         self.audit_logs = audit_logs;
         self
@@ -333,6 +335,7 @@ impl SignInConfig {
         }
         if self.audit_logs {
             scopes.push(AUDIT_LOG_SCOPE.to_owned());
+            scopes.push(AUDIT_LOG_DIRECTORY_SCOPE.to_owned());
         }
         scopes
     }

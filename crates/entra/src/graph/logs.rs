@@ -1,6 +1,6 @@
-//! Entra's provisioning logs for one app: what happened to each person on each cycle (docs/services.md,
-//! "Provisioning logs"). Reading them needs `AuditLog.Read.All`, asked for only when the admin
-//! opens them.
+//! Entra's provisioning logs for one app: what happened to each person on each cycle
+//! (docs/services.md, "Graph: provisioning logs"). Reading them needs `AuditLog.Read.All` and
+//! `Directory.Read.All`, asked for only when the admin opens them.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Deserialize;
@@ -71,16 +71,16 @@ impl ProvisioningLogEntry {
 const LOG_PAGE_SIZE: u32 = 500;
 
 impl GraphClient {
-    /// The provisioning log entries of one app since `since`, newest first as Graph returns
-    /// them: `GET /auditLogs/provisioning?$filter=servicePrincipal/id eq '…' and
-    /// activityDateTime ge …&$top=500`, every page.
+    /// The provisioning log entries of one app after `since`: `GET /auditLogs/provisioning?
+    /// $filter=servicePrincipal/id eq '…' and activityDateTime gt …&$top=500`, every page (the
+    /// list filters dates with `gt` and `lt` only).
     pub async fn provisioning_logs(
         &self,
         service_principal_id: &str,
         since: DateTime<Utc>,
     ) -> Result<Vec<ProvisioningLogEntry>, GraphError> {
         let filter = format!(
-            "servicePrincipal/id eq {} and activityDateTime ge {}",
+            "servicePrincipal/id eq {} and activityDateTime gt {}",
             odata_string(service_principal_id),
             since.to_rfc3339_opts(SecondsFormat::Secs, true)
         );

@@ -62,6 +62,8 @@ pub(crate) const SIGNED_IN_READ: &[&str] = &[
 ];
 /// UNVERIFIED: which of the two is least-privileged for the provisioning logs.
 pub(crate) const AUDIT_READ: &[&str] = &["AuditLog.Read.All", "ProvisioningLog.Read.All"];
+/// The provisioning logs' other permission ("AuditLog.Read.All and Directory.Read.All").
+pub(crate) const DIRECTORY_READ: &[&str] = &["Directory.Read.All", "Directory.ReadWrite.All"];
 
 /// Directory roles that may use the synchronization APIs and instantiate apps. UNVERIFIED
 /// that assignments (`appRoleAssignedTo`) need the same roles for a caller who does not own the

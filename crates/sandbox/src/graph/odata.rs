@@ -1,5 +1,5 @@
 //! The OData query options the wizard uses on directory collections: `$filter` (`eq`,
-//! `startswith`, `ge`/`le` on date properties, joined by `and` / `or`; a property may be a path
+//! `startswith`, `gt`/`lt` on date properties, joined by `and` / `or`; a property may be a path
 //! such as `servicePrincipal/id`), `$search` (with `ConsistencyLevel: eventual`), `$select`,
 //! `$top`, `$count` and `@odata.nextLink` paging with `$skiptoken`.
 
@@ -26,7 +26,7 @@ pub(crate) struct Resource {
     /// `microsoft.graph.user`, …: for `$select` errors.
     pub(crate) odata_type: &'static str,
     pub(crate) filterable: &'static [&'static str],
-    /// Date properties that also take `ge` and `le` (an unquoted ISO 8601 date and time).
+    /// Date properties that also take `gt` and `lt` (an unquoted ISO 8601 date and time).
     pub(crate) dates: &'static [&'static str],
     /// Empty: `$search` is not supported on this collection.
     pub(crate) searchable: &'static [&'static str],
@@ -36,7 +36,7 @@ pub(crate) struct Resource {
 enum Clause {
     Eq(String, Value),
     StartsWith(String, String),
-    /// `ge` (`true`) or `le` (`false`) on a date.
+    /// `gt` (`true`) or `lt` (`false`) on a date.
     Compare(String, bool, DateTime<Utc>),
 }
 
@@ -205,9 +205,9 @@ impl<'a> FilterReader<'a> {
             .dates
             .iter()
             .any(|date| date.eq_ignore_ascii_case(&property));
-        for (operator, at_least) in [("ge", true), ("le", false)] {
+        for (operator, after) in [("gt", true), ("lt", false)] {
             if is_date && self.keyword(operator) {
-                return Ok(Clause::Compare(property, at_least, self.date()?));
+                return Ok(Clause::Compare(property, after, self.date()?));
             }
         }
         if !self.keyword("eq") {

@@ -570,6 +570,13 @@ export const en = {
   "setups.unfinished": "Not finished · last change {date}",
   "setups.open": "Open",
   "setups.all": "All setups",
+  "setups.openNamed": "Open the setup of {name}",
+  "home.lastCycleRunning": "in progress",
+  "home.action.create": "creating",
+  "home.action.update": "updating",
+  "home.action.delete": "deleting",
+  "home.action.disable": "disabling",
+  "home.action.other": "provisioning",
   "done.home": "Open the setup's home",
 
   "rollback.title": "Roll back this setup?",
@@ -688,6 +695,10 @@ export const en = {
     "You are not signed in to Microsoft Entra ID, or your sign-in has expired.",
   "error.hint.entra_sign_in_required":
     "Sign in to Microsoft again, then try again.",
+  "error.message.organization_has_setup":
+    "This computer already has a setup for this Scaleway Organization.",
+  "error.hint.organization_has_setup":
+    "Open it from the welcome screen, which lists this computer's setups, instead of starting a new one.",
   "error.message.audit_log_consent_needed":
     "Reading the provisioning logs needs one more Microsoft permission (AuditLog.Read.All), which this sign-in does not have.",
   "error.hint.audit_log_consent_needed":

@@ -598,6 +598,13 @@ export const fr: Messages = {
   "setups.unfinished": "Pas terminée · dernière modification le {date}",
   "setups.open": "Ouvrir",
   "setups.all": "Toutes les configurations",
+  "setups.openNamed": "Ouvrir la configuration de {name}",
+  "home.lastCycleRunning": "en cours",
+  "home.action.create": "création",
+  "home.action.update": "mise à jour",
+  "home.action.delete": "suppression",
+  "home.action.disable": "désactivation",
+  "home.action.other": "approvisionnement",
   "done.home": "Ouvrir l’accueil de la configuration",
 
   "rollback.title": "Annuler cette configuration\u202f?",
@@ -724,6 +731,10 @@ export const fr: Messages = {
     "Vous n’êtes pas connecté à Microsoft Entra ID, ou votre connexion a expiré.",
   "error.hint.entra_sign_in_required":
     "Reconnectez-vous à Microsoft, puis réessayez.",
+  "error.message.organization_has_setup":
+    "Cet ordinateur a déjà une configuration pour cette Organisation Scaleway.",
+  "error.hint.organization_has_setup":
+    "Ouvrez-la depuis l’écran d’accueil, qui liste les configurations de cet ordinateur, au lieu d’en commencer une nouvelle.",
   "error.message.audit_log_consent_needed":
     "La lecture des journaux d’approvisionnement demande une autorisation Microsoft de plus (AuditLog.Read.All), que cette connexion n’a pas.",
   "error.hint.audit_log_consent_needed":

@@ -230,11 +230,11 @@ pub(crate) async fn provision_on_demand(
     ))
 }
 
-/// `provisioningObjectSummary`, as `GET /auditLogs/provisioning` filters it. Unverified (the
-/// reference names the list, not its filters): that `servicePrincipal/id` and
-/// `activityDateTime` (`ge`, `le`) are filterable, as Microsoft's provisioning-log page shows
-/// for its own portal's queries; `jobId` and `provisioningStatusInfo/status` are taken to be as
-/// well. Anything else is refused as an unsupported filter clause.
+/// `provisioningObjectSummary`, as `GET /auditLogs/provisioning` filters it: the list documents
+/// `eq`, `contains`, `gt` and `lt` (so dates take `gt`/`lt`, not `ge`/`le`). Unverified: which
+/// properties; `servicePrincipal/id`, `activityDateTime`, `jobId` and
+/// `provisioningStatusInfo/status` are taken to be (the admin center filters by app, date and
+/// status). Anything else is refused as an unsupported filter clause.
 const PROVISIONING_LOG: Resource = Resource {
     name: "provisioningObjectSummary",
     odata_type: "microsoft.graph.provisioningObjectSummary",
@@ -255,7 +255,9 @@ pub(crate) async fn provisioning_logs(
     OriginalUri(uri): OriginalUri,
     RawQuery(raw_query): RawQuery,
 ) -> GraphResult {
+    // The list needs AuditLog.Read.All and Directory.Read.All together.
     auth::authorize(&app, &headers, auth::AUDIT_READ, false)?;
+    auth::authorize(&app, &headers, auth::DIRECTORY_READ, false)?;
     let query = odata::parse(raw_query.as_deref(), &headers, &PROVISIONING_LOG)?;
     let mut logs = app.graph().journal.logs.clone();
     logs.reverse();
