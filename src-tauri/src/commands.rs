@@ -62,11 +62,15 @@ pub async fn start_practice(
 }
 
 /// Switches to real accounts for a new setup (stops the practice sandbox if it runs): a new
-/// folder of its own when this computer already has a finished setup.
+/// folder of its own when this computer already has a finished setup. Refused while the setup
+/// being left holds a token only in memory, unless `discard_unsaved_token`.
 #[tauri::command]
 #[specta::specta]
-pub async fn start_real(state: State<'_, AppState>) -> Result<(), UiError> {
-    state.inner.lock().await.start_real()
+pub async fn start_real(
+    state: State<'_, AppState>,
+    discard_unsaved_token: bool,
+) -> Result<(), UiError> {
+    state.inner.lock().await.start_real(discard_unsaved_token)
 }
 
 /// A secret as the page sends it (a typed key, a pasted token): read straight into the secret

@@ -188,7 +188,9 @@ impl Session {
 
     /// Leaves practice mode, for a new setup of the real accounts: the first folder while it
     /// holds no finished setup (an unfinished one continues there), else a new one.
-    pub fn start_real(&mut self) -> Result<(), UiError> {
+    /// `discard_unsaved_token`: the admin said to go on although a token held only in memory
+    /// goes with the setup being left.
+    pub fn start_real(&mut self, discard_unsaved_token: bool) -> Result<(), UiError> {
         if self.practice.take().is_some() {
             self.vault = None;
             self.sides = Sides::default();
@@ -197,7 +199,7 @@ impl Session {
             .setups()?
             .for_new_setup()
             .map_err(|error| SetupError::from(error).to_ui())?;
-        self.select_setup(&id)
+        self.select_setup(&id, discard_unsaved_token)
     }
 
     /// This computer's setups (real accounts).
@@ -206,12 +208,12 @@ impl Session {
     }
 
     /// Works on setup `id` from now on: another setup's sides and lock are let go (refused
-    /// while they hold a token only in memory, which would be lost).
-    pub fn select_setup(&mut self, id: &str) -> Result<(), UiError> {
+    /// while they hold a token only in memory, which would be lost, unless `discard`).
+    pub fn select_setup(&mut self, id: &str, discard: bool) -> Result<(), UiError> {
         if self.setup_id.as_deref().unwrap_or(FIRST_SETUP) == id {
             return Ok(());
         }
-        self.guard_unsaved_token(false)?;
+        self.guard_unsaved_token(discard)?;
         self.sides = Sides::default();
         self.setup_lock = None;
         self.setup_id = Some(id.to_owned());
@@ -481,6 +483,21 @@ mod tests {
         session.guard_unsaved_token(true).unwrap();
         // Nothing held: nothing to ask.
         assert!(Session::default().guard_unsaved_token(false).is_ok());
+    }
+
+    #[tokio::test]
+    async fn switching_setups_never_drops_a_token_held_only_in_memory_unasked() {
+        let mut session = holding_a_token_in_memory().await;
+        let refused = session.select_setup("0a1b2c3d", false).unwrap_err();
+        assert_eq!(refused.code, ErrorCode::UnsavedTokenAtRisk);
+        assert!(session.holds_unsaved_token(), "still held");
+        // The same setup again: nothing to let go of.
+        session.select_setup(FIRST_SETUP, false).unwrap();
+        assert!(session.holds_unsaved_token());
+        // The admin said to go on: the other setup starts with nothing connected.
+        session.select_setup("0a1b2c3d", true).unwrap();
+        assert!(!session.holds_unsaved_token());
+        assert_eq!(session.setup_id.as_deref(), Some("0a1b2c3d"));
     }
 
     #[tokio::test]

@@ -645,7 +645,7 @@ pub async fn resume_setup(
         None => offered(setups),
     }
     .ok_or_else(no_setup)?;
-    session.select_setup(&chosen.id)?;
+    session.select_setup(&chosen.id, false)?;
     let journal = real_journal(&session)?;
     let point = journal
         .as_ref()

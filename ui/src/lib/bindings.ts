@@ -12,9 +12,10 @@ export const commands = {
 	startPractice: (discardUnsavedToken: boolean) => typedError<PracticeInfo, UiError>(__TAURI_INVOKE("start_practice", { discardUnsavedToken })),
 	/**
 	 *  Switches to real accounts for a new setup (stops the practice sandbox if it runs): a new
-	 *  folder of its own when this computer already has a finished setup.
+	 *  folder of its own when this computer already has a finished setup. Refused while the setup
+	 *  being left holds a token only in memory, unless `discard_unsaved_token`.
 	 */
-	startReal: () => typedError<null, UiError>(__TAURI_INVOKE("start_real")),
+	startReal: (discardUnsavedToken: boolean) => typedError<null, UiError>(__TAURI_INVOKE("start_real", { discardUnsavedToken })),
 	/**  Checks the key at once and connects: "Key OK — organization 'Acme' — this key can manage SCIM". */
 	scalewayConnect: (credentials: ScalewayCredentials_Deserialize, keepForLater: boolean, discardUnsavedToken: boolean) => typedError<ConnectReport_Serialize, UiError>(__TAURI_INVOKE("scaleway_connect", { credentials, keepForLater, discardUnsavedToken })),
 	/**  SCIM on the connected Organization, with its tokens. */
