@@ -343,6 +343,7 @@ describe("the home of a finished setup", () => {
     await screen.findByTestId("home-all-well");
     expect(screenId()).toBe("home");
     expect(screen.getByTestId("home-token").textContent).toContain("200 day(s) left");
+    expect(screen.getByTestId("home-token").textContent).toContain("created on 1 June 2026");
     expect(screen.getByTestId("home-proof").textContent).toContain("adele.vance@contoso.com was in Scaleway as adele.vance");
     for (const action of ["home-renew", "home-add-people", "home-check-again", "home-pause", "rollback"]) {
       expect((screen.getByTestId(action) as HTMLButtonElement).disabled, action).toBe(true);

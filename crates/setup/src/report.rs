@@ -484,7 +484,8 @@ pub struct SetupStatus {
     // Far below 2^53: a plain number in TypeScript is exact.
     #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
     pub token_expires_in_days: Option<i64>,
-    /// When that token expires, when known.
+    /// When that token was created and when it expires, when known.
+    pub token_created_at: Option<chrono::DateTime<chrono::Utc>>,
     pub token_expires_at: Option<chrono::DateTime<chrono::Utc>>,
     /// What needs the admin now, most urgent first; empty when all is well.
     pub attention: Vec<crate::health::Attention>,

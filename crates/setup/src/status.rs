@@ -153,11 +153,14 @@ pub async fn read_status(
     if let Some(quarantine) = job.as_ref().and_then(|job| job.quarantine.as_ref()) {
         warnings.push(quarantine.english());
     }
-    let token_expires_at = tokens
-        .iter()
-        .find(|t| t.token.ours)
-        .and_then(|t| t.token.expires_at)
-        .or_else(|| scaleway_record.as_ref()?.token.as_ref()?.expires_at);
+    let token_in_use = tokens.iter().find(|t| t.token.ours).map(|t| &t.token);
+    let journal_token = scaleway_record.as_ref().and_then(|s| s.token.as_ref());
+    let token_expires_at = token_in_use
+        .and_then(|t| t.expires_at)
+        .or_else(|| journal_token?.expires_at);
+    let token_created_at = token_in_use
+        .and_then(|t| t.created_at)
+        .or_else(|| journal_token?.created_at);
     // The token in use: ours in Scaleway's list, else (a token only) as the journal has it.
     let token_expires_in_days = tokens
         .iter()
@@ -195,6 +198,7 @@ pub async fn read_status(
         });
     Ok(SetupStatus {
         token_expires_in_days,
+        token_created_at,
         token_expires_at,
         attention,
         last_proof: entra_record.proof.as_ref().map(LastProof::from),

@@ -975,6 +975,14 @@ async fn status_reports_both_sides() {
         scaleway_only.token_expires_in_days,
         status.token_expires_in_days
     );
+    assert!(status.token_created_at.is_some() && status.token_expires_at.is_some());
+    assert_eq!(
+        (
+            scaleway_only.token_created_at,
+            scaleway_only.token_expires_at
+        ),
+        (status.token_created_at, status.token_expires_at)
+    );
     assert_eq!(scaleway_only.last_proof, status.last_proof);
     assert!(
         fx.requests().await[logged..].iter().all(|r| !r["path"]

@@ -1754,7 +1754,8 @@ export type SetupStatus_Deserialize = {
 	 *  token without a key).
 	 */
 	token_expires_in_days?: number | null,
-	/**  When that token expires, when known. */
+	/**  When that token was created and when it expires, when known. */
+	token_created_at?: string | null,
 	token_expires_at?: string | null,
 	/**  What needs the admin now, most urgent first; empty when all is well. */
 	attention: Attention[],
@@ -1778,7 +1779,8 @@ export type SetupStatus_Serialize = {
 	 *  token without a key).
 	 */
 	token_expires_in_days: number | null,
-	/**  When that token expires, when known. */
+	/**  When that token was created and when it expires, when known. */
+	token_created_at: string | null,
 	token_expires_at: string | null,
 	/**  What needs the admin now, most urgent first; empty when all is well. */
 	attention: Attention[],

@@ -190,6 +190,7 @@ export function summary(partial: Partial<SetupSummary> = {}): SetupSummary {
 export function homeStatus(days: number, signedIn: boolean): SetupStatus {
   return {
     token_expires_in_days: days,
+    token_created_at: "2026-06-01T10:00:00Z",
     token_expires_at: "2027-06-01T10:00:00Z",
     attention: days < 30 ? [{ kind: "token_expires_soon", days }] : [],
     last_proof: {

@@ -507,6 +507,7 @@ export const en = {
   "home.scimOn": "on",
   "home.scimOff": "off",
   "home.token": "SCIM token",
+  "home.tokenCreated": "created on {date}",
   "home.tokenExpires": "expires on {date}",
   "home.tokenDaysLeft": "{days} day(s) left",
   "home.tokenExpired": "expired",

@@ -535,6 +535,7 @@ export const fr: Messages = {
   "home.scimOn": "activé",
   "home.scimOff": "désactivé",
   "home.token": "Jeton SCIM",
+  "home.tokenCreated": "créé le {date}",
   "home.tokenExpires": "expire le {date}",
   "home.tokenDaysLeft": "encore {days} jour(s)",
   "home.tokenExpired": "expiré",
