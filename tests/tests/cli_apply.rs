@@ -999,7 +999,12 @@ fn groups_go_as_scaleway_says_with_their_scope_said_first_and_no_groups_keeps_th
     let summary = run.summary();
     assert_eq!(
         mapping_changes(&summary),
-        ["group_attributes", "name_formatted", "user_name"]
+        [
+            "display_name",
+            "group_attributes",
+            "name_formatted",
+            "user_name"
+        ]
     );
     let group = &summary["report"]["proof"]["group"];
     assert_eq!(group["group"], "Engineering", "{summary:#}");
@@ -1028,7 +1033,12 @@ fn groups_go_as_scaleway_says_with_their_scope_said_first_and_no_groups_keeps_th
     let summary = run.summary();
     assert_eq!(
         mapping_changes(&summary),
-        ["group_provisioning", "name_formatted", "user_name"]
+        [
+            "display_name",
+            "group_provisioning",
+            "name_formatted",
+            "user_name"
+        ]
     );
     assert_eq!(summary["report"]["proof"]["verified"], true, "{summary:#}");
     assert!(summary["report"]["proof"]["group"].is_null(), "{summary:#}");

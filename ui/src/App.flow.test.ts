@@ -106,7 +106,8 @@ describe("the whole wizard", () => {
       "Entra reached Scaleway and the token works — the credentials are saved",
     );
     const changes = await screen.findByTestId("mapping-changes");
-    expect(changes.querySelectorAll("tbody tr")).toHaveLength(3);
+    expect(changes.querySelectorAll("tbody tr")).toHaveLength(4);
+    expect(changes.textContent).toContain("Display name (displayName)");
     expect(changes.textContent).toContain('Item(Split([userPrincipalName], "@"), 1)');
     // The guide turns groups on, and this Organization's SCIM service takes them.
     expect(screen.getByTestId("groups-note").textContent).toContain("Scaleway now accepts groups");

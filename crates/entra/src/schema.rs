@@ -67,7 +67,7 @@ impl MappingOptions {
     }
 }
 
-/// Which of the three edits.
+/// Which edit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
@@ -75,6 +75,8 @@ pub enum ChangeKind {
     GroupProvisioning,
     /// The `name.formatted` attribute mapping of the User object mapping.
     NameFormatted,
+    /// The `displayName` attribute mapping of the User object mapping.
+    DisplayName,
     /// The `source` of the `userName` attribute mapping.
     UserName,
     /// The attributes of the Group object mapping: only [`GROUP_ATTRIBUTES`] go to Scaleway.
@@ -87,11 +89,23 @@ pub enum ChangeKind {
 /// removed. Which group attributes Scaleway accepts is not documented: docs/services.md.
 pub const GROUP_ATTRIBUTES: [&str; 2] = ["displayName", "members"];
 
+/// The user attributes not sent to Scaleway, each with the change that removes its mapping.
+/// `name.formatted`: Scaleway's guide deletes it (Scaleway builds the name from first and last
+/// name). `displayName`: Scaleway refuses it ("unsupported path for operation Add: displayName",
+/// the guide's troubleshooting, whose fix is deleting that mapping). Entra sends it whenever it
+/// updates a user (a renamed person, or a user it matched in Scaleway rather than created), so
+/// it is removed before it can fail: docs/services.md, "Scaleway's SCIM server".
+const USER_ATTRIBUTES_NOT_SENT: [(&str, ChangeKind); 2] = [
+    ("name.formatted", ChangeKind::NameFormatted),
+    ("displayName", ChangeKind::DisplayName),
+];
+
 impl ChangeKind {
     fn label(self) -> &'static str {
         match self {
             ChangeKind::GroupProvisioning => "Group provisioning",
             ChangeKind::NameFormatted => "name.formatted",
+            ChangeKind::DisplayName => "displayName",
             ChangeKind::UserName => "userName",
             ChangeKind::GroupAttributes => "Group attributes",
         }
@@ -175,7 +189,7 @@ impl SchemaError {
 pub enum Mismatch {
     /// The schema could not even be read.
     Unreadable(SchemaError),
-    /// One of the three edits is not in place.
+    /// One of the edits is not in place.
     Field {
         what: ChangeKind,
         expected: String,
@@ -196,7 +210,7 @@ impl fmt::Display for Mismatch {
     }
 }
 
-/// Applies the three edits of the guide (as chosen by `options`) to a copy of `schema`.
+/// Applies the edits of the guide (as chosen by `options`) to a copy of `schema`.
 ///
 /// `parsed_username_expression` is Graph's `parsedExpression` for [`USERNAME_EXPRESSION`]; it is
 /// needed only when userName does not already carry that expression (and not with
@@ -273,21 +287,24 @@ pub fn edit_schema(
         });
     }
 
-    // 2. name.formatted, removed from the back so earlier indices stay valid.
-    let mut removals = analysis.name_formatted.clone();
+    // 2. name.formatted and displayName, removed from the back so earlier indices stay valid.
+    let mut removals: Vec<&AttributeAt> = analysis.not_sent.iter().map(|(_, at)| at).collect();
     removals.sort_by_key(|removal| std::cmp::Reverse((removal.at, removal.index)));
-    for removal in &removals {
+    for removal in removals {
         let attributes = attribute_mappings_mut(&mut edited, removal.at)?;
         if removal.index < attributes.len() {
             attributes.remove(removal.index);
         }
     }
-    for removal in &analysis.name_formatted {
-        changes.push(Change {
-            what: ChangeKind::NameFormatted,
-            before: format!("sent ({})", removal.rendered),
-            after: "not sent".to_owned(),
-        });
+    // Reported name.formatted first (the guide's edit), then displayName.
+    for (_, kind) in USER_ATTRIBUTES_NOT_SENT {
+        for (_, removal) in analysis.not_sent.iter().filter(|(found, _)| *found == kind) {
+            changes.push(Change {
+                what: kind,
+                before: format!("sent ({})", removal.rendered),
+                after: "not sent".to_owned(),
+            });
+        }
     }
     changes.extend(username_changes);
 
@@ -297,7 +314,7 @@ pub fn edit_schema(
     })
 }
 
-/// Checks that a schema (read back after the PUT) carries the three edits for `options`.
+/// Checks that a schema (read back after the PUT) carries the edits for `options`.
 pub fn verify_schema(schema: &Value, options: &MappingOptions) -> Result<(), Vec<Mismatch>> {
     let analysis = analyse(schema, options).map_err(|error| vec![Mismatch::Unreadable(error)])?;
     let mut mismatches = Vec::new();
@@ -317,9 +334,9 @@ pub fn verify_schema(schema: &Value, options: &MappingOptions) -> Result<(), Vec
             });
         }
     }
-    for removal in &analysis.name_formatted {
+    for (kind, removal) in &analysis.not_sent {
         mismatches.push(Mismatch::Field {
-            what: ChangeKind::NameFormatted,
+            what: *kind,
             expected: "not sent".to_owned(),
             found: format!("sent ({})", removal.rendered),
         });
@@ -472,7 +489,7 @@ fn is_flag_pair(pair: &str) -> bool {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Analysis: where the three targets are and whether each is already as wanted.
+// Analysis: where the edited targets are and whether each is already as wanted.
 
 /// (rule index, object mapping index)
 type At = (usize, usize);
@@ -504,7 +521,8 @@ struct UserNameAt {
 #[derive(Debug)]
 struct Analysis {
     groups: Vec<GroupMapping>,
-    name_formatted: Vec<AttributeAt>,
+    /// User attribute mappings to remove ([`USER_ATTRIBUTES_NOT_SENT`]), in document order.
+    not_sent: Vec<(ChangeKind, AttributeAt)>,
     user_names: Vec<UserNameAt>,
 }
 
@@ -524,7 +542,7 @@ fn analyse(schema: &Value, options: &MappingOptions) -> Result<Analysis, SchemaE
     };
     let mut analysis = Analysis {
         groups: Vec::new(),
-        name_formatted: Vec::new(),
+        not_sent: Vec::new(),
         user_names: Vec::new(),
     };
     let mut user_mappings = 0;
@@ -622,12 +640,18 @@ fn analyse_user_mapping(
         let Some(target) = attribute.get("targetAttributeName").and_then(Value::as_str) else {
             continue;
         };
-        if target.trim().eq_ignore_ascii_case("name.formatted") {
-            analysis.name_formatted.push(AttributeAt {
-                at,
-                index,
-                rendered: render_attribute_value(attribute),
-            });
+        if let Some(&(_, kind)) = USER_ATTRIBUTES_NOT_SENT
+            .iter()
+            .find(|(name, _)| target.trim().eq_ignore_ascii_case(name))
+        {
+            analysis.not_sent.push((
+                kind,
+                AttributeAt {
+                    at,
+                    index,
+                    rendered: render_attribute_value(attribute),
+                },
+            ));
         } else if target.trim().eq_ignore_ascii_case("userName") {
             found_user_name = true;
             let source = attribute.get("source").unwrap_or(&Value::Null);
@@ -921,6 +945,7 @@ mod tests {
             vec![
                 "Group provisioning: on → off".to_owned(),
                 "name.formatted: sent (Join(\" \", [givenName], [surname])) → not sent".to_owned(),
+                "displayName: sent ([displayName]) → not sent".to_owned(),
                 "userName: [userPrincipalName] → Item(Split([userPrincipalName], \"@\"), 1)"
                     .to_owned(),
             ]
@@ -930,15 +955,22 @@ mod tests {
         let attributes = rule["objectMappings"][0]["attributeMappings"]
             .as_array()
             .unwrap();
-        assert_eq!(attributes.len(), 6);
-        assert!(
-            attributes
-                .iter()
-                .all(|a| a["targetAttributeName"] != "name.formatted")
+        let targets: Vec<&str> = attributes
+            .iter()
+            .filter_map(|a| a["targetAttributeName"].as_str())
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                "userName",
+                "active",
+                "name.givenName",
+                "name.familyName",
+                "externalId"
+            ]
         );
         assert_eq!(attributes[0]["source"], parsed_username());
         assert_eq!(attributes[0]["matchingPriority"], json!(1));
-        assert_eq!(attributes[5]["targetAttributeName"], "externalId");
         assert_eq!(
             verify_schema(&edit.schema, &MappingOptions::default()),
             Ok(())
@@ -972,8 +1004,8 @@ mod tests {
             scim_compat_flag: false,
         };
         let edit = edit_schema(&default_schema(), &options, None).unwrap();
-        assert_eq!(edit.changes.len(), 1, "{:?}", edit.changes);
-        assert_eq!(edit.changes[0].what, ChangeKind::NameFormatted);
+        let kinds: Vec<ChangeKind> = edit.changes.iter().map(|c| c.what).collect();
+        assert_eq!(kinds, [ChangeKind::NameFormatted, ChangeKind::DisplayName]);
         assert_eq!(verify_schema(&edit.schema, &options), Ok(()));
         // Undoing a previous run: groups back on, userName back to the UPN.
         let default_edit = edit_schema(
@@ -1054,9 +1086,11 @@ mod tests {
     fn verify_reports_each_mismatch() {
         let mismatches = verify_schema(&default_schema(), &MappingOptions::default()).unwrap_err();
         let text: Vec<String> = mismatches.iter().map(ToString::to_string).collect();
-        assert_eq!(text.len(), 3, "{text:?}");
+        assert_eq!(text.len(), 4, "{text:?}");
         assert!(text[0].starts_with("Group provisioning: expected off, found on"));
-        assert!(text[2].contains("expected Item(Split"));
+        assert!(text[1].starts_with("displayName: expected not sent"));
+        assert!(text[2].starts_with("name.formatted: expected not sent"));
+        assert!(text[3].contains("expected Item(Split"));
         assert!(matches!(
             verify_schema(&json!([]), &MappingOptions::default()).unwrap_err()[0],
             Mismatch::Unreadable(SchemaError::NotAnObject)
@@ -1123,7 +1157,7 @@ mod tests {
                 .unwrap()
                 .changes
                 .len(),
-            2
+            3
         );
     }
 
@@ -1148,7 +1182,7 @@ mod tests {
             Some(&parsed_username()),
         )
         .unwrap();
-        assert_eq!(edit.changes.len(), 3);
+        assert_eq!(edit.changes.len(), 4);
         assert_eq!(edit.schema["synchronizationRules"][0], inbound);
         assert_eq!(
             user_rule_id(&edit.schema).as_deref(),
@@ -1196,7 +1230,7 @@ mod tests {
         assert_eq!(render_source(&json!({})), "(unknown source)");
         // A parsed expression without `expression` fields is accepted (it renders the same).
         let edit = edit_schema(&default_schema(), &MappingOptions::default(), Some(&bare)).unwrap();
-        assert_eq!(edit.changes.len(), 3);
+        assert_eq!(edit.changes.len(), 4);
         assert!(
             edit_schema(&edit.schema, &MappingOptions::default(), None)
                 .unwrap()

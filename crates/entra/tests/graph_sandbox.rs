@@ -297,6 +297,7 @@ async fn the_whole_setup_against_the_sandbox() {
         vec![
             ChangeKind::GroupProvisioning,
             ChangeKind::NameFormatted,
+            ChangeKind::DisplayName,
             ChangeKind::UserName
         ]
     );

@@ -67,7 +67,7 @@ pub struct SetupPlan {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MappingChange {
-    /// `group_provisioning`, `group_attributes`, `name_formatted` or `user_name`.
+    /// `group_provisioning`, `group_attributes`, `name_formatted`, `display_name` or `user_name`.
     pub what: String,
     pub before: String,
     pub after: String,

@@ -518,7 +518,7 @@ async fn the_whole_flow_provisions_the_user_as_the_upn_local_part() {
     assert!(report.app.created && report.job_created && report.started_now);
     assert_eq!(
         report.mapping_changes.len(),
-        3,
+        4,
         "{:?}",
         report.mapping_changes
     );
@@ -1025,8 +1025,10 @@ async fn status_reports_both_sides() {
 #[tokio::test]
 #[ignore = "needs a Secret Service: run through `make test`"]
 async fn recent_errors_ask_for_their_own_consent_then_name_who_failed() {
-    let fx = Fixture::start(SandboxConfig::default(), true).await;
-    // Inès already has a Scaleway account: Entra's update of it is refused by Scaleway.
+    // Inès already has a Scaleway account: Entra matches it and updates it, and Scaleway refuses
+    // the update (a 400 in its own words); Adele is created, with no update to refuse.
+    let faults: FaultPlan = "scim.patch_user:status=400".parse().unwrap();
+    let fx = Fixture::start(SandboxConfig::default().with_faults(faults), true).await;
     let mut engine = fx.engine(fx.options(&["adele.vance", "ines.admin"])).await;
     engine.apply_all(&CancellationToken::new()).await.unwrap();
     // The wizard's sign-in did not ask to read the logs.
@@ -1255,7 +1257,7 @@ async fn step_by_step_with_a_refused_token_saves_nothing_in_entra() {
     let (_job, created) = engine.ensure_job(&CancellationToken::new()).await.unwrap();
     assert!(created);
     let preview = engine.preview_mappings().await.unwrap();
-    assert_eq!(preview.changes.len(), 3);
+    assert_eq!(preview.changes.len(), 4);
     assert!(!preview.already_applied);
 
     let people = engine.search_people("ad").await.unwrap();
@@ -1356,7 +1358,7 @@ async fn rollback_keeps_an_app_that_was_not_ours_but_puts_its_mappings_back() {
     let report = engine.apply_all(&CancellationToken::new()).await.unwrap();
     assert!(!report.app.created && !report.job_created);
     assert_eq!(report.app.service_principal_id, app.service_principal_id);
-    assert_eq!(report.mapping_changes.len(), 3);
+    assert_eq!(report.mapping_changes.len(), 4);
 
     let plan = engine.plan_rollback().unwrap();
     let steps: Vec<Step> = plan.remove.iter().map(|i| i.step).collect();
@@ -1434,7 +1436,7 @@ async fn a_token_only_setup_goes_all_the_way_and_proves_the_user_over_scim() {
     assert_eq!(proof.checked_through, Some(ProofChannel::Scim));
     assert!(proof.message.contains("checked through SCIM"), "{proof:?}");
     assert!(report.app.created && report.job_created && report.started_now);
-    assert_eq!(report.mapping_changes.len(), 3);
+    assert_eq!(report.mapping_changes.len(), 4);
     let state = fx.get("state").await;
     let users: Vec<&str> = state["scim_users"]
         .as_array()
@@ -1802,7 +1804,7 @@ async fn each_wizard_step_can_be_cancelled_and_run_again_without_duplicates() {
             "connection" => assert!(engine.save_connection(&again).await.unwrap().ok),
             "mappings" => assert_eq!(
                 engine.apply_mappings(&again).await.unwrap().changes.len(),
-                3
+                4
             ),
             _ => assert!(
                 engine
@@ -1882,7 +1884,12 @@ async fn groups_go_to_scaleway_as_its_guide_says_and_an_assigned_group_is_proven
     // Groups stay on (the template has them on); only their name and members are sent.
     assert_eq!(
         what,
-        vec!["group_attributes", "name_formatted", "user_name"]
+        vec![
+            "display_name",
+            "group_attributes",
+            "name_formatted",
+            "user_name"
+        ]
     );
     let proof = report.proof.unwrap();
     assert!(proof.verified, "{}", proof.message);
@@ -2121,6 +2128,37 @@ async fn the_impact_names_who_is_created_taken_over_colliding_and_untouched_and_
         ]
     );
     assert_eq!(impact.over_quota, None);
+}
+
+/// Entra matches a person who already has a Scaleway account (same username) and sends every
+/// mapped attribute Scaleway's answer lacks as "Add". Scaleway refuses `displayName` there, so
+/// the mappings must not send it: the person is taken over and proven, their name and email
+/// brought in line with Entra.
+#[tokio::test]
+async fn a_person_already_in_scaleway_is_taken_over_and_proven() {
+    let fx = Fixture::start(SandboxConfig::default(), false).await;
+    let mut engine = fx.engine(fx.options(&["ines.admin"])).await;
+    let report = engine.apply_all(&CancellationToken::new()).await.unwrap();
+    let proof = report.proof.unwrap();
+    assert!(proof.verified, "{}", proof.message);
+    let exchanges = provisioning_exchanges(&fx).await;
+    assert!(
+        exchanges.contains("PATCH"),
+        "matched, then updated: {exchanges}"
+    );
+    assert!(!exchanges.contains("unsupported path"), "{exchanges}");
+    let state = fx.get("state").await;
+    let ines: Vec<&Value> = state["iam_users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["username"] == "ines.admin")
+        .collect();
+    assert_eq!(ines.len(), 1, "taken over, not created again: {ines:?}");
+    assert_eq!(
+        (&ines[0]["first_name"], &ines[0]["email"]),
+        (&json!("Inès"), &json!("ines.admin@contoso.example"))
+    );
 }
 
 #[tokio::test]

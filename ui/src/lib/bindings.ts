@@ -1021,7 +1021,7 @@ export type LastProof_Serialize = {
 
 /**  One mapping edit in plain words. */
 export type MappingChange = {
-	/**  `group_provisioning`, `group_attributes`, `name_formatted` or `user_name`. */
+	/**  `group_provisioning`, `group_attributes`, `name_formatted`, `display_name` or `user_name`. */
 	what: string,
 	before: string,
 	after: string,

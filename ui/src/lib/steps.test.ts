@@ -59,6 +59,7 @@ describe("steps helpers", () => {
     expect(mappingLabel("user_name")).toBe("mappings.what.user_name");
     expect(mappingLabel("group_provisioning")).toBe("mappings.what.group_provisioning");
     expect(mappingLabel("name_formatted")).toBe("mappings.what.name_formatted");
+    expect(mappingLabel("display_name")).toBe("mappings.what.display_name");
     expect(mappingLabel("new_thing")).toBe("mappings.what.other");
   });
 

@@ -86,6 +86,8 @@ export function mappingLabel(what: string): MessageKey {
       return "mappings.what.group_provisioning";
     case "name_formatted":
       return "mappings.what.name_formatted";
+    case "display_name":
+      return "mappings.what.display_name";
     case "user_name":
       return "mappings.what.user_name";
     case "group_attributes":

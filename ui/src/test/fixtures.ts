@@ -96,6 +96,7 @@ export const PREVIEW: MappingPreview = {
   changes: [
     { what: "group_provisioning", before: "off", after: "on", description: "Groups: off → on" },
     { what: "name_formatted", before: "sent", after: "not sent", description: "name.formatted removed" },
+    { what: "display_name", before: "sent ([displayName])", after: "not sent", description: "displayName: sent ([displayName]) → not sent" },
     {
       what: "user_name",
       before: "[userPrincipalName]",

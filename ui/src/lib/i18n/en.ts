@@ -372,6 +372,7 @@ export const en = {
   "mappings.after": "After",
   "mappings.what.group_provisioning": "Groups sent to Scaleway",
   "mappings.what.name_formatted": "Full name (name.formatted)",
+  "mappings.what.display_name": "Display name (displayName)",
   "mappings.what.user_name": "Username in Scaleway (userName)",
   "mappings.what.group_attributes": "What a group carries to Scaleway",
   "mappings.what.other": "Other change",

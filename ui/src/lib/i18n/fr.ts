@@ -394,6 +394,7 @@ export const fr: Messages = {
   "mappings.after": "Ensuite",
   "mappings.what.group_provisioning": "Groupes envoyés à Scaleway",
   "mappings.what.name_formatted": "Nom complet (name.formatted)",
+  "mappings.what.display_name": "Nom affiché (displayName)",
   "mappings.what.user_name": "Nom d’utilisateur dans Scaleway (userName)",
   "mappings.what.group_attributes": "Ce qu’un groupe transmet à Scaleway",
   "mappings.what.other": "Autre modification",
